@@ -1,0 +1,130 @@
+#include "batch/runner.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fmt/format.h>
+#include <map>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace dasim::batch {
+
+namespace {
+
+struct Worker {
+  pid_t pid;
+  Task task;
+  std::string bytes;
+};
+
+void write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(3);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+/// In the child: run, send "R" + result or "E" + message, and leave without running the parent's destructors.
+[[noreturn]] void child(const model::Scenario& scenario, const Task& task, std::uint64_t seed, int fd) {
+  std::signal(SIGINT, SIG_IGN);  // the parent decides what an interrupt means
+  std::signal(SIGTERM, SIG_DFL);
+  try {
+    write_all(fd, "R" + serialize(run_replication(scenario, seed, task.replication)));
+    _exit(0);
+  } catch (const std::exception& e) {
+    write_all(fd, std::string("E") + e.what());
+  } catch (...) {
+    write_all(fd, "Eunknown exception");
+  }
+  _exit(2);
+}
+
+std::string describe_failure(const model::Scenario& scenario, const Task& task, std::uint64_t seed, const std::string& why) {
+  return fmt::format("replication {} of scenario '{}' failed: {} (master seed {}, replication seed {}; rerun it alone "
+                     "with: dasim run SCENARIO --seed {} --only-replication {})",
+                     task.replication, scenario.name, why, seed, replication_seed(seed, task.replication), seed,
+                     task.replication);
+}
+
+}  // namespace
+
+bool run_tasks(const std::vector<const model::Scenario*>& scenarios, const std::vector<Task>& tasks,
+               const RunnerOptions& options, const std::function<void(const Task&, ReplicationResult&&)>& on_result) {
+  std::map<int, Worker> running;  // by pipe fd
+  std::size_t next = 0;
+  auto stopping = [&] { return options.stop && options.stop->load(); };
+  auto end_all = [&] {
+    for (auto& [fd, w] : running) {
+      ::kill(w.pid, SIGKILL);
+      ::waitpid(w.pid, nullptr, 0);
+      ::close(fd);
+    }
+    running.clear();
+  };
+  std::fflush(nullptr);  // a forked child must not repeat the parent's buffered output
+  while (next < tasks.size() || !running.empty()) {
+    while (!stopping() && next < tasks.size() && static_cast<int>(running.size()) < std::max(1, options.jobs)) {
+      int fds[2];
+      if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
+      const Task task = tasks[next];
+      const pid_t pid = ::fork();
+      if (pid < 0) throw std::runtime_error(fmt::format("cannot start a worker process: {}", std::strerror(errno)));
+      if (pid == 0) {
+        ::close(fds[0]);
+        for (auto& [fd, w] : running) ::close(fd);
+        child(*scenarios[task.scenario], task, options.master_seed, fds[1]);
+      }
+      ::close(fds[1]);
+      running.emplace(fds[0], Worker{pid, task, {}});
+      ++next;
+    }
+    if (stopping()) {
+      end_all();
+      return false;
+    }
+    std::vector<pollfd> polls;
+    for (auto& [fd, w] : running) polls.push_back({fd, POLLIN, 0});
+    if (::poll(polls.data(), polls.size(), 200) < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(fmt::format("poll failed: {}", std::strerror(errno)));
+    }
+    for (const pollfd& p : polls) {
+      if (!(p.revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      Worker& w = running.at(p.fd);
+      char buffer[1 << 16];
+      const ssize_t n = ::read(p.fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n > 0) {
+        w.bytes.append(buffer, static_cast<std::size_t>(n));
+        continue;
+      }
+      // End of the pipe: the worker has finished, one way or another.
+      int status = 0;
+      ::waitpid(w.pid, &status, 0);
+      ::close(p.fd);
+      Worker done = std::move(w);
+      running.erase(p.fd);
+      const model::Scenario& scenario = *scenarios[done.task.scenario];
+      if (stopping()) continue;
+      std::string why;
+      if (WIFSIGNALED(status)) why = fmt::format("the worker was killed by signal {} ({})", WTERMSIG(status), strsignal(WTERMSIG(status)));
+      else if (!done.bytes.empty() && done.bytes[0] == 'E') why = done.bytes.substr(1);
+      else if (WEXITSTATUS(status) != 0 || done.bytes.empty() || done.bytes[0] != 'R')
+        why = fmt::format("the worker exited with status {}", WEXITSTATUS(status));
+      if (!why.empty()) {
+        end_all();
+        throw ReplicationFailure(describe_failure(scenario, done.task, options.master_seed, why), done.task.scenario,
+                                 done.task.replication);
+      }
+      on_result(done.task, deserialize(done.bytes.substr(1)));
+    }
+  }
+  return !stopping() || next >= tasks.size();
+}
+
+}  // namespace dasim::batch

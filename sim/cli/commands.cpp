@@ -1,0 +1,315 @@
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <filesystem>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+#include <unistd.h>
+
+#include "batch/replication.hpp"
+#include "batch/results.hpp"
+#include "batch/runner.hpp"
+#include "output/writers.hpp"
+#include "scenario/loader.hpp"
+
+namespace fs = std::filesystem;
+
+namespace dasim::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+void on_signal(int) { g_stop = true; }
+
+/// Progress on stderr: a bar with an ETA on a terminal, plain lines every ten seconds otherwise.
+class Progress {
+ public:
+  Progress(std::size_t total, bool quiet) : total_(total), quiet_(quiet), tty_(::isatty(2)) {}
+  void update(std::size_t done) {
+    if (quiet_ || total_ == 0) return;
+    const double elapsed = seconds();
+    const double eta = done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total_ - done) : NAN;
+    if (tty_) {
+      const int width = 30, filled = static_cast<int>(width * done / total_);
+      fmt::print(stderr, "\r[{}{}] {}/{} replications, {:.1f} s elapsed, ETA {}   ", std::string(filled, '#'),
+                 std::string(width - filled, '.'), done, total_, elapsed, done ? fmt::format("{:.0f} s", eta) : "-");
+      if (done == total_) fmt::print(stderr, "\n");
+    } else if (done == total_ || elapsed - last_line_ >= 10) {
+      last_line_ = elapsed;
+      fmt::print(stderr, "progress: {}/{} replications, {:.1f} s elapsed{}\n", done, total_, elapsed,
+                 done && done < total_ ? fmt::format(", about {:.0f} s to go", eta) : "");
+    }
+  }
+  double seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+ private:
+  std::size_t total_;
+  bool quiet_, tty_;
+  double last_line_ = 0;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+std::string with_ci(const stats::Summary& s, const char* format, double scale = 1) {
+  if (s.n == 0 || std::isnan(s.mean)) return "-";
+  const std::string mean = fmt::format(fmt::runtime(format), s.mean * scale);
+  if (std::isnan(s.ci_low)) return mean;
+  return fmt::format("{} ({}–{})", mean, fmt::format(fmt::runtime(format), s.ci_low * scale),
+                     fmt::format(fmt::runtime(format), s.ci_high * scale));
+}
+
+/// The console table: per service (and area with --by-area), each option's figures, then differences.
+void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& rows, bool by_area) {
+  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, const batch::Row*> index;
+  for (const auto& r : rows) index[{r.kind, r.scenario, r.service, r.area, r.metric}] = &r;
+  auto get = [&](const std::string& kind, const std::string& scenario, const std::string& service, const std::string& area,
+                 const std::string& metric) -> stats::Summary {
+    const auto it = index.find({kind, scenario, service, area, metric});
+    return it == index.end() ? stats::Summary{} : it->second->summary;
+  };
+  const model::Scenario& base = *run.scenarios.front().scenario;
+  std::vector<std::string> areas{"all"};
+  if (by_area)
+    for (const auto& a : base.areas) areas.push_back(a.name);
+  fmt::print("\nResults: mean (95% CI) over {} replications, seed {}\n", run.replications, run.master_seed);
+  const std::string header = fmt::format("  {:<26} {:>22} {:>22} {:>20} {:>19} {:>19} {:>19}", "option", "median wait (d)",
+                                         "90th pct wait (d)", "within target (%)", "disengaged/yr", "declined/yr", "occupancy (%)");
+  for (const auto& service : base.services)
+    for (const auto& area : areas) {
+      if (get("summary", base.name, service, area, "entered").n == 0) continue;
+      fmt::print("\n{} — {}\n{}\n", service, area == "all" ? "all areas" : area, header);
+      auto line = [&](const std::string& kind, const std::string& scenario, const std::string& label) {
+        fmt::print("  {:<26} {:>22} {:>22} {:>20} {:>19} {:>19} {:>19}\n", label,
+                   with_ci(get(kind, scenario, service, area, "wait_p50"), "{:.2f}"),
+                   with_ci(get(kind, scenario, service, area, "wait_p90"), "{:.2f}"),
+                   with_ci(get(kind, scenario, service, area, "within_target"), "{:.1f}", 100),
+                   with_ci(get(kind, scenario, service, area, "disengaged"), "{:.1f}"),
+                   with_ci(get(kind, scenario, service, area, "declined"), "{:.1f}"),
+                   area == "all" ? with_ci(get(kind, scenario, service, area, "occupancy"), "{:.1f}", 100) : "");
+      };
+      for (const auto& sr : run.scenarios) line("summary", sr.scenario->name, sr.scenario->name);
+      for (std::size_t k = 1; k < run.scenarios.size(); ++k)
+        line("difference", run.scenarios[k].scenario->name, "  " + run.scenarios[k].scenario->name + " − " + base.name);
+    }
+  fmt::print("\nMoney (£ a year)\n");
+  for (const auto& sr : run.scenarios) {
+    const auto& s = *sr.scenario;
+    fmt::print("  {}\n", s.name);
+    for (const auto& f : s.funders)
+      fmt::print("    service cost, {:<32} {:>14}\n", f, with_ci(get("summary", s.name, "(cost)", f, "service_cost"), "{:.0f}"));
+    fmt::print("    {:<46} {:>14}\n", "outcome costs (cashable + societal)", with_ci(get("summary", s.name, "(total)", "all", "outcome_cost"), "{:.0f}"));
+  }
+  for (std::size_t k = 1; k < run.scenarios.size(); ++k) {
+    const std::string& name = run.scenarios[k].scenario->name;
+    fmt::print("  {} against {}\n", name, base.name);
+    fmt::print("    {:<46} {:>14}\n", "service cost difference", with_ci(get("difference", name, "(total)", "all", "service_cost"), "{:.0f}"));
+    fmt::print("    {:<46} {:>14}\n", "cost avoided (all)", with_ci(get("difference", name, "(total)", "all", "cost_avoided"), "{:.0f}"));
+    fmt::print("    {:<46} {:>14}\n", "cost avoided, cashable", with_ci(get("difference", name, "(total)", "all", "cashable_cost_avoided"), "{:.0f}"));
+    fmt::print("    {:<46} {:>14}\n", "cost avoided, societal", with_ci(get("difference", name, "(total)", "all", "societal_cost_avoided"), "{:.0f}"));
+    fmt::print("    {:<46} {:>14}\n", "return per £1 of service cost", with_ci(get("difference", name, "(total)", "all", "return_per_pound"), "{:.2f}"));
+  }
+}
+
+std::string default_name(const std::vector<model::Scenario>& scenarios) {
+  std::string name;
+  for (const auto& s : scenarios) name += (name.empty() ? "" : "+") + s.name;
+  return name.size() > 120 ? name.substr(0, 120) : name;
+}
+
+std::vector<model::Scenario> load_all(const std::vector<std::string>& files) {
+  std::vector<model::Scenario> out;
+  std::set<std::string> names;
+  for (const auto& f : files) {
+    out.push_back(scenario::load(f));
+    if (!names.insert(out.back().name).second)
+      throw scenario::LoadError(fmt::format("{}: scenario name '{}' is used by another scenario in this run", f, out.back().name));
+  }
+  return out;
+}
+
+}  // namespace
+
+int run(const RunOptions& o) {
+  std::vector<model::Scenario> scenarios = load_all(o.scenarios);
+  const fs::path dir = o.output;
+  const std::string name = o.name.empty() ? default_name(scenarios) : o.name;
+  const fs::path h5 = dir / (name + ".h5"), csv = dir / (name + "-summary.csv"), partial = dir / (name + ".h5.partial");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || !fs::is_directory(dir)) throw output::OutputError(fmt::format("{}: cannot create the output folder: {}", dir.string(), ec.message()));
+  if (::access(dir.c_str(), W_OK) != 0) throw output::OutputError(fmt::format("{}: the output folder is not writable", dir.string()));
+  const bool single = o.only_replication >= 0;
+  if (!single && !o.force && !o.resume && (fs::exists(h5) || fs::exists(csv)))
+    throw output::OutputError(fmt::format("{} already exists: choose another --name or --output, or pass --force to overwrite it", h5.string()));
+
+  batch::RunRecord record;
+  record.master_seed = o.seed;
+  record.replications = o.replications;
+  record.created = batch::utc_now();
+  for (const auto& s : scenarios)
+    record.scenarios.push_back({&s, std::vector<batch::ReplicationResult>(o.replications), std::vector<bool>(o.replications, false)});
+  if (o.resume) {
+    if (!fs::exists(partial))
+      throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file of that name)", partial.string()));
+    output::read_hdf5_for_resume(record, partial);
+  }
+  std::vector<batch::Task> tasks;
+  for (int r = 0; r < o.replications; ++r)
+    for (std::size_t s = 0; s < scenarios.size(); ++s)
+      if (!record.scenarios[s].done[r] && (!single || r == o.only_replication)) tasks.push_back({static_cast<int>(s), static_cast<std::uint64_t>(r)});
+  if (single && o.only_replication >= o.replications)
+    throw std::invalid_argument(fmt::format("--only-replication {} is not below --replications {}", o.only_replication, o.replications));
+
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::vector<const model::Scenario*> pointers;
+  for (const auto& s : scenarios) pointers.push_back(&s);
+  Progress progress(tasks.size(), o.quiet);
+  std::size_t done = 0;
+  progress.update(0);
+  const bool finished = batch::run_tasks(pointers, tasks, {o.seed, o.jobs, &g_stop}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
+    record.scenarios[t.scenario].replications[t.replication] = std::move(r);
+    record.scenarios[t.scenario].done[t.replication] = true;
+    progress.update(++done);
+  });
+  const double seconds = progress.seconds();
+
+  if (single) {
+    // A rerun of one replication, for diagnosis: print it, write nothing.
+    batch::RunRecord one = record;
+    for (auto& s : one.scenarios) {
+      s.replications = {s.replications[o.only_replication]};
+      s.done = {s.done[o.only_replication]};
+    }
+    one.replications = 1;
+    print_summary(one, batch::summary_rows(one), o.by_area);
+    return finished ? 0 : 130;
+  }
+  const std::vector<batch::Row> rows = batch::summary_rows(record);
+  if (!finished) {
+    output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
+    fmt::print(stderr, "\ninterrupted: {} of {} replications kept in {} (marked incomplete); finish with the same command and --resume\n",
+               done, tasks.size(), partial.string());
+    return 130;
+  }
+  output::write_atomically(h5, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
+  output::write_atomically(csv, [&](const fs::path& tmp) { output::write_csv(rows, tmp); });
+  fs::remove(partial, ec);
+  if (!o.quiet) print_summary(record, rows, o.by_area);
+  double events = 0;
+  for (const auto& s : record.scenarios)
+    for (const auto& r : s.replications) events += r.totals.empty() ? 0 : r.totals.back();
+  fmt::print("\n{} replications in {:.1f} s ({:.0f} events/s with {} job{}); results: {} and {}\n", done, seconds,
+             seconds > 0 ? events / seconds : 0, o.jobs, o.jobs == 1 ? "" : "s", h5.string(), csv.string());
+  return 0;
+}
+
+int check(const std::vector<std::string>& files, std::uint64_t seed) {
+  for (const auto& s : load_all(files)) {
+    fmt::print("{}", scenario::describe(s));
+    // Offered load needs the flow reaching each pool, which depends on routing and attributes; measure it from
+    // one pilot replication rather than guess it.
+    std::vector<const model::Scenario*> one{&s};
+    batch::ReplicationResult pilot;
+    batch::run_tasks(one, {{0, 0}}, {seed, 1, nullptr}, [&](const batch::Task&, batch::ReplicationResult&& r) { pilot = std::move(r); });
+    const std::size_t areas = s.areas.size(), na = batch::kAreaMetrics.size();
+    fmt::print("\noffered load from a pilot replication (rho = arrivals x mean duration / capacity):\n");
+    int warnings = 0;
+    for (std::size_t p = 0; p < s.pools.size(); ++p) {
+      const model::PoolSpec& pool = s.pools[p];
+      if (pool.kind == model::PoolKind::meeting) continue;
+      // arrivals at this pool: its service's entries from the areas it serves
+      double per_year = 0;
+      for (std::size_t a = 0; a < areas; ++a)
+        if (pool.serves_area[a]) per_year += pilot.area_metrics[(pool.service * (areas + 1) + a) * na];  // entered
+      const double hold = pool.duration.mean() + (pool.move_on ? pool.move_on->mean() : 0);
+      const double places = pool.kind == model::PoolKind::group ? static_cast<double>(pool.workers) * pool.group_max : pool.capacity();
+      const double rho = per_year / model::kDaysPerYear * hold / places;
+      const bool over = rho >= 1 && !pool.decline_when_full;
+      warnings += over;
+      fmt::print("  {:<32} {:>9.1f} a year x {:>7.1f} d / {:>5.0f} places = rho {:.2f}{}\n", pool.name, per_year, hold, places, rho,
+                 over ? "  WARNING: rho >= 1, the queue will grow without bound" : "");
+    }
+    if (warnings) fmt::print("{} pool(s) overloaded\n", warnings);
+  }
+  return 0;
+}
+
+int report(const std::string& results, const std::string& out) {
+  const fs::path script = fs::path(DASIM_SOURCE_DIR) / "plots" / "board_pack.py";
+  if (!fs::exists(script)) throw std::runtime_error(fmt::format("{}: the board-pack script is missing", script.string()));
+  std::vector<std::string> args{"/usr/bin/python3", script.string(), results};
+  if (!out.empty()) args.insert(args.end(), {"--out", out});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  ::execv(argv[0], argv.data());
+  throw std::runtime_error(fmt::format("cannot run {}: {}", args[0], std::strerror(errno)));
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{"dasim: discrete-event simulation of demand for domestic abuse services, for comparing commissioning options"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("dasim ") + DASIM_VERSION + " (" + DASIM_GIT_COMMIT + ")");
+
+  RunOptions o;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run scenarios for N replications on common random numbers; write HDF5 and CSV results");
+  run_cmd->add_option("scenarios", o.scenarios, "Scenario files (TOML); the first is the baseline for differences")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("-r,--replications", o.replications, "Replications per scenario")->check(CLI::Range(1, 10'000'000));
+  run_cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results");
+  run_cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
+  run_cmd->add_option("-n,--name", o.name, "Base name of the results files (default: the scenario names joined by +)");
+  run_cmd->add_option("-j,--jobs", o.jobs, "Worker processes running replications at once")->check(CLI::Range(1, 1024));
+  auto* force = run_cmd->add_flag("--force", o.force, "Overwrite existing results files of the same name");
+  auto* resume = run_cmd->add_flag("--resume", o.resume, "Finish an interrupted run from its .h5.partial file");
+  force->excludes(resume);
+  resume->excludes(force);
+  auto* only = run_cmd->add_option("--only-replication", o.only_replication, "Rerun one replication alone (prints it, writes nothing)")->check(CLI::NonNegativeNumber);
+  only->excludes(resume);
+  run_cmd->add_flag("--by-area", o.by_area, "Print figures for each area as well as all areas");
+  run_cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
+
+  std::vector<std::string> check_files;
+  std::uint64_t check_seed = 1;
+  CLI::App* check_cmd = app.add_subcommand("check", "Validate scenarios, print resolved parameters and each pool's offered load");
+  check_cmd->add_option("scenarios", check_files, "Scenario files (TOML)")->required();
+  check_cmd->add_option("-s,--seed", check_seed, "Seed of the pilot replication");
+
+  std::string results, out;
+  CLI::App* report_cmd = app.add_subcommand("report", "Write the charts and the board pack (HTML and PDF) from a results file");
+  report_cmd->add_option("results", results, "Results file (.h5)")->required();
+  report_cmd->add_option("--out", out, "Folder for the charts and the board pack (default: beside the results)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    if (*run_cmd) return run(o);
+    if (*check_cmd) return check(check_files, check_seed);
+    if (*report_cmd) return report(results, out);
+  } catch (const scenario::LoadError& e) {
+    fmt::print(stderr, "dasim: {}\n", e.what());
+    return 2;
+  } catch (const batch::ReplicationFailure& e) {
+    fmt::print(stderr, "\ndasim: {}\n", e.what());
+    return 1;
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "dasim: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "dasim: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace dasim::cli

@@ -1,0 +1,30 @@
+#pragma once
+// The `dasim` command line: parsing with CLI11, and one function per subcommand.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dasim::cli {
+
+struct RunOptions {
+  std::vector<std::string> scenarios;
+  int replications = 10;
+  std::uint64_t seed = 1;
+  std::string output = "results";
+  std::string name;
+  int jobs = 1;
+  bool force = false;
+  bool resume = false;
+  bool by_area = false;
+  bool quiet = false;
+  long only_replication = -1;
+};
+
+/// Runs `dasim` with these arguments; returns the process exit code (0 ok, 1 failed run, 2 bad input).
+int main(int argc, char** argv);
+
+int run(const RunOptions& options);
+int check(const std::vector<std::string>& scenarios, std::uint64_t seed);
+int report(const std::string& results, const std::string& out);
+
+}  // namespace dasim::cli

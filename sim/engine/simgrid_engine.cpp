@@ -1,0 +1,68 @@
+#include "engine/simgrid_engine.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <simgrid/kernel/Timer.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/NetZone.hpp>
+#include <stdexcept>
+#include <xbt/log.h>
+
+namespace dasim::engine {
+
+using simgrid::kernel::timer::Timer;
+
+namespace {
+std::atomic<bool> engine_made{false};
+}
+
+SimGridEngine::SimGridEngine() {
+  if (engine_made.exchange(true))
+    throw std::logic_error("SimGrid keeps one clock per process: run each replication in a fresh process");
+  xbt_log_control_set("root.thresh:critical");
+  int argc = 1;
+  char name[] = "dasim";
+  char* argv[] = {name, nullptr};
+  // The engine lives for the rest of the process, as SimGrid expects.
+  auto* engine = new simgrid::s4u::Engine(&argc, argv);
+  auto* zone = simgrid::s4u::create_full_zone("world");
+  zone->create_host("services", 1.0);
+  zone->seal();
+  (void)engine;
+}
+
+double SimGridEngine::now() const { return simgrid::s4u::Engine::get_clock(); }
+
+void SimGridEngine::schedule(double date, const model::Event& event) {
+  Timer::set(date, [this, sequence = next_sequence_++, event] { fire(sequence, event); });
+}
+
+void SimGridEngine::fire(std::uint64_t sequence, const model::Event& event) {
+  if (failure_) return;
+  try {
+    const double date = now();
+    if (same_date_.empty() && Timer::next() != date) {  // the common case: no other timer at this date
+      ++events_run_;
+      return event.target->on_event(event);
+    }
+    same_date_.emplace_back(sequence, event);
+    if (Timer::next() == date) return;  // more of this date still to come
+    auto batch = std::move(same_date_);
+    same_date_.clear();
+    std::sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [seq, e] : batch) {
+      ++events_run_;
+      e.target->on_event(e);
+    }
+  } catch (...) {
+    // An exception must not escape into SimGrid's kernel: keep it and rethrow after the run.
+    failure_ = std::current_exception();
+  }
+}
+
+void SimGridEngine::run_until(double horizon) {
+  simgrid::s4u::Engine::get_instance()->run_until(horizon);
+  if (failure_) std::rethrow_exception(failure_);
+}
+
+}  // namespace dasim::engine

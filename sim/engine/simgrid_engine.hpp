@@ -1,0 +1,37 @@
+#pragma once
+// The SimGrid adapter: the only code in dasim that includes SimGrid.
+//
+// Every model event is a SimGrid kernel timer, so the simulation's future-event set is SimGrid's own. SimGrid
+// does not run timers of the same date in the order they were set, so the adapter restores that order: each
+// event carries a sequence number, and when a timer fires while others of the same date are still pending, it
+// is held back and the whole batch runs in sequence order once the last of them fires.
+//
+// SimGrid keeps one clock per process and cannot reset it, so a process runs one replication (the batch layer
+// forks a fresh worker for each). Constructing a second engine in a process is refused.
+#include <cstdint>
+#include <exception>
+#include <utility>
+#include <vector>
+
+#include "model/scheduler.hpp"
+
+namespace dasim::engine {
+
+class SimGridEngine final : public model::Scheduler {
+ public:
+  SimGridEngine();
+  double now() const override;
+  void schedule(double date, const model::Event& event) override;
+  /// Runs every event up to `horizon` (days). Rethrows the first exception a handler raised.
+  void run_until(double horizon);
+  std::uint64_t events_run() const { return events_run_; }
+
+ private:
+  void fire(std::uint64_t sequence, const model::Event& event);
+  std::uint64_t next_sequence_ = 0;
+  std::uint64_t events_run_ = 0;
+  std::vector<std::pair<std::uint64_t, model::Event>> same_date_;
+  std::exception_ptr failure_;
+};
+
+}  // namespace dasim::engine

@@ -1,0 +1,296 @@
+#include "model/pools.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dasim::model {
+
+Pool::Pool(World& world, const PoolSpec& spec)
+    : world_(world),
+      spec_(spec),
+      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon(), spec.target_days,
+             spec.capacity()),
+      queue_(spec.priority_attribute >= 0 ? static_cast<int>(spec.priority_rank.size()) : 1),
+      capacity_(spec.capacity()) {}
+
+void Pool::start() {
+  if (!spec_.capacity_changes.empty())
+    world_.schedule(spec_.capacity_changes.front().day, event(kCapacityChange));
+}
+
+void Pool::on_event(const Event& e) {
+  if (e.kind == kRenege) return renege(e.id, e.epoch);
+  if (e.kind == kCapacityChange) {
+    const CapacityChange& change = spec_.capacity_changes[next_capacity_change_++];
+    capacity_ = spec_.kind == PoolKind::caseload ? change.workers * spec_.cases_per_worker : change.workers;
+    stats_.set_capacity(world_.now(), spec_.kind == PoolKind::group ? capacity_ * spec_.group_max : capacity_);
+    if (next_capacity_change_ < spec_.capacity_changes.size())
+      world_.schedule(spec_.capacity_changes[next_capacity_change_].day, event(kCapacityChange));
+    return dispatch();
+  }
+  handle(e);
+}
+
+void Pool::enqueue(std::uint32_t case_id) {
+  Case& c = world_.case_at(case_id);
+  const Person& person = world_.person_of(case_id);
+  const int level = spec_.priority_attribute >= 0 ? spec_.priority_rank[person.attributes[spec_.priority_attribute]] : 0;
+  c.queued = true;
+  queue_.push(case_id, c.epoch, level);
+  stats_.joined_queue(world_.now());
+  if (spec_.patience)
+    world_.schedule(world_.now() + spec_.patience->sample(world_.person_of(case_id).rng), event(kRenege, case_id, c.epoch));
+}
+
+bool Pool::is_live(std::uint32_t case_id, std::uint32_t epoch) {
+  const Case& c = world_.case_at(case_id);
+  return c.queued && c.epoch == epoch;
+}
+
+bool Pool::take_from_queue(std::uint32_t& case_id) {
+  if (!queue_.pop([this](std::uint32_t id, std::uint32_t epoch) { return is_live(id, epoch); }, case_id)) return false;
+  Case& c = world_.case_at(case_id);
+  c.queued = false;
+  ++c.epoch;
+  world_.person_of(case_id).waited += world_.now() - c.entered;
+  stats_.left_queue(world_.now(), world_.area_of(case_id), world_.now() - c.entered, true);
+  return true;
+}
+
+void Pool::renege(std::uint32_t case_id, std::uint32_t epoch) {
+  if (!is_live(case_id, epoch)) return;
+  Case& c = world_.case_at(case_id);
+  c.queued = false;
+  ++c.epoch;
+  queue_.forget_one();
+  world_.person_of(case_id).waited += world_.now() - c.entered;
+  stats_.left_queue(world_.now(), world_.area_of(case_id), world_.now() - c.entered, false);
+  world_.finished(case_id, Outcome::disengaged);
+}
+
+void Pool::decline(std::uint32_t case_id) {
+  stats_.declined(world_.area_of(case_id));
+  world_.finished(case_id, Outcome::declined);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+void PlacePool::start() {
+  Pool::start();
+  if (!spec_.open.always) world_.schedule(next_opening(spec_.open, world_.calendar(), 0.0), event(kOpening));
+}
+
+bool PlacePool::open_now() const { return is_open(spec_.open, world_.calendar(), world_.now()); }
+
+void PlacePool::arrive(std::uint32_t case_id) {
+  const double now = world_.now();
+  world_.case_at(case_id).entered = now;
+  stats_.entered(now, world_.area_of(case_id));
+  if (!world_.matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
+  const bool full = busy_ >= capacity_;
+  if (!full && queue_.size() == 0 && open_now()) {
+    stats_.started_without_queue(world_.area_of(case_id));
+    return begin(case_id);
+  }
+  if ((full && spec_.decline_when_full) || queue_.size() >= spec_.max_queue) return decline(case_id);
+  enqueue(case_id);
+}
+
+void PlacePool::begin(std::uint32_t case_id) {
+  Case& c = world_.case_at(case_id);
+  c.started = world_.now();
+  ++busy_;
+  stats_.occupy(c.started, 1);
+  const double duration = spec_.duration.sample(world_.person_of(case_id).rng);
+  world_.schedule(c.started + duration, event(kServiceEnd, case_id, c.epoch));
+}
+
+void PlacePool::dispatch() {
+  if (!open_now()) return;
+  std::uint32_t case_id;
+  while (busy_ < capacity_ && take_from_queue(case_id)) begin(case_id);
+}
+
+void PlacePool::handle(const Event& e) {
+  const double now = world_.now();
+  switch (e.kind) {
+    case kServiceEnd: {
+      const Case& c = world_.case_at(e.id);
+      stats_.completed(world_.area_of(e.id));
+      if (spec_.move_on) {
+        // Support has ended but the place stays occupied until move-on accommodation is found.
+        const double hold = spec_.move_on->sample(world_.person_of(e.id).rng);
+        std::uint32_t slot;
+        if (free_holds_.empty()) {
+          slot = static_cast<std::uint32_t>(hold_started_.size());
+          hold_started_.push_back(c.started);
+        } else {
+          slot = free_holds_.back();
+          free_holds_.pop_back();
+          hold_started_[slot] = c.started;
+        }
+        world_.schedule(now + hold, event(kRelease, slot));
+      } else {
+        --busy_;
+        stats_.release(now, 1, now - c.started);
+      }
+      world_.finished(e.id, Outcome::completed);
+      if (!spec_.move_on) dispatch();
+      break;
+    }
+    case kRelease:
+      --busy_;
+      stats_.release(now, 1, now - hold_started_[e.id]);
+      free_holds_.push_back(e.id);
+      dispatch();
+      break;
+    case kOpening:
+      dispatch();
+      world_.schedule(next_opening(spec_.open, world_.calendar(), std::floor(now) + 1), event(kOpening));
+      break;
+    default: break;
+  }
+}
+
+}  // namespace dasim::model
+
+namespace dasim::model {
+
+// ---------------------------------------------------------------------------------------------------------------
+
+void GroupPool::start() {
+  Pool::start();
+  stats_.set_capacity(0, capacity_ * spec_.group_max);
+  if (spec_.schedule_every > 0) world_.schedule(std::max(0.0, spec_.schedule_first), event(kGroupStart));
+}
+
+void GroupPool::arrive(std::uint32_t case_id) {
+  world_.case_at(case_id).entered = world_.now();
+  stats_.entered(world_.now(), world_.area_of(case_id));
+  if (!world_.matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
+  if (queue_.size() >= spec_.max_queue) return decline(case_id);
+  enqueue(case_id);
+  if (spec_.schedule_every <= 0) dispatch();
+}
+
+void GroupPool::dispatch() {
+  while (running_ < capacity_ && queue_.size() >= spec_.group_min) start_cohort();
+}
+
+void GroupPool::start_cohort() {
+  std::uint32_t index;
+  if (free_cohorts_.empty()) {
+    index = static_cast<std::uint32_t>(cohorts_.size());
+    cohorts_.emplace_back();
+  } else {
+    index = free_cohorts_.back();
+    free_cohorts_.pop_back();
+  }
+  Cohort& cohort = cohorts_[index];
+  cohort.members.clear();
+  cohort.started = world_.now();
+  std::uint32_t case_id;
+  while (static_cast<int>(cohort.members.size()) < spec_.group_max && take_from_queue(case_id)) {
+    Case& c = world_.case_at(case_id);
+    c.group = index;
+    c.started = cohort.started;
+    cohort.members.emplace_back(case_id, c.epoch);
+  }
+  ++running_;
+  stats_.occupy(cohort.started, static_cast<int>(cohort.members.size()));
+  // The programme's length is drawn from its first member's stream; each member's dropout from their own.
+  const double length = spec_.duration.sample(world_.person_of(cohort.members.front().first).rng);
+  for (const auto& [id, epoch] : cohort.members) {
+    random::Rng& rng = world_.person_of(id).rng;
+    if (spec_.dropout > 0 && rng.uniform() < spec_.dropout)
+      world_.schedule(cohort.started + rng.uniform() * length, event(kDropout, id, epoch));
+  }
+  world_.schedule(cohort.started + length, event(kGroupEnd, index));
+}
+
+void GroupPool::handle(const Event& e) {
+  const double now = world_.now();
+  switch (e.kind) {
+    case kGroupStart:
+      dispatch();
+      world_.schedule(now + spec_.schedule_every, event(kGroupStart));
+      break;
+    case kDropout: {
+      Case& c = world_.case_at(e.id);
+      if (c.epoch != e.epoch) break;
+      ++c.epoch;  // a dropped member is not completed at the end of the cohort
+      stats_.disengaged_in_service(world_.area_of(e.id));
+      world_.finished(e.id, Outcome::disengaged);
+      break;
+    }
+    case kGroupEnd: {
+      Cohort& cohort = cohorts_[e.id];
+      // Places in a closed cohort stay taken until it ends, dropouts included.
+      stats_.release(now, static_cast<int>(cohort.members.size()), now - cohort.started);
+      --running_;
+      const auto members = std::move(cohort.members);
+      free_cohorts_.push_back(e.id);
+      for (const auto& [id, epoch] : members) {
+        Case& c = world_.case_at(id);
+        if (c.epoch != epoch) continue;
+        ++c.epoch;
+        stats_.completed(world_.area_of(id));
+        world_.finished(id, Outcome::completed);
+      }
+      if (spec_.schedule_every <= 0) dispatch();
+      break;
+    }
+    default: break;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+void MeetingPool::start() {
+  Pool::start();
+  world_.schedule(spec_.meeting_first, event(kSitting));
+}
+
+void MeetingPool::arrive(std::uint32_t case_id) {
+  world_.case_at(case_id).entered = world_.now();
+  stats_.entered(world_.now(), world_.area_of(case_id));
+  if (!world_.matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
+  enqueue(case_id);
+}
+
+void MeetingPool::handle(const Event& e) {
+  const double now = world_.now();
+  switch (e.kind) {
+    case kSitting: {
+      // Review up to the sitting's capacity; the rest wait for the next one.
+      std::uint32_t case_id;
+      for (int reviewed = 0; reviewed < spec_.cases_per_sitting && take_from_queue(case_id); ++reviewed) {
+        Case& c = world_.case_at(case_id);
+        c.started = now;
+        world_.schedule(now + spec_.duration.sample(world_.person_of(case_id).rng), event(kServiceEnd, case_id, c.epoch));
+      }
+      world_.schedule(now + spec_.meeting_interval, event(kSitting));
+      break;
+    }
+    case kServiceEnd: {
+      Case& c = world_.case_at(e.id);
+      if (c.epoch != e.epoch) break;
+      stats_.completed(world_.area_of(e.id));
+      world_.finished(e.id, Outcome::completed);
+      break;
+    }
+    default: break;
+  }
+}
+
+std::unique_ptr<Pool> make_pool(World& world, const PoolSpec& spec) {
+  switch (spec.kind) {
+    case PoolKind::caseload:
+    case PoolKind::beds: return std::make_unique<PlacePool>(world, spec);
+    case PoolKind::group: return std::make_unique<GroupPool>(world, spec);
+    case PoolKind::meeting: return std::make_unique<MeetingPool>(world, spec);
+  }
+  return nullptr;
+}
+
+}  // namespace dasim::model

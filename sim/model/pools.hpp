@@ -1,0 +1,138 @@
+#pragma once
+// Capacity: caseloads and beds (places held for a duration), group programmes (cohorts), periodic meetings.
+// Each pool takes cases from World::send and hands them back through World::finished.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "model/pool_stats.hpp"
+#include "model/world.hpp"
+
+namespace dasim::model {
+
+/// Waiting cases, FIFO within priority levels. Cases that leave early are dropped lazily: an entry whose
+/// epoch no longer matches its case is skipped.
+class CaseQueue {
+ public:
+  explicit CaseQueue(int levels) : levels_(std::max(1, levels)) {}
+  void push(std::uint32_t case_id, std::uint32_t epoch, int level) { levels_[level].emplace_back(case_id, epoch); ++live_; }
+  void forget_one() { --live_; }  // a queued case left by itself
+  /// Takes the first live case, or returns false.
+  template <class IsLive>
+  bool pop(IsLive is_live, std::uint32_t& out) {
+    for (auto& level : levels_) {
+      while (!level.empty()) {
+        const auto [id, epoch] = level.front();
+        level.pop_front();
+        if (is_live(id, epoch)) {
+          --live_;
+          out = id;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+  int size() const { return live_; }
+  /// Live entries in order, for closing statistics.
+  template <class F>
+  void for_each(F f) const {
+    for (const auto& level : levels_)
+      for (const auto& [id, epoch] : level) f(id, epoch);
+  }
+
+ private:
+  std::vector<std::deque<std::pair<std::uint32_t, std::uint32_t>>> levels_;
+  int live_ = 0;
+};
+
+class Pool : public EventTarget {
+ public:
+  Pool(World& world, const PoolSpec& spec);
+  virtual ~Pool() = default;
+  /// Schedules the pool's own calendar (openings, capacity changes, sittings).
+  virtual void start();
+  virtual void arrive(std::uint32_t case_id) = 0;
+  void end_warmup(double now) { stats_.end_warmup(now); }
+  void next_month(double now) { stats_.next_month(now); }
+  void close(double now) { stats_.close(now); }
+  const PoolSpec& spec() const { return spec_; }
+  const PoolStats& stats() const { return stats_; }
+  int queue_length() const { return queue_.size(); }
+
+ protected:
+  enum Kind : std::uint32_t { kServiceEnd, kRelease, kRenege, kOpening, kCapacityChange, kGroupStart, kGroupEnd, kDropout, kSitting };
+  void on_event(const Event& event) override;
+  virtual void handle(const Event& event) = 0;
+  /// Puts a case in the queue, with a patience timer if the pool has one.
+  void enqueue(std::uint32_t case_id);
+  bool take_from_queue(std::uint32_t& case_id);
+  bool is_live(std::uint32_t case_id, std::uint32_t epoch);
+  void renege(std::uint32_t case_id, std::uint32_t epoch);
+  void decline(std::uint32_t case_id);
+  Event event(Kind kind, std::uint32_t id = 0, std::uint32_t epoch = 0) { return Event{this, kind, id, epoch}; }
+  /// Dispatch whatever can start now: called after anything that frees capacity or opens the doors.
+  virtual void dispatch() = 0;
+
+  World& world_;
+  const PoolSpec& spec_;
+  PoolStats stats_;
+  CaseQueue queue_;
+  int capacity_;
+  std::size_t next_capacity_change_ = 0;
+};
+
+/// Caseloads and beds: `capacity` places, each held by one case for its duration (plus move-on for beds).
+class PlacePool final : public Pool {
+ public:
+  using Pool::Pool;
+  void start() override;
+  void arrive(std::uint32_t case_id) override;
+
+ private:
+  void handle(const Event& event) override;
+  void dispatch() override;
+  void begin(std::uint32_t case_id);
+  bool open_now() const;
+  int busy_ = 0;
+  std::vector<double> hold_started_;  // places held through move-on, by release slot
+  std::vector<std::uint32_t> free_holds_;
+};
+
+/// Cohort programmes: a group starts when enough are waiting, or on scheduled dates, and runs for a set time.
+class GroupPool final : public Pool {
+ public:
+  using Pool::Pool;
+  void start() override;
+  void arrive(std::uint32_t case_id) override;
+
+ private:
+  struct Cohort {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> members;  // (case, epoch)
+    double started = 0;
+  };
+  void handle(const Event& event) override;
+  void dispatch() override;
+  void start_cohort();
+  std::vector<Cohort> cohorts_;
+  std::vector<std::uint32_t> free_cohorts_;
+  int running_ = 0;
+};
+
+/// Periodic meetings such as MARAC: cases wait for the next sitting and are reviewed there in a batch.
+class MeetingPool final : public Pool {
+ public:
+  using Pool::Pool;
+  void start() override;
+  void arrive(std::uint32_t case_id) override;
+
+ private:
+  void handle(const Event& event) override;
+  void dispatch() override {}
+};
+
+std::unique_ptr<Pool> make_pool(World& world, const PoolSpec& spec);
+
+}  // namespace dasim::model

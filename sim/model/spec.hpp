@@ -1,0 +1,217 @@
+#pragma once
+// The validated description of one scenario: plain data, built by sim/scenario/ from TOML and read by the model.
+// Names have been resolved to indices here, so the model never looks anything up by string.
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "random/distribution.hpp"
+
+namespace dasim::model {
+
+constexpr double kDaysPerYear = 365.25;
+constexpr int kMaxAttributes = 16;
+constexpr double kUnlimited = std::numeric_limits<double>::infinity();
+
+/// Attribute slots every person has. `area` and `source` come first so that rules can test them like any other.
+enum BuiltinAttribute : int { kArea = 0, kSource = 1, kFirstDrawnAttribute = 2 };
+
+/// A test on one attribute: categorical and flag values by set membership, counts by range.
+struct Clause {
+  int attribute = 0;
+  std::uint64_t allowed_mask = ~0ULL;  // bit v set: value v allowed (categorical and flag)
+  int min = std::numeric_limits<int>::min();
+  int max = std::numeric_limits<int>::max();
+};
+/// All clauses must hold; an empty condition always holds.
+struct Condition {
+  std::vector<Clause> clauses;
+  bool empty() const { return clauses.empty(); }
+};
+
+enum class AttributeKind { categorical, flag, count };
+
+/// How one attribute is drawn at arrival. The row of `weights` (categorical, flag) or `means` (count: Poisson)
+/// is chosen by the value of attribute `by`, which is drawn earlier; without `by` there is one row.
+struct AttributeSpec {
+  std::string name;
+  AttributeKind kind = AttributeKind::flag;
+  std::vector<std::string> values;           // categorical names; flags are {"false", "true"}
+  int by = -1;
+  std::vector<std::vector<double>> weights;  // [row][value]
+  std::vector<double> means;                 // [row], counts
+  Condition when;                            // drawn only when this holds, else 0
+  int max_count = 20;
+};
+
+/// Rate multiplier over a date range, e.g. the festive period; `yearly` repeats it every year of the run.
+struct DatedFactor {
+  int first_day = 0;  // day offsets from the start date, inclusive
+  int last_day = 0;
+  double factor = 1;
+  bool yearly = false;
+};
+
+/// A non-homogeneous Poisson stream of referrals from one source in one area.
+struct ArrivalSpec {
+  std::string name;
+  int area = 0;
+  int source = 0;
+  double rate_per_year = 0;
+  std::array<double, 12> seasonal{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};  // January..December
+  double trend_per_year = 0;  // compound growth of the rate, e.g. 0.03 = +3% a year
+  std::vector<DatedFactor> dated;
+  int service = 0;  // where referrals enter
+  std::vector<std::pair<int, int>> fixed_attributes;  // (attribute, value) set instead of drawn
+};
+
+/// One way onward: if `when` holds, with probability `p`, go to one of `to` (weighted), after `delay`.
+struct Route {
+  Condition when;
+  double p = 1;
+  std::vector<int> to;          // services
+  std::vector<double> weights;  // cumulative, normalised
+  std::optional<random::Distribution> delay;
+};
+
+enum class PoolKind { caseload, beds, group, meeting };
+
+struct CapacityChange {
+  double day = 0;
+  int workers = 0;
+};
+
+/// When service may start: days of the week (bit 0 = Monday) and hours of the day.
+struct OpeningHours {
+  bool always = true;
+  std::uint8_t days = 0x7f;
+  double from_hour = 0, to_hour = 24;
+};
+
+/// One contract's capacity for one service, serving some areas.
+struct PoolSpec {
+  std::string name;
+  PoolKind kind = PoolKind::caseload;
+  int service = 0;
+  std::vector<bool> serves_area;
+  int workers = 1;           // caseload: staff; beds: units; group: concurrent groups; meeting: sittings at once (1)
+  int cases_per_worker = 1;  // caseload: open cases each worker holds
+  std::vector<CapacityChange> capacity_changes;
+  random::Distribution duration;
+  std::optional<random::Distribution> move_on;   // beds: occupied after support ends
+  std::optional<random::Distribution> patience;  // leaves the queue after this long
+  bool decline_when_full = false;
+  double max_queue = kUnlimited;
+  Condition eligible;
+  int priority_attribute = -1;
+  std::vector<int> priority_rank;  // by value of priority_attribute; lower is served first
+  double target_days = 1;
+  OpeningHours open;
+  // group programmes
+  int group_min = 1, group_max = 1;
+  double schedule_first = -1, schedule_every = 0;  // scheduled starts (days); schedule_every = 0: none
+  double dropout = 0;                              // share who leave before the end
+  // meetings
+  double meeting_first = 0, meeting_interval = 14;
+  int cases_per_sitting = std::numeric_limits<int>::max();
+
+  std::vector<Route> next;        // exclusive: the first route that applies
+  std::vector<Route> also;        // in parallel: every route that applies opens a case there too
+  std::vector<Route> on_decline;  // full, ineligible or queue cap reached
+  std::vector<Route> on_disengage;
+  bool support = true;  // completing here counts as having been supported (not so a front door's triage)
+  std::vector<std::pair<int, int>> on_complete_set;  // (attribute, value) set on completing
+
+  int capacity() const { return workers * cases_per_worker; }
+};
+
+/// How a person's support ended, for outcome probabilities and repeat hazards.
+enum class SupportResult : int { completed = 0, disengaged = 1, declined = 2, none = 3 };
+constexpr int kSupportResults = 4;
+
+/// One contract: what it buys, what it costs, who pays.
+struct ContractSpec {
+  std::string name;
+  std::vector<int> pools;
+  double annual_value = 0;        // £ a year before efficiency
+  double efficiency = 0;          // share removed by joint commissioning
+  std::vector<double> funder_share;  // by funder index
+  bool reinvested = false;
+  int reinvest_pool = -1;
+  double cost_per_worker = 0;
+  int extra_workers = 0;          // reinvested saving turned into capacity (resolved by the loader)
+  double annual_cost() const { return annual_value * (1 - efficiency) + (reinvested ? annual_value * efficiency : 0); }
+};
+
+/// A cost that may follow a person's time in the system, with a probability shaped by their support.
+struct OutcomeSpec {
+  std::string name;
+  int payer = 0;
+  bool cashable = true;
+  double initial_cost = 0, annual_cost = 0, years = 0;
+  double probability = 0;
+  std::array<double, kSupportResults> effect{1, 1, 1, 1};
+  double wait_penalty = 0;  // relative rise in probability per day waited
+  bool per_child = false;
+  Condition when;
+  double cost() const { return initial_cost + annual_cost * years; }
+};
+
+struct RepeatSpec {
+  bool enabled = false;
+  std::array<double, kSupportResults> annual_hazard{0, 0, 0, 0};
+  std::vector<std::pair<Condition, double>> modifiers;
+  int service = 0;
+  std::vector<std::pair<int, int>> set;
+};
+
+struct RelocationSpec {
+  bool enabled = false;
+  int front_door = 0;
+  double probability = 0;
+  std::optional<random::Distribution> retriage_delay;
+  double retriage_dropout = 0;
+};
+
+struct AreaSpec {
+  std::string name;
+  double population = 0;
+  double adult_females = 0;
+};
+
+struct SimulationSpec {
+  int start_year = 2025, start_month = 4, start_day = 1;
+  double years = 1;
+  double warmup_days = 0;
+  double horizon_days() const { return years * kDaysPerYear; }
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_text;  // the verbatim files, for the results record
+  SimulationSpec simulation;
+  std::vector<AreaSpec> areas;
+  std::vector<std::string> sources;
+  std::vector<std::string> services;
+  std::vector<AttributeSpec> attributes;  // indices from kFirstDrawnAttribute; area and source are 0 and 1
+  std::vector<ArrivalSpec> arrivals;
+  std::vector<PoolSpec> pools;
+  std::vector<std::vector<int>> service_pool;  // [service][area] -> pool
+  std::vector<std::string> funders;
+  std::vector<std::string> payers;
+  std::vector<ContractSpec> contracts;
+  std::vector<OutcomeSpec> outcomes;
+  RepeatSpec repeat;
+  RelocationSpec relocation;
+
+  int attribute_index(const std::string& name) const;
+  const AttributeSpec* attribute(int index) const {
+    return index >= kFirstDrawnAttribute ? &attributes[index - kFirstDrawnAttribute] : nullptr;
+  }
+};
+
+}  // namespace dasim::model

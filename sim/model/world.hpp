@@ -1,0 +1,130 @@
+#pragma once
+// One replication: a fresh simulated world at t = 0. People are data, not actors: a Person holds attributes and
+// a random stream of their own; a Case is one line of support a person is on, moving from pool to pool.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/arrivals.hpp"
+#include "model/calendar.hpp"
+#include "model/pool_stats.hpp"
+#include "model/scheduler.hpp"
+#include "model/spec.hpp"
+#include "random/rng.hpp"
+
+namespace dasim::model {
+
+struct Person {
+  std::array<std::int16_t, kMaxAttributes> attributes{};
+  random::Rng rng;
+  double arrived = 0;
+  double waited = 0;  // days queued, summed over every pool on this referral
+  int open_cases = 0; // open cases, plus one while a repeat referral is pending
+  bool completed = false, disengaged = false, declined = false, relocated = false;
+  SupportResult result() const {
+    return completed ? SupportResult::completed : disengaged ? SupportResult::disengaged
+                     : declined ? SupportResult::declined : SupportResult::none;
+  }
+};
+
+struct Case {
+  std::uint32_t person = 0;
+  int pool = -1;
+  double entered = 0;      // arrived at the current pool
+  double started = 0;      // began service there
+  std::uint32_t epoch = 0; // bumped on every change that makes pending events for this case stale
+  std::uint32_t group = 0; // group pools: the cohort it belongs to
+  bool queued = false;
+};
+
+enum class Outcome { completed, declined, disengaged };
+
+/// Raised when a scenario drives the model somewhere it cannot go (a routing loop, say).
+struct ModelError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Pool;
+
+/// Totals of the whole replication, beside the per-pool records.
+struct WorldTotals {
+  double people = 0;            // new referrals after the warm-up
+  double repeats = 0;           // repeat referrals after the warm-up
+  double relocations = 0;       // moves across a boundary after triage
+  double retriaged = 0;         // of which had to be triaged again (a different front door)
+  double lost_at_retriage = 0;  // of which disengaged instead
+  double events = 0;            // events scheduled, warm-up included
+  std::vector<double> outcome_count;                 // by outcome
+  std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
+};
+
+class World final : public EventTarget {
+ public:
+  World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t master_seed, std::uint64_t replication);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  /// Schedules the first arrivals and the calendar; the engine then runs to `horizon()`.
+  void start();
+  /// Closes the time averages at the end of the run.
+  void finish();
+  double horizon() const { return scenario_.simulation.horizon_days(); }
+
+  const std::vector<std::unique_ptr<Pool>>& pools() const { return pools_; }
+  const WorldTotals& totals() const { return totals_; }
+  const Calendar& calendar() const { return calendar_; }
+  const Scenario& scenario() const { return scenario_; }
+
+  // for pools
+  double now() const { return scheduler_.now(); }
+  Person& person(std::uint32_t id) { return people_[id]; }
+  void schedule(double date, const Event& event) {
+    ++totals_.events;
+    scheduler_.schedule(date, event);
+  }
+  Case& case_at(std::uint32_t id) { return cases_[id]; }
+  Person& person_of(std::uint32_t case_id) { return people_[cases_[case_id].person]; }
+  int area_of(std::uint32_t case_id) { return person_of(case_id).attributes[kArea]; }
+  /// A pool is done with a case: send it on by the pool's routes for this outcome, or close it.
+  void finished(std::uint32_t case_id, Outcome outcome);
+  bool matches(const Condition& condition, const Person& person) const;
+  bool after_warmup() const { return warm_; }
+
+  void on_event(const Event& event) override;
+
+ private:
+  enum Kind : std::uint32_t { kArrival, kMonth, kWarmupEnd, kDelayedEntry, kRepeat };
+  void arrive(int source_index);
+  void draw_attributes(Person& person, const ArrivalSpec& arrival);
+  bool applies(const Route& route, Person& person);
+  int choose(const Route& route, Person& person);
+  void send(std::uint32_t case_id, int service, const Route* route);
+  std::uint32_t open_case(std::uint32_t person_id);
+  void close_case(std::uint32_t case_id);
+  /// The person's last case has closed: book outcome costs, then a repeat referral or goodbye.
+  void person_leaves(std::uint32_t person_id);
+  /// After triage a person may move; returns true if that took the case elsewhere.
+  bool relocate(std::uint32_t case_id, Person& person);
+  std::uint32_t new_person(std::uint32_t arrival_index);
+
+  const Scenario& scenario_;
+  Scheduler& scheduler_;
+  std::uint64_t master_seed_, replication_;
+  Calendar calendar_;
+  std::vector<ArrivalRate> rates_;
+  std::vector<random::Rng> arrival_rngs_;
+  std::vector<std::uint64_t> arrival_counts_;
+  std::vector<std::unique_ptr<Pool>> pools_;
+  std::vector<Person> people_;
+  std::vector<std::uint32_t> free_people_;
+  std::vector<Case> cases_;
+  std::vector<std::uint32_t> free_cases_;
+  WorldTotals totals_;
+  int month_ = 0;
+  int routing_depth_ = 0;
+  bool warm_ = false;
+};
+
+}  // namespace dasim::model

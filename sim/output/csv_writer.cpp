@@ -1,0 +1,37 @@
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "output/writers.hpp"
+
+namespace dasim::output {
+
+namespace {
+std::string field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string quoted = "\"";
+  for (char c : s) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+std::string number(double v) { return std::isnan(v) ? "" : fmt::format("{:.10g}", v); }
+}  // namespace
+
+void write_csv(const std::vector<batch::Row>& rows, const std::filesystem::path& path) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) throw OutputError(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
+  std::string text = "kind,scenario,baseline,service,pool,area,metric,units,mean,ci_low,ci_high,sd,p05,p50,p95,n\n";
+  for (const auto& r : rows) {
+    const auto& s = r.summary;
+    text += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.kind, field(r.scenario), field(r.baseline),
+                        field(r.service), field(r.pool), field(r.area), r.metric, field(r.units), number(s.mean),
+                        number(s.ci_low), number(s.ci_high), number(s.sd), number(s.p05), number(s.p50), number(s.p95), s.n);
+  }
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int saved = errno;
+  if (std::fclose(f) != 0 || !ok)
+    throw OutputError(fmt::format("{}: writing failed: {}", path.string(), std::strerror(ok ? errno : saved)));
+}
+
+}  // namespace dasim::output

@@ -1,0 +1,45 @@
+#pragma once
+// Results files: HDF5 (the full record) and CSV (the summary for spreadsheets). Layout: docs/results-format.md.
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "batch/results.hpp"
+
+namespace dasim::output {
+
+constexpr int kFormatMajor = 1, kFormatMinor = 0;
+
+struct OutputError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Writes the whole run to `path` (replications not yet done are stored as NaN, with `done` = 0 and the root
+/// attribute `complete` = 0). The caller writes to a temporary name and renames.
+void write_hdf5(const batch::RunRecord& run, const std::vector<batch::Row>& rows, const std::filesystem::path& path);
+
+/// Reads back the replications stored in a partial file made by the same scenarios, for --resume.
+/// Throws OutputError if the file was made by other scenarios, another seed or another replication count.
+void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& path);
+
+void write_csv(const std::vector<batch::Row>& rows, const std::filesystem::path& path);
+
+/// Writes through a temporary file in the same folder and renames it into place, so a file with the final name is
+/// always complete. On any failure the temporary file is removed and the error names the path and the reason.
+template <class WriteFn>
+void write_atomically(const std::filesystem::path& path, WriteFn write) {
+  const std::filesystem::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  try {
+    write(tmp);
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw OutputError(path.string() + ": cannot move the finished file into place: " + ec.message());
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw;
+  }
+}
+
+}  // namespace dasim::output

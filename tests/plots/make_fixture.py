@@ -1,0 +1,549 @@
+"""Writes a synthetic dasim results file laid out as docs/results-format.md describes.
+
+    python3 tests/plots/make_fixture.py OUT.h5 [--scenarios separate,pooled,hybrid] [--replications 20]
+        [--service-rows] [--no-sensitivity] [--format-version 1.0] [--incomplete]
+
+The numbers come from a small stand-in model, not the simulator: people arrive by area, some are declined or give
+up, the rest wait a lognormal time that is shorter when a service is pooled. Draws are shared between scenarios
+replication by replication, as common random numbers are in dasim, so paired differences are tight. Volumes,
+costs and capacities are of the size the seed papers give for Southend, Essex and Thurrock.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+import h5py
+import numpy as np
+
+AREAS = ["southend", "essex", "thurrock"]
+POPULATION = {"southend": 180_700, "essex": 1_503_494, "thurrock": 176_000}
+AREA_METRICS = ["entered", "declined", "started", "disengaged", "completed", "wait_mean", "wait_p50", "wait_p90",
+                "wait_p95", "within_target"]
+AREA_UNITS = ["people a year"] * 5 + ["days"] * 4 + ["share"]
+POOL_METRICS = ["mean_queue", "mean_busy", "mean_capacity", "occupancy", "little_L", "little_lambda_W", "throughput"]
+POOL_UNITS = ["people", "places", "places", "share", "people", "people", "people a year"]
+MONTHLY_METRICS = ["entered", "declined", "started", "disengaged", "completed", "wait_mean", "mean_queue",
+                   "mean_busy", "occupancy"]
+MONTHLY_UNITS = ["people"] * 5 + ["days", "people", "places", "share"]
+FUNDERS = ["essex_cc", "southend_cc", "thurrock_council", "pfcc"]
+PAYERS = ["childrens_social_care", "police", "housing", "health", "society"]
+TOTALS = ["people", "service_cost", "outcome_cost", "cashable_outcome_cost", "societal_outcome_cost", "events"]
+TOTAL_UNITS = ["referrals a year", "£ a year", "£ a year", "£ a year", "£ a year", "events"]
+
+# Per service: referrals a year per 1,000 residents, wait target (days), median wait (days) in a mid-sized pool,
+# lognormal spread of waits, share who start at once, shares declined and giving up, case length (days),
+# occupancy the capacity is sized for.
+SERVICES = {
+    "front-door": dict(rate=9.0, target=1, median=0.5, sigma=0.9, p0=0.35, decline=0.0, diseng=0.03, duration=2,
+                       occ=0.80),
+    "idva": dict(rate=1.4, target=2, median=3.0, sigma=0.8, p0=0.10, decline=0.0, diseng=0.07, duration=75,
+                 occ=0.92),
+    "outreach": dict(rate=3.0, target=14, median=11, sigma=0.7, p0=0.05, decline=0.02, diseng=0.11, duration=56,
+                     occ=0.90),
+    "refuge": dict(rate=0.25, target=7, median=16, sigma=0.9, p0=0.15, decline=0.40, diseng=0.18, duration=180,
+                   occ=0.95),
+    "children": dict(rate=1.5, target=28, median=22, sigma=0.6, p0=0.02, decline=0.03, diseng=0.09, duration=70,
+                     occ=0.90),
+    "perpetrator": dict(rate=0.35, target=56, median=40, sigma=0.5, p0=0.0, decline=0.05, diseng=0.22,
+                        duration=182, occ=0.85),
+}
+# How much longer people wait in each area's own pool than in one pool for all (small pools smooth demand less).
+SEPARATE_FACTOR = {"southend": 1.15, "essex": 1.0, "thurrock": 1.35}
+POOLED_FACTOR = 0.85
+
+# £ a year by funder under separate commissioning (000 §1.1, 001 §9.1, 003 §2); share kept under each option.
+FUNDING = {"essex_cc": 4_434_000, "southend_cc": 618_000, "thurrock_council": 382_165, "pfcc": 526_000}
+FUNDING_KEPT = {"separate": dict(essex_cc=1.0, southend_cc=1.0, thurrock_council=1.0, pfcc=1.0),
+                "pooled": dict(essex_cc=0.90, southend_cc=0.85, thurrock_council=0.85, pfcc=1.0),
+                "hybrid": dict(essex_cc=0.92, southend_cc=0.88, thurrock_council=0.95, pfcc=1.0),
+                "lotted": dict(essex_cc=0.94, southend_cc=0.90, thurrock_council=0.90, pfcc=1.0)}
+# £ a year of outcome costs by payer when everyone is supported: [cashable, societal].
+OUTCOMES = {"childrens_social_care": (9.5e6, 0.0), "police": (3.1e6, 0.0), "housing": (2.2e6, 0.0),
+            "health": (4.0e6, 1.5e6), "society": (0.0, 85e6)}
+
+START = "2024-10-01"     # six months of warm-up before the contract term starts on 2025-04-01
+WARMUP_MONTHS = 6
+YEARS = 5
+
+BASE_TOML = """\
+# Southend, Essex and Thurrock: what every option shares.
+[simulation]
+start_date = "2024-10-01"   # assumption: six months of warm-up before the 2025 contract start (000 §3.19)
+years = 5                    # 000 §3.19: 5+2 year contract, first term
+warmup_years = 0.5           # assumption
+
+[areas.southend]
+population = 180700          # Census 2021
+adult_females = 74500        # Census 2021
+[areas.essex]
+population = 1503494         # Census 2021
+adult_females = 622000       # Census 2021
+[areas.thurrock]
+population = 176000          # Census 2021
+adult_females = 70800        # Census 2021
+
+[attributes.risk]
+values = ["high", "medium", "standard"]
+weights = [0.16, 0.34, 0.50]     # assumption, calibrated to MARAC 40-47 per 10,000 adult females (SafeLives 2024)
+[attributes.children]
+mean = 1.46                      # 000 §2.9.2: 175 children with 120 refuge residents
+[attributes.teen_boy]
+p = 0.06                         # assumption
+
+[[arrivals]]
+name = "police-essex"
+area = "essex"
+source = "police"
+rate_per_year = 13531            # Essex Police DA crimes 2022/23 (Home Office) x referral share: assumption
+seasonal = [1.12, 0.95, 0.93, 0.95, 1.0, 1.02, 1.10, 1.12, 0.98, 0.95, 0.92, 1.06]   # Farrell & Pease 1994
+[[arrivals]]
+name = "mash-thurrock"
+area = "thurrock"
+source = "mash"
+rate_per_year = 1592             # 000 §2.5: Thurrock MASH DA contacts a year
+[[arrivals]]
+name = "all-southend"
+area = "southend"
+source = "other"
+rate_per_year = 1626             # assumption: Thurrock's rate per 1,000 applied to Southend
+
+[outcomes.child_protection]
+payer = "childrens_social_care"
+cashable = true
+initial_cost = 2328              # 000 §3.22
+annual_cost = 6570               # 000 §3.22
+years = 1.5                      # assumption
+probability = 0.08               # assumption
+effect = { completed = 0.7, disengaged = 0.95 }   # 000 §3.21: 7-15 de-escalations a year; assumption
+per_child = true
+[outcomes.police_call_outs]
+payer = "police"
+cashable = true
+initial_cost = 645               # Home Office 2019, economic and social costs of domestic abuse
+probability = 0.52               # Essex Police 2021: repeat victims
+effect = { completed = 0.70 }    # Drive evaluation 2020: police DA incidents -30%
+[outcomes.harm]
+payer = "society"
+cashable = false
+initial_cost = 34015             # Home Office 2019, cost per victim (2016/17 prices)
+probability = 0.20               # assumption
+effect = { completed = 0.37 }    # CAADA 2012: abuse ceased for 63% after IDVA support
+
+[repeat]
+annual_hazard = { completed = 0.25, disengaged = 0.40, declined = 0.45, none = 0.45 }   # SafeLives MARAC repeat 31%; assumption by route
+to = "front-door"
+"""
+
+SEPARATE_TOML = """\
+[scenario]
+name = "separate"
+description = "Each council buys its own services; a front door per area"
+extends = "set-base.toml"
+
+[pools.idva-essex]
+service = "idva"
+areas = ["essex"]
+workers = 21                     # SafeLives: about 100 referrals per FTE a year
+cases_per_worker = 16            # SafeLives: caseload 60-80 a year at 75-day cases
+duration = { dist = "gamma", mean = 75, shape = 2 }   # assumption
+patience = { dist = "exponential", mean = 40 }        # assumption
+target_days = 2                  # assumption: contact within 2 working days
+[pools.refuge-thurrock]
+service = "refuge"
+areas = ["thurrock"]
+kind = "beds"
+workers = 15                     # 000 §2.9: 15 female spaces
+duration = { dist = "uniform", min = 90, max = 365 }   # 000 §2.9: stays of 3 months to a year
+move_on = { dist = "exponential", mean = 50 }          # Women's Aid, From safety to stability
+when_full = "decline"            # Women's Aid 2022-23: 61% of refuge referrals declined
+target_days = 7
+[pools.outreach-thurrock]
+service = "outreach"
+areas = ["thurrock"]
+workers = 5                      # 000 §2.8: Brighter Futures
+duration = 56                    # 000 §2.8: 8 weeks one-to-one
+target_days = 14                 # assumption
+
+[[contracts]]
+name = "thurrock-community"
+pools = ["outreach-thurrock"]
+annual_value = 86000             # 000 §7.1
+funders = { thurrock_council = 1.0 }
+[[contracts]]
+name = "pfcc-victims"
+pools = ["idva-essex"]
+annual_value = 451000            # 001 §9.1: PFCC victims fund
+funders = { pfcc = 1.0 }
+"""
+
+POOLED_TOML = """\
+[scenario]
+name = "pooled"
+description = "One SET-wide pool per service and one central point of contact (000 Option 1)"
+extends = "set-separate.toml"
+
+[pools.idva]
+service = "idva"
+workers = 28                     # same staff as the three separate services together: 000 §3.13 no loss of capacity
+cases_per_worker = 16            # SafeLives
+duration = { dist = "gamma", mean = 75, shape = 2 }   # assumption
+target_days = 2                  # assumption
+[pools.refuge]
+service = "refuge"
+kind = "beds"
+workers = 112                    # EIGE: 1 family place per 10,000 residents, less 40%: assumption
+when_full = "decline"
+
+[[contracts]]
+name = "set-victim-support"
+pools = ["idva", "outreach", "front-door"]
+annual_value = 5100000           # 000 Table 1 and 003 §2 added up
+efficiency = 0.15                # 000 §3.13, §7.1: 15% saving claimed
+savings = "banked"               # assumption
+funders = { essex_cc = 0.80, southend_cc = 0.11, thurrock_council = 0.07, pfcc = 0.02 }   # 000 §1.1 shares
+"""
+
+HYBRID_TOML = """\
+[scenario]
+name = "hybrid"
+description = "Thurrock keeps in-house community support; the rest is pooled (000 §3.33)"
+extends = "set-pooled.toml"
+
+[pools.outreach-thurrock]
+service = "outreach"
+areas = ["thurrock"]
+workers = 5                      # 000 §2.8
+duration = 56                    # 000 §2.8
+[pools.outreach]
+areas = ["southend", "essex"]
+"""
+
+LOTTED_TOML = """\
+[scenario]
+name = "lotted"
+description = "Central point of contact pooled; victim support in geographic lots (001 §4.4)"
+extends = "set-pooled.toml"
+"""
+
+SOURCES = {"separate": [("set-base.toml", BASE_TOML), ("set-separate.toml", SEPARATE_TOML)],
+           "pooled": [("set-base.toml", BASE_TOML), ("set-separate.toml", SEPARATE_TOML),
+                      ("set-pooled.toml", POOLED_TOML)],
+           "hybrid": [("set-base.toml", BASE_TOML), ("set-separate.toml", SEPARATE_TOML),
+                      ("set-pooled.toml", POOLED_TOML), ("set-hybrid.toml", HYBRID_TOML)],
+           "lotted": [("set-base.toml", BASE_TOML), ("set-separate.toml", SEPARATE_TOML),
+                      ("set-pooled.toml", POOLED_TOML), ("set-lotted.toml", LOTTED_TOML)]}
+DESCRIPTIONS = {"separate": "Each council buys its own services; a front door per area",
+                "pooled": "One SET-wide pool per service and one central point of contact (000 Option 1)",
+                "hybrid": "Thurrock keeps in-house community support; the rest is pooled (000 §3.33)",
+                "lotted": "Central point of contact pooled; victim support in geographic lots (001 §4.4)"}
+
+
+def topology(scenario):
+    """[(pool, service, areas served, wait factor)] of an option."""
+    pools = []
+    for service in SERVICES:
+        if scenario == "separate":
+            pools += [(f"{service}-{a}", service, [a], SEPARATE_FACTOR[a]) for a in AREAS]
+        elif scenario == "hybrid" and service == "outreach":
+            pools += [("outreach-thurrock", service, ["thurrock"], SEPARATE_FACTOR["thurrock"]),
+                      ("outreach", service, ["southend", "essex"], 0.95)]
+        elif scenario == "lotted" and service in ("outreach", "children"):
+            pools += [(f"{service}-unitary", service, ["southend", "thurrock"], 1.05),
+                      (f"{service}-essex", service, ["essex"], 0.98)]
+        else:
+            pools.append((service, service, list(AREAS), POOLED_FACTOR))
+    return pools
+
+
+def months_between(start, n):
+    y, m = int(start[:4]), int(start[5:7])
+    out = []
+    for _ in range(n):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def bin_edges():
+    """As the simulator's WaitHistogram: bin 0 from 0 to 1e-4 days, then 255 log-spaced bins up to 1e4 days."""
+    k = 255 / (math.log(1e4) - math.log(1e-4))
+    return np.array([0.0] + [math.exp(math.log(1e-4) + (b - 1) / k) for b in range(1, 257)])
+
+
+def wait_stats(waits, target):
+    if len(waits) == 0:
+        return [np.nan] * 5
+    q = np.quantile(waits, [0.5, 0.9, 0.95])
+    return [waits.mean(), q[0], q[1], q[2], float(np.mean(waits <= target))]
+
+
+def summarise(values):
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    n = len(v)
+    if n == 0:
+        return dict(mean=np.nan, ci_low=np.nan, ci_high=np.nan, sd=np.nan, p05=np.nan, p50=np.nan, p95=np.nan, n=0)
+    from_table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+                  2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052,
+                  2.048, 2.045, 2.042]
+    t = from_table[n - 2] if 2 <= n <= 31 else 1.96 + 2.4 / max(n - 1, 1)
+    sd = float(v.std(ddof=1)) if n > 1 else 0.0
+    half = t * sd / math.sqrt(n) if n > 1 else 0.0
+    p = np.percentile(v, [5, 50, 95])
+    return dict(mean=float(v.mean()), ci_low=float(v.mean() - half), ci_high=float(v.mean() + half), sd=sd,
+                p05=p[0], p50=p[1], p95=p[2], n=n)
+
+
+def simulate(names, replications, seed):
+    """Returns {scenario: dict of arrays and per-replication waits}, drawing on shared random numbers."""
+    n_months = WARMUP_MONTHS + 12 * YEARS
+    season = np.array([1.12, 0.95, 0.93, 0.95, 1.0, 1.02, 1.10, 1.12, 0.98, 0.95, 0.92, 1.06])
+    month_of_year = [(9 + i) % 12 for i in range(n_months)]          # the run starts in October
+    out = {}
+    for name in names:
+        pools = topology(name)
+        P, A = len(pools), len(AREAS) + 1
+        am = np.zeros((replications, P, A, len(AREA_METRICS)))
+        pm = np.zeros((replications, P, len(POOL_METRICS)))
+        md = np.zeros((replications, P, n_months, len(MONTHLY_METRICS)))
+        waits = {}                                                   # (r, pool, area) -> array of waits
+        unsupported = np.zeros(replications)
+        referrals = np.zeros(replications)
+        for r in range(replications):
+            shared = np.random.default_rng([seed, r])                # the replication's common stream
+            busy_year = math.exp(shared.normal(0, 0.06))             # the same busier or quieter year in every option
+            own = np.random.default_rng([seed, r, sum(map(ord, name))])
+            for p, (pool, service, served, factor) in enumerate(pools):
+                spec = SERVICES[service]
+                for a in served:
+                    ai = AREAS.index(a)
+                    draw = np.random.default_rng([seed, r, list(SERVICES).index(service), ai])
+                    entered = draw.poisson(spec["rate"] * POPULATION[a] / 1000 * busy_year)
+                    u = draw.random((3, entered))
+                    z = draw.standard_normal(entered)
+                    f = factor * busy_year ** 2 * math.exp(own.normal(0, 0.02))
+                    declined = u[0] < min(0.9, spec["decline"] * f)
+                    gave_up = ~declined & (u[1] < min(0.9, spec["diseng"] * f ** 1.3))
+                    started = ~declined & ~gave_up
+                    w = np.where(u[2] < spec["p0"], 0.0, spec["median"] * f * np.exp(spec["sigma"] * z))[started]
+                    completed = draw.binomial(int(started.sum()), 0.88)
+                    waits[(r, p, ai)] = w
+                    am[r, p, ai, :5] = [entered, declined.sum(), started.sum(), gave_up.sum(), completed]
+                    am[r, p, ai, 5:] = wait_stats(w, spec["target"])
+                    if service == "front-door":
+                        referrals[r] += entered
+                    unsupported[r] += declined.sum() + gave_up.sum()
+                all_w = np.concatenate([waits[(r, p, AREAS.index(a))] for a in served])
+                waits[(r, p, A - 1)] = all_w
+                am[r, p, A - 1, :5] = am[r, p, :A - 1, :5].sum(axis=0)
+                am[r, p, A - 1, 5:] = wait_stats(all_w, spec["target"])
+                # Capacity is sized for the demand the pool serves, the same in every option (no loss of capacity).
+                demand = sum(spec["rate"] * POPULATION[a] / 1000 for a in served)
+                capacity = max(1.0, round(demand * (1 - spec["decline"] - spec["diseng"]) * spec["duration"]
+                                          / 365.25 / spec["occ"]))
+                busy = min(0.99 * capacity, am[r, p, A - 1, 2] * spec["duration"] / 365.25)
+                queue = (all_w.sum() + am[r, p, A - 1, 3] * all_w.mean() * 0.5) / 365.25 if len(all_w) else 0.0
+                pm[r, p] = [queue, busy, capacity, busy / capacity, queue, queue * math.exp(own.normal(0, 0.01)),
+                            am[r, p, A - 1, 4]]
+                # Monthly series: the year's figures shaped by season, with the warm-up filling up from empty.
+                ramp_days = max(spec["duration"], 15)
+                for m in range(n_months):
+                    fill = 1 - math.exp(-30.4 * (m + 0.5) / ramp_days * 2.5)
+                    s = season[month_of_year[m]] * math.exp(own.normal(0, 0.04))
+                    counts = own.poisson(np.maximum(am[r, p, A - 1, :5] / 12 * s, 0))
+                    occupancy = min(0.995, busy / capacity * fill * (0.9 + 0.1 * s))
+                    md[r, p, m] = list(counts) + [am[r, p, A - 1, 5] * s ** 2 * fill, queue * s ** 3 * fill,
+                                                  occupancy * capacity, occupancy]
+        out[name] = dict(pools=pools, am=am, pm=pm, md=md, waits=waits, unsupported=unsupported,
+                         referrals=referrals)
+    return out
+
+
+def costs(name, sim, replications, seed):
+    funder = np.array([[FUNDING[f] * FUNDING_KEPT[name][f] for f in FUNDERS]] * replications)
+    outcome = np.zeros((replications, len(PAYERS), 2))
+    for r in range(replications):
+        shared = np.random.default_rng([seed, r, 7])
+        demand = sim[name]["referrals"][r] / 16_757                   # referrals relative to the expected number
+        harm = 1 + 0.8 * sim[name]["unsupported"][r] / sim[name]["referrals"][r]
+        for i, payer in enumerate(PAYERS):
+            noise = math.exp(shared.normal(0, 0.03))                  # shared: the same costly cases in each option
+            outcome[r, i] = np.array(OUTCOMES[payer]) * demand * harm * noise
+    return funder, outcome
+
+
+def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20250401, service_rows=False,
+          sensitivity=True, format_version=(1, 0), complete=1):
+    names = list(names)
+    sim = simulate(names, replications, seed)
+    edges = bin_edges()
+    strings = h5py.string_dtype("utf-8")
+    summary, comparisons = [], []
+    per_rep = {}     # (scenario, pool, area, metric) -> values, for the comparisons
+    with h5py.File(path, "w") as f:
+        f.attrs["filetype"] = "dasim-results"
+        f.attrs["format_version"] = np.array(format_version, dtype=np.int32)
+        f.attrs["dasim_version"] = "0.1.0"
+        f.attrs["git_commit"] = "0000000000000000000000000000000000000000"
+        f.attrs["created"] = "2025-01-15T09:30:00Z"
+        f.attrs["master_seed"] = np.uint64(seed)
+        f.attrs["replications"] = np.int32(replications)
+        f.attrs["complete"] = np.int32(complete)
+        f.attrs.create("scenarios", names, dtype=strings)
+        f.attrs["baseline"] = names[0]
+        for name in names:
+            s = sim[name]
+            g = f.create_group(f"scenarios/{name}")
+            g.attrs["description"] = DESCRIPTIONS[name]
+            g.attrs["source_text"] = "".join(f"# ==> scenarios/{file} <==\n{text}\n" for file, text in SOURCES[name])
+            g.attrs["resolved"] = f"scenario {name}: {len(s['pools'])} pools, {len(AREAS)} areas"
+            g.attrs["horizon_days"] = (YEARS + 0.5) * 365.25
+            g.attrs["warmup_days"] = 0.5 * 365.25
+            g.attrs["start_date"] = START
+            labels = dict(pools=[p[0] for p in s["pools"]], services=[p[1] for p in s["pools"]],
+                          areas=AREAS + ["all"], area_metrics=AREA_METRICS, pool_metrics=POOL_METRICS,
+                          monthly_metrics=MONTHLY_METRICS, funders=FUNDERS, payers=PAYERS,
+                          months=months_between(START, s["md"].shape[2]))
+            for key, value in labels.items():
+                g.create_dataset(key, data=value, dtype=strings)
+            g["replication_seed"] = np.array([seed * 1000 + r for r in range(replications)], dtype=np.uint64)
+            for key, data, units in (("area_metrics_data", s["am"], AREA_UNITS),
+                                     ("pool_metrics_data", s["pm"], POOL_UNITS),
+                                     ("monthly_data", s["md"], MONTHLY_UNITS)):
+                d = g.create_dataset(key, data=data)
+                d.attrs.create("units", units, dtype=strings)
+            hist = np.zeros((len(s["pools"]), len(AREAS) + 1, 256))
+            for (r, p, a), w in s["waits"].items():
+                hist[p, a] += np.histogram(np.clip(w, 0, 9999.0), bins=edges)[0]
+            g["wait_histogram"] = hist.astype(np.uint64)
+            g["wait_bin_edges"] = edges
+            funder, outcome = costs(name, sim, replications, seed)
+            g["funder_cost"] = funder
+            g["outcome_cost"] = outcome
+            people = s["referrals"]
+            totals = np.column_stack([people, funder.sum(axis=1), outcome.sum(axis=(1, 2)), outcome[:, :, 0].sum(1),
+                                      outcome[:, :, 1].sum(1), people * 61.0])
+            d = g.create_dataset("totals", data=totals)
+            d.attrs.create("names", TOTALS, dtype=strings)
+            d.attrs.create("units", TOTAL_UNITS, dtype=strings)
+
+            def add(pool, service, area, metric, units, values):
+                per_rep[(name, pool, area, metric)] = np.asarray(values, dtype=float)
+                summary.append(dict(scenario=name, pool=pool, service=service, area=area, metric=metric,
+                                    units=units, **summarise(values)))
+
+            for p, (pool, service, served, _) in enumerate(s["pools"]):
+                for a, area in enumerate(AREAS + ["all"]):
+                    for m, metric in enumerate(AREA_METRICS):
+                        add(pool, service, area, metric, AREA_UNITS[m], s["am"][:, p, a, m])
+                for m, metric in enumerate(POOL_METRICS):
+                    add(pool, service, "all", metric, POOL_UNITS[m], s["pm"][:, p, m])
+            if service_rows:
+                for service in SERVICES:
+                    idx = [p for p, pool in enumerate(s["pools"]) if pool[1] == service]
+                    for a, area in enumerate(AREAS + ["all"]):
+                        counts = s["am"][:, idx, a, :5].sum(axis=1)
+                        stats = np.array([wait_stats(np.concatenate([s["waits"].get((r, p, a), np.zeros(0))
+                                                                     for p in idx]), SERVICES[service]["target"])
+                                          for r in range(replications)])
+                        for m, metric in enumerate(AREA_METRICS):
+                            add("(service)", service, area, metric, AREA_UNITS[m],
+                                counts[:, m] if m < 5 else stats[:, m - 5])
+            for i, funder_name in enumerate(FUNDERS):
+                add("(cost)", "", funder_name, "funder_cost", "£ a year", funder[:, i])
+            for i, payer in enumerate(PAYERS):
+                add("(outcome)", "", payer, "cashable_outcome_cost", "£ a year", outcome[:, i, 0])
+                add("(outcome)", "", payer, "societal_outcome_cost", "£ a year", outcome[:, i, 1])
+            for i, total in enumerate(TOTALS):
+                add("(total)", "", "all", total, TOTAL_UNITS[i], totals[:, i])
+
+        # Paired differences against the baseline: a pool is paired with the baseline pool of its service that
+        # serves the same home area; "all" is paired only where both options have a single pool for the service.
+        base = names[0]
+        base_pools = sim[base]["pools"]
+        for name in names[1:]:
+            for row in [r for r in summary if r["scenario"] == name]:
+                key = (row["pool"], row["area"], row["metric"])
+                partner = None
+                if row["pool"].startswith("("):
+                    partner = key
+                else:
+                    pool = next(p for p in sim[name]["pools"] if p[0] == row["pool"])
+                    same = [b for b in base_pools if b[1] == pool[1]]
+                    if row["area"] in pool[2] and row["metric"] in AREA_METRICS:
+                        partner = (next(b[0] for b in same if row["area"] in b[2]), row["area"], row["metric"])
+                    elif row["area"] == "all" and len(same) == 1 and \
+                            len([p for p in sim[name]["pools"] if p[1] == pool[1]]) == 1:
+                        partner = (same[0][0], "all", row["metric"])
+                if partner is None or (base, *partner) not in per_rep:
+                    continue
+                diff = per_rep[(name, *key)] - per_rep[(base, *partner)]
+                comparisons.append(dict(row, baseline=base, **summarise(diff)))
+            avoided = per_rep[(base, "(total)", "all", "outcome_cost")] - per_rep[(name, "(total)", "all",
+                                                                                  "outcome_cost")]
+            ratio = avoided / per_rep[(name, "(total)", "all", "service_cost")]
+            comparisons.append(dict(scenario=name, pool="(total)", service="", area="all",
+                                    metric="return_per_pound", units="£ per £1", baseline=base, **summarise(ratio)))
+        write_table(f.create_group("summary"), summary, strings)
+        write_table(f.create_group("comparisons"), comparisons, strings)
+        if sensitivity:
+            write_sensitivity(f, names[-1] if len(names) > 1 else names[0], strings)
+
+
+def write_table(group, rows, strings):
+    columns = ["scenario", "pool", "service", "area", "metric", "units", "baseline", "mean", "ci_low", "ci_high",
+               "sd", "p05", "p50", "p95", "n"]
+    for column in columns:
+        if rows and column not in rows[0]:
+            continue
+        values = [r[column] for r in rows]
+        if column in ("mean", "ci_low", "ci_high", "sd", "p05", "p50", "p95"):
+            group[column] = np.array(values, dtype=float)
+        elif column == "n":
+            group[column] = np.array(values, dtype=np.int32)
+        else:
+            group.create_dataset(column, data=values, dtype=strings)
+
+
+def write_sensitivity(f, scenario, strings):
+    # parameter, low, high, output, at low, at high, base
+    rows = [("pools.idva.workers", 24, 32, "idva/all/wait_p90", 11.8, 6.1, 8.2),
+            ("pools.idva.duration.mean", 60, 90, "idva/all/wait_p90", 6.4, 11.0, 8.2),
+            ("attributes.risk.weights.high", 0.12, 0.20, "idva/all/wait_p90", 6.9, 10.1, 8.2),
+            ("pools.idva.patience.mean", 20, 60, "idva/all/wait_p90", 7.6, 8.5, 8.2),
+            ("arrivals.police-essex.rate_per_year", 12178, 14884, "idva/all/wait_p90", 7.1, 9.9, 8.2),
+            ("repeat.annual_hazard.completed", 0.15, 0.35, "idva/all/wait_p90", 7.8, 8.7, 8.2),
+            ("outcomes.harm.probability", 0.15, 0.25, "(total)/all/outcome_cost", 84.1e6, 124.9e6, 104.5e6),
+            ("outcomes.child_protection.years", 1.0, 2.0, "(total)/all/outcome_cost", 101.9e6, 107.1e6, 104.5e6),
+            ("outcomes.harm.effect.completed", 0.25, 0.50, "(total)/all/outcome_cost", 97.0e6, 112.6e6, 104.5e6),
+            ("pools.idva.workers", 24, 32, "(total)/all/outcome_cost", 105.6e6, 103.9e6, 104.5e6)]
+    g = f.create_group("sensitivity")
+    g.attrs["scenario"] = scenario
+    g.attrs.create("units", ["days" if "wait" in r[3] else "£ a year" for r in rows], dtype=strings)
+    g.create_dataset("parameter", data=[r[0] for r in rows], dtype=strings)
+    g.create_dataset("output", data=[r[3] for r in rows], dtype=strings)
+    for i, key in ((1, "low_value"), (2, "high_value"), (4, "output_at_low"), (5, "output_at_high"),
+                   (6, "output_base")):
+        g[key] = np.array([r[i] for r in rows], dtype=float)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out")
+    ap.add_argument("--scenarios", default="separate,pooled,hybrid")
+    ap.add_argument("--replications", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=20250401)
+    ap.add_argument("--service-rows", action="store_true", help='add service-wide rows (pool = "(service)")')
+    ap.add_argument("--no-sensitivity", action="store_true")
+    ap.add_argument("--format-version", default="1.0")
+    ap.add_argument("--incomplete", action="store_true")
+    a = ap.parse_args(argv)
+    write(a.out, a.scenarios.split(","), a.replications, a.seed, a.service_rows, not a.no_sensitivity,
+          tuple(int(x) for x in a.format_version.split(".")), 0 if a.incomplete else 1)
+    print(a.out)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
