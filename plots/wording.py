@@ -28,6 +28,11 @@ def sentence_start(text):
     return text[:1].upper() + text[1:]
 
 
+def lower_first(text):
+    """"Total cost" -> "total cost", but "IDVA wait" stays."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
 def service_label(service, start=False):
     """`start`: capitalised, for the beginning of a label or sentence."""
     text = SERVICE_NAMES.get(service, _plain(service))
@@ -88,14 +93,17 @@ def number(x, kind):
         a = abs(x)
         sign = "−" if x < 0 else ""
         if a >= 1e6:
-            return f"{sign}£{a / 1e6:.2f}m"
+            return f"{sign}£{a / 1e6:.{1 if a >= 1e7 else 2}f}m"
         if a >= 1e3:
             return f"{sign}£{a / 1e3:.0f}k"
         return f"{sign}£{a:.0f}"
     if kind == "ratio":
         return f"£{x:.2f}"
     a = abs(x)
-    digits = 2 if a < 1 else 1 if a < 10 else 0
+    if kind == "days":
+        digits = 2 if a < 1 else 1 if a < 100 else 0
+    else:
+        digits = 2 if a < 1 else 1 if a < 10 else 0
     text = f"{x:,.{digits}f}"
     return text.replace("-", "−")
 

@@ -50,7 +50,8 @@ bool is_open(const OpeningHours& hours, const Calendar& calendar, double t) {
   if (hours.always) return true;
   const double day = std::floor(t);
   if (!(hours.days >> calendar.weekday(static_cast<int>(day)) & 1)) return false;
-  const double hour = (t - day) * 24;
+  // The opening event fires at day + from/24, which converts back to an hour a rounding error below `from`.
+  const double hour = (t - day) * 24 + 1e-9;
   return hour >= hours.from_hour && hour < hours.to_hour;
 }
 

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <cstring>
 #include <set>
+#include <tuple>
 #include <sstream>
 
 #define TOML_ENABLE_FORMATTERS 0
@@ -61,7 +62,7 @@ void merge(toml::table& base, toml::table&& over) {
 
 /// Reads the file and every base it extends, merged; `text` collects their verbatim contents.
 toml::table read_chain(const std::filesystem::path& file, std::string& text, std::set<std::string>& seen,
-                       const std::string* in_memory = nullptr) {
+                       std::vector<std::string>& chain, const std::string* in_memory = nullptr) {
   const std::string name = file.string();
   if (!seen.insert(std::filesystem::weakly_canonical(file).string()).second)
     throw LoadError(fmt::format("{}: `extends` goes round in a circle back to this file", name));
@@ -75,22 +76,41 @@ toml::table read_chain(const std::filesystem::path& file, std::string& text, std
     if (!std::filesystem::exists(base_file))
       throw LoadError(fmt::format("{}: extends: no such file '{}'", position(ext->source(), name), base_file.string()));
     table.erase("extends");
-    toml::table base = read_chain(base_file, text, seen);
+    toml::table base = read_chain(base_file, text, seen, chain);
     merge(base, std::move(table));
     text += own;
+    chain.push_back(name);
     return base;
   }
   text += own;
+  chain.push_back(name);
   return table;
 }
 
 /// Walks the merged table, resolving names to indices, with a message naming file, line and key on any fault.
 class Builder {
  public:
-  Builder(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
+  Builder(const toml::table& root, std::string file, std::vector<std::string> chain)
+      : root_(root), file_(std::move(file)), chain_(std::move(chain)) {}
   model::Scenario build();
 
  private:
+  /// A table's entries in the order they were written (toml++ keeps them sorted by key): base files first.
+  std::vector<std::pair<std::string, const toml::node*>> ordered(const toml::table& t) const {
+    std::vector<std::tuple<std::size_t, std::uint32_t, std::uint32_t, std::string, const toml::node*>> entries;
+    for (auto&& [k, v] : t) {
+      const auto& src = k.source();
+      const std::size_t rank = src.path ? std::find(chain_.begin(), chain_.end(), *src.path) - chain_.begin() : chain_.size();
+      entries.emplace_back(rank, src.begin.line, src.begin.column, std::string(k.str()), &v);
+    }
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      return std::tie(std::get<0>(a), std::get<1>(a), std::get<2>(a)) < std::tie(std::get<0>(b), std::get<1>(b), std::get<2>(b));
+    });
+    std::vector<std::pair<std::string, const toml::node*>> out;
+    for (auto& e : entries) out.emplace_back(std::get<3>(e), std::get<4>(e));
+    return out;
+  }
+
   [[noreturn]] void fail(const toml::node& at, const std::string& key, const std::string& what) const {
     throw LoadError(fmt::format("{}: {}: {}", position(at.source(), file_), key, what));
   }
@@ -202,6 +222,7 @@ class Builder {
 
   const toml::table& root_;
   std::string file_;
+  std::vector<std::string> chain_;
   model::Scenario s_;
   std::unique_ptr<model::Calendar> calendar_;
   std::vector<const toml::node*> service_first_use_;
@@ -441,11 +462,12 @@ void Builder::read_simulation() {
 
 void Builder::read_areas() {
   const toml::table& areas = required_table(root_, "areas", "scenario");
-  for (auto&& [k, v] : areas) {
-    const std::string key = "areas." + std::string(k.str());
+  for (auto&& [name, node] : ordered(areas)) {
+    const toml::node& v = *node;
+    const std::string key = "areas." + name;
     const toml::table& t = table_at(v, key);
     only_keys(t, key, {"population", "adult_females"});
-    s_.areas.push_back({std::string(k.str()), number(t, "population", key, 0, 0), number(t, "adult_females", key, 0, 0)});
+    s_.areas.push_back({name, number(t, "population", key, 0, 0), number(t, "adult_females", key, 0, 0)});
   }
   if (s_.areas.empty()) fail(areas, "areas", "at least one area is needed");
 }
@@ -453,15 +475,16 @@ void Builder::read_areas() {
 void Builder::read_attributes() {
   const toml::node* n = root_.get("attributes");
   if (!n) return;
-  for (auto&& [k, v] : table_at(*n, "attributes")) {
-    const std::string key = "attributes." + std::string(k.str());
+  for (auto&& [attribute_name, node] : ordered(table_at(*n, "attributes"))) {
+    const toml::node& v = *node;
+    const std::string key = "attributes." + attribute_name;
     const toml::table& t = table_at(v, key);
     only_keys(t, key, {"values", "weights", "p", "mean", "max", "by", "when"});
     if (s_.attributes.size() + model::kFirstDrawnAttribute >= model::kMaxAttributes)
       fail(v, key, fmt::format("at most {} attributes are supported", model::kMaxAttributes - model::kFirstDrawnAttribute));
-    if (k.str() == "area" || k.str() == "source") fail(v, key, "'area' and 'source' are built in");
+    if (attribute_name == "area" || attribute_name == "source") fail(v, key, "'area' and 'source' are built in");
     model::AttributeSpec a;
-    a.name = std::string(k.str());
+    a.name = attribute_name;
     // The rows of a `by` attribute: one per value of the attribute it depends on.
     std::vector<std::string> rows{""};
     if (const toml::node* by = t.get("by")) {
@@ -583,15 +606,16 @@ void Builder::read_pools() {
   const toml::table& pools = required_table(root_, "pools", "scenario");
   std::vector<std::string> area_names;
   for (const auto& a : s_.areas) area_names.push_back(a.name);
-  for (auto&& [k, v] : pools) {
-    const std::string key = "pools." + std::string(k.str());
+  for (auto&& [pool_name, node] : ordered(pools)) {
+    const toml::node& v = *node;
+    const std::string key = "pools." + pool_name;
     const toml::table& t = table_at(v, key);
     only_keys(t, key, {"service", "areas", "kind", "workers", "cases_per_worker", "duration", "move_on", "patience",
                        "when_full", "max_queue", "eligible", "priority", "target_days", "open", "capacity_changes",
                        "support", "on_complete_set", "group_min", "group_max", "schedule", "dropout", "first_sitting",
                        "every_days", "cases_per_sitting", "next", "also", "on_decline", "on_disengage"});
     model::PoolSpec p;
-    p.name = std::string(k.str());
+    p.name = pool_name;
     const std::string kind = text(t, "kind", key, "caseload");
     if (kind == "caseload") p.kind = model::PoolKind::caseload;
     else if (kind == "beds") p.kind = model::PoolKind::beds;
@@ -717,8 +741,8 @@ void Builder::read_contracts() {
     const toml::node* funders = t.get("funders");
     if (!funders) fail(t, ctx, "missing required key 'funders'");
     double total = 0;
-    for (auto&& [fk, fv] : table_at(*funders, ctx + ".funders")) {
-      const std::string f(fk.str());
+    for (auto&& [f, fnode] : ordered(table_at(*funders, ctx + ".funders"))) {
+      const toml::node& fv = *fnode;
       auto it = std::find(s_.funders.begin(), s_.funders.end(), f);
       if (it == s_.funders.end()) s_.funders.push_back(f), it = s_.funders.end() - 1;
       const std::size_t index = it - s_.funders.begin();
@@ -747,13 +771,14 @@ void Builder::read_contracts() {
 void Builder::read_outcomes() {
   const toml::node* n = root_.get("outcomes");
   if (!n) return;
-  for (auto&& [k, v] : table_at(*n, "outcomes")) {
-    const std::string key = "outcomes." + std::string(k.str());
+  for (auto&& [outcome_name, node] : ordered(table_at(*n, "outcomes"))) {
+    const toml::node& v = *node;
+    const std::string key = "outcomes." + outcome_name;
     const toml::table& t = table_at(v, key);
     only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
                        "wait_penalty", "per_child", "when"});
     model::OutcomeSpec o;
-    o.name = std::string(k.str());
+    o.name = outcome_name;
     const std::string payer = text(t, "payer", key, "society");
     auto it = std::find(s_.payers.begin(), s_.payers.end(), payer);
     if (it == s_.payers.end()) s_.payers.push_back(payer), it = s_.payers.end() - 1;
@@ -855,8 +880,9 @@ model::Scenario load(const std::filesystem::path& file) {
   std::set<std::string> seen;
   if (!std::filesystem::exists(file)) throw LoadError(fmt::format("{}: no such scenario file", file.string()));
   if (std::filesystem::is_directory(file)) throw LoadError(fmt::format("{}: is a directory, not a scenario file", file.string()));
-  toml::table root = read_chain(file, text, seen);
-  model::Scenario s = Builder(root, file.string()).build();
+  std::vector<std::string> chain;
+  toml::table root = read_chain(file, text, seen, chain);
+  model::Scenario s = Builder(root, file.string(), chain).build();
   s.source_text = std::move(text);
   return s;
 }
@@ -864,8 +890,9 @@ model::Scenario load(const std::filesystem::path& file) {
 model::Scenario load_text(const std::string& content, const std::string& name) {
   std::string text;
   std::set<std::string> seen;
-  toml::table root = read_chain(name, text, seen, &content);
-  model::Scenario s = Builder(root, name).build();
+  std::vector<std::string> chain;
+  toml::table root = read_chain(name, text, seen, chain, &content);
+  model::Scenario s = Builder(root, name, chain).build();
   s.source_text = std::move(text);
   return s;
 }
