@@ -21,7 +21,7 @@ import tempfile
 
 import dasim_results as dr
 import charts as ch
-from wording import (ci_text, has_spread, lower_first, metric_label, number, option_phrase, sentence_start,
+from wording import (ci_range, ci_text, has_spread, lower_first, metric_label, number, option_phrase, sentence_start,
                      service_label, significant, with_ci)
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,6 +52,10 @@ def chromium(args, timeout=180):
 
 
 # ------------------------------------------------------------------------------------------ words from numbers
+
+ARTICLE = {"refuge": "a refuge space", "idva": "an IDVA", "children": "children's support",
+           "perpetrator": "a perpetrator programme", "outreach": "community outreach"}
+
 
 def wait_headline(res, n, services):
     """(service, metric, baseline stat, option stat, difference) for the wait that changes most, else None.
@@ -92,9 +96,10 @@ def summary_paragraph(res):
             words = "median" if metric == "wait_p50" else "mean"
             flip = d["mean"] < 0
             parts.append(f"{'reduces' if flip else 'increases'} the {words} wait for "
-                         f"{'a ' + service_label(s) + ' space' if s == 'refuge' else service_label(s)} from "
+                         f"{ARTICLE.get(s, 'the ' + service_label(s))} from "
                          f"{number(b['mean'], 'days')} to {number(o['mean'], 'days')} days "
-                         f"{ci_text(d, 'days', flip=flip).replace('(95% CI', '(a fall of 95% CI' if flip else '(a rise of 95% CI')}")
+                         f"({number(abs(d['mean']), 'days')} days {'less' if flip else 'more'}, "
+                         f"95% CI {ci_range(d, 'days', flip=flip)})")
         else:
             parts.append("makes no clear difference to any service's waiting time")
         if cost[n] and cost[res.baseline]:
@@ -133,8 +138,9 @@ def key_measures(res):
     rows = []
 
     def cell(n, stat, diff, kind, diff_kind=None):
+        k = diff_kind or kind
         d = "" if n == res.baseline or diff is None else \
-            f"{'+' if diff['mean'] > 0 else ''}{number(diff['mean'], diff_kind or kind)} {ci_text(diff, diff_kind or kind)}"
+            f"{'+' if diff['mean'] > 0 else ''}{number(diff['mean'], k)}{' pp' if k == 'pp' else ''} {ci_text(diff, k)}"
         return with_ci(stat, kind), d
 
     for s in services:
@@ -226,7 +232,7 @@ def parameters(source_text):
             table = table[:table.rindex("[")] + f"[{value.strip(chr(34))}]"
         source = comment or " ".join(above)
         above = []
-        if source or re.search(r"\d", value):
+        if source or re.search(r"\d", re.sub(r'"[^"]*"|\'[^\']*\'', "", value)):   # a number outside strings
             out.append((file, f"{table}.{key}" if table else key, value, source))
     return out
 
@@ -251,7 +257,7 @@ h1 { font-size: 17pt; margin-bottom: 0.2em; } h2 { font-size: 13pt; margin-top: 
      border-left: 4px solid #0072B2; padding: 0.6em 1em; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0 1em; }
 th, td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eee; } td.num { white-space: nowrap; } .diff { color: #555; font-size: 7.5pt; display: block; }
+th { background: #eee; } td:first-child { width: 24%; } td.num { white-space: nowrap; } .diff { color: #555; font-size: 7.5pt; display: block; }
 tr.assumption td { background: #fff4dc; } tr.missing td { background: #fde2e2; }
 figure { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; max-height: 245mm; object-fit: contain; }

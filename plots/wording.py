@@ -117,16 +117,20 @@ def has_spread(stat):
         stat["ci_high"] - stat["ci_low"] > 1e-9 * max(1.0, abs(stat["mean"]))
 
 
-def ci_text(stat, kind, flip=False):
-    """"(95% CI 2.4–3.8)"; `flip` gives the interval of −x (to speak of a fall as a positive amount)."""
+def ci_range(stat, kind, flip=False):
+    """"2.4–3.8"; `flip` gives the interval of −x (to speak of a fall as a positive amount)."""
     if not has_spread(stat):
         return ""
     lo, hi = (-stat["ci_high"], -stat["ci_low"]) if flip else (stat["ci_low"], stat["ci_high"])
     a, b = number(lo, kind), number(hi, kind)
     if kind == "share":
         a = a.rstrip("%")
-    sep = " to " if lo < 0 else "–"
-    return f"(95% CI {a}{sep}{b})"
+    return f"{a}{' to ' if lo < 0 else '–'}{b}"
+
+
+def ci_text(stat, kind, flip=False):
+    """"(95% CI 2.4–3.8)", or nothing for a figure that does not vary."""
+    return f"(95% CI {ci_range(stat, kind, flip)})" if has_spread(stat) else ""
 
 
 def with_ci(stat, kind):

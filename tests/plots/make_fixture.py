@@ -430,7 +430,7 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
             d.attrs.create("units", TOTAL_UNITS, dtype=strings)
 
             def add(pool, service, area, metric, units, values):
-                per_rep[(name, pool, area, metric)] = np.asarray(values, dtype=float)
+                per_rep[(name, pool, service, area, metric)] = np.asarray(values, dtype=float)
                 summary.append(dict(scenario=name, pool=pool, service=service, area=area, metric=metric,
                                     units=units, **summarise(values)))
 
@@ -465,7 +465,7 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
         base_pools = sim[base]["pools"]
         for name in names[1:]:
             for row in [r for r in summary if r["scenario"] == name]:
-                key = (row["pool"], row["area"], row["metric"])
+                key = (row["pool"], row["service"], row["area"], row["metric"])
                 partner = None
                 if row["pool"].startswith("("):
                     partner = key
@@ -473,17 +473,17 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                     pool = next(p for p in sim[name]["pools"] if p[0] == row["pool"])
                     same = [b for b in base_pools if b[1] == pool[1]]
                     if row["area"] in pool[2] and row["metric"] in AREA_METRICS:
-                        partner = (next(b[0] for b in same if row["area"] in b[2]), row["area"], row["metric"])
+                        partner = (next(b[0] for b in same if row["area"] in b[2]), pool[1], row["area"],
+                                   row["metric"])
                     elif row["area"] == "all" and len(same) == 1 and \
                             len([p for p in sim[name]["pools"] if p[1] == pool[1]]) == 1:
-                        partner = (same[0][0], "all", row["metric"])
+                        partner = (same[0][0], pool[1], "all", row["metric"])
                 if partner is None or (base, *partner) not in per_rep:
                     continue
                 diff = per_rep[(name, *key)] - per_rep[(base, *partner)]
                 comparisons.append(dict(row, baseline=base, **summarise(diff)))
-            avoided = per_rep[(base, "(total)", "all", "outcome_cost")] - per_rep[(name, "(total)", "all",
-                                                                                  "outcome_cost")]
-            ratio = avoided / per_rep[(name, "(total)", "all", "service_cost")]
+            total = lambda n, metric: per_rep[(n, "(total)", "", "all", metric)]
+            ratio = (total(base, "outcome_cost") - total(name, "outcome_cost")) / total(name, "service_cost")
             comparisons.append(dict(scenario=name, pool="(total)", service="", area="all",
                                     metric="return_per_pound", units="£ per £1", baseline=base, **summarise(ratio)))
         write_table(f.create_group("summary"), summary, strings)

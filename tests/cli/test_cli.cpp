@@ -1,0 +1,194 @@
+// End to end: the dasim binary on real files, good and bad.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+Result run(const std::string& args) {
+  const std::string command = std::string(DASIM_BINARY) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buffer;
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+}
+
+const char* kScenario = R"(
+[scenario]
+name = "small"
+[simulation]
+years = 2
+warmup_years = 0.5
+[areas.a]
+population = 100
+[[arrivals]]
+name = "referrals"
+area = "a"
+rate_per_year = 2000
+to = "idva"
+[pools.idva]
+workers = 4
+cases_per_worker = 5
+duration = { dist = "exponential", mean = 3 }
+)";
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dasim-cli-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "out");
+    write("small.toml", kScenario);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  bool out_is_empty() const { return fs::is_empty(dir_ / "out"); }
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(Cli, HelpExplainsEveryOption) {
+  const Result main_help = run("--help");
+  EXPECT_EQ(main_help.status, 0);
+  for (const char* word : {"run", "check", "report"}) EXPECT_NE(main_help.output.find(word), std::string::npos) << word;
+  const Result run_help = run("run --help");
+  EXPECT_EQ(run_help.status, 0);
+  for (const char* option : {"--replications", "--seed", "--output", "--jobs", "--resume", "--force", "--name"})
+    EXPECT_NE(run_help.output.find(option), std::string::npos) << option;
+}
+
+TEST_F(Cli, RunWritesResultsAndASummaryTable) {
+  const Result r = run("run " + path("small.toml") + " -r 3 -q -o " + path("out"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "small.h5"));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "small-summary.csv"));
+  const Result table = run("run " + path("small.toml") + " -r 3 --force -o " + path("out"));
+  EXPECT_NE(table.output.find("idva — all areas"), std::string::npos) << table.output;
+}
+
+TEST_F(Cli, BadScenariosGiveFileLineAndNoResults) {
+  struct Case {
+    std::string text, expected;
+  };
+  const std::vector<Case> cases{
+      {"[areas.a\n", "bad.toml:1:"},
+      {std::string(kScenario) + "colour = \"red\"\n", "unknown key 'colour'"},
+      {std::string(kScenario) + "[pools.x]\nduration = 1\nworkers = \"many\"\n", "bad.toml:20:11: pools.x.workers: must be a whole number"},
+      {std::string(kScenario) + "[pools.x]\nduration = 1\nworkers = 0\n", "must be a whole number >= 1, got 0"},
+      {std::string(kScenario) + "[[arrivals]]\nname = \"n\"\narea = \"a\"\nrate_per_year = nan\nto = \"idva\"\n", "must be a finite number"},
+      {std::string(kScenario) + "[[arrivals]]\nname = \"n\"\narea = \"a\"\nrate_per_year = -1\nto = \"idva\"\n", "bad.toml:21:17: arrivals.n.rate_per_year: must be >= 0"},
+  };
+  for (const Case& c : cases) {
+    write("bad.toml", c.text);
+    const Result r = run("run " + path("bad.toml") + " -r 2 -o " + path("out"));
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find(c.expected), std::string::npos) << "expected '" << c.expected << "' in: " << r.output;
+    EXPECT_EQ(r.output.find("terminate called"), std::string::npos) << r.output;
+    EXPECT_TRUE(out_is_empty()) << "no result may be left behind for: " << c.expected;
+  }
+  const Result missing = run("run " + path("nothing.toml") + " -o " + path("out"));
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.output.find("nothing.toml"), std::string::npos) << missing.output;
+  const Result check = run("check " + path("bad.toml"));
+  EXPECT_EQ(check.status, 2) << check.output;
+}
+
+TEST_F(Cli, NeverOverwritesWithoutForceAndRejectsConflictingFlags) {
+  ASSERT_EQ(run("run " + path("small.toml") + " -r 2 -q -o " + path("out")).status, 0);
+  const auto before = fs::last_write_time(dir_ / "out" / "small.h5");
+  const Result again = run("run " + path("small.toml") + " -r 2 -q -o " + path("out"));
+  EXPECT_NE(again.status, 0);
+  EXPECT_NE(again.output.find("--force"), std::string::npos) << again.output;
+  EXPECT_EQ(fs::last_write_time(dir_ / "out" / "small.h5"), before);
+  const Result both = run("run " + path("small.toml") + " --force --resume -o " + path("out"));
+  EXPECT_EQ(both.status, 2) << both.output;
+  EXPECT_NE(both.output.find("excludes"), std::string::npos) << both.output;
+}
+
+TEST_F(Cli, UnwritableOutputFolderIsReported) {
+  write("file-not-folder", "x");
+  const Result r = run("run " + path("small.toml") + " -r 2 -q -o " + path("file-not-folder") + "/sub");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.output.find("cannot create the output folder"), std::string::npos) << r.output;
+}
+
+TEST_F(Cli, AFullDiskLeavesNoFileThatLooksComplete) {
+  // A file-size limit makes writes fail as a full disk does.
+  const std::string command = "bash -c 'ulimit -f 20; trap \"\" XFSZ; exec " + std::string(DASIM_BINARY) + " run " +
+                              path("small.toml") + " -r 20 -q -o " + path("out") + "' 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buffer;
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  EXPECT_NE(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("disk full"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "small.h5"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / ".small.h5.tmp"));
+}
+
+TEST_F(Cli, InterruptKeepsAPartialFileAndResumeFinishesItIdentically) {
+  write("slow.toml", std::string(kScenario).replace(std::string(kScenario).find("years = 2"), 9, "years = 60"));
+  ASSERT_EQ(run("run " + path("slow.toml") + " -r 12 -q -s 5 -o " + path("out") + " --name whole").status, 0);
+  // Start the same run, interrupt it part way, then resume.
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const std::string out = path("out");
+    ::execl(DASIM_BINARY, DASIM_BINARY, "run", path("slow.toml").c_str(), "-r", "12", "-q", "-s", "5", "-o", out.c_str(),
+            "--name", "cut", nullptr);
+    _exit(127);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 0) GTEST_SKIP() << "the run finished before the interrupt; nothing to resume";
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "cut.h5")) << "an interrupted run must not look complete";
+  ASSERT_TRUE(fs::exists(dir_ / "out" / "cut.h5.partial"));
+  const Result other = run("run " + path("small.toml") + " -r 12 -q -s 5 -o " + path("out") + " --name cut --resume");
+  EXPECT_NE(other.status, 0);
+  EXPECT_NE(other.output.find("has changed since the interrupted run"), std::string::npos) << other.output;
+  const Result resumed = run("run " + path("slow.toml") + " -r 12 -q -s 5 -o " + path("out") + " --name cut --resume");
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "cut.h5.partial"));
+  // The resumed summary equals the uninterrupted one, number for number.
+  std::ifstream a(dir_ / "out" / "whole-summary.csv"), b(dir_ / "out" / "cut-summary.csv");
+  std::string whole((std::istreambuf_iterator<char>(a)), {}), cut((std::istreambuf_iterator<char>(b)), {});
+  EXPECT_EQ(whole, cut);
+}
+
+TEST_F(Cli, CheckPrintsResolvedParametersAndWarnsOfOverload) {
+  const Result ok = run("check " + path("small.toml"));
+  EXPECT_EQ(ok.status, 0) << ok.output;
+  EXPECT_NE(ok.output.find("pool idva"), std::string::npos) << ok.output;
+  EXPECT_NE(ok.output.find("rho 0.8"), std::string::npos) << ok.output;  // 2000/365.25 x 3 / 20 = 0.82
+  std::string overloaded = kScenario;
+  overloaded.replace(overloaded.find("rate_per_year = 2000"), 20, "rate_per_year = 4000");
+  write("over.toml", overloaded);
+  const Result warn = run("check " + path("over.toml"));
+  EXPECT_NE(warn.output.find("WARNING: rho >= 1"), std::string::npos) << warn.output;
+}
