@@ -46,11 +46,11 @@ int main(int argc, char** argv) {
 
   engine::SimGridEngine engine;
   model::World world(scenario, engine, options.seed, 0);
-  const bench::Stopwatch clock;
-  world.start();
-  engine.run_until(world.horizon());
-  world.finish();
-  const double seconds = clock.seconds();
+  const double seconds = bench::timed_section([&] {
+    world.start();
+    engine.run_until(world.horizon());
+    world.finish();
+  });
 
   const model::AreaTally served = world.pools().front()->stats().total();
   bench::report("dasim_core", world.totals().people, seconds, served.wait_sum / served.started,

@@ -34,37 +34,37 @@ int main(int argc, char** argv) {
   random::Rng services(random::stream_seed(options.seed, 0, "bench/services"));
   boost::random::exponential_distribution<double> gap(bench::kArrivalsPerDay), service(bench::kServicesPerDay);
 
-  const bench::Stopwatch clock;
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events;
   std::deque<Waiting> queue;
   std::uint64_t sequence = 0, arrived = 0, executed = 0;
   int busy = 0;
   double wait_sum = 0;
 
-  events.push({gap(arrivals), sequence++, Event::arrival});
-  while (!events.empty()) {
-    const Event e = events.top();
-    events.pop();
-    ++executed;
-    if (e.kind == Event::arrival) {
-      const double duration = service(services);
-      if (++arrived < options.customers) events.push({e.time + gap(arrivals), sequence++, Event::arrival});
-      if (busy < bench::kServers) {
-        ++busy;
-        events.push({e.time + duration, sequence++, Event::departure});
+  const double seconds = bench::timed_section([&] {
+    events.push({gap(arrivals), sequence++, Event::arrival});
+    while (!events.empty()) {
+      const Event e = events.top();
+      events.pop();
+      ++executed;
+      if (e.kind == Event::arrival) {
+        const double duration = service(services);
+        if (++arrived < options.customers) events.push({e.time + gap(arrivals), sequence++, Event::arrival});
+        if (busy < bench::kServers) {
+          ++busy;
+          events.push({e.time + duration, sequence++, Event::departure});
+        } else {
+          queue.push_back({e.time, duration});
+        }
+      } else if (!queue.empty()) {  // a departure hands its server straight to the head of the queue
+        const Waiting next = queue.front();
+        queue.pop_front();
+        wait_sum += e.time - next.arrived;
+        events.push({e.time + next.service, sequence++, Event::departure});
       } else {
-        queue.push_back({e.time, duration});
+        --busy;
       }
-    } else if (!queue.empty()) {  // a departure hands its server straight to the head of the queue
-      const Waiting next = queue.front();
-      queue.pop_front();
-      wait_sum += e.time - next.arrived;
-      events.push({e.time + next.service, sequence++, Event::departure});
-    } else {
-      --busy;
     }
-  }
-  const double seconds = clock.seconds();
+  });
   bench::report("reference", static_cast<double>(arrived), seconds, wait_sum / static_cast<double>(arrived),
                 static_cast<double>(executed));
 }

@@ -84,10 +84,10 @@ int main(int argc, char** argv) {
   zone->seal();
 
   MMc model(options);
-  const bench::Stopwatch clock;
-  model.start();
-  engine.run_until(std::numeric_limits<double>::max());
-  const double seconds = clock.seconds();
+  const double seconds = bench::timed_section([&] {
+    model.start();
+    engine.run_until(std::numeric_limits<double>::max());
+  });
   bench::report("simgrid_floor", static_cast<double>(model.arrived()), seconds, model.mean_wait(),
                 static_cast<double>(model.events()));
 }

@@ -58,70 +58,75 @@ ARTICLE = {"refuge": "a refuge space", "idva": "an IDVA", "children": "children'
 
 
 def wait_headline(res, n, services):
-    """(service, metric, baseline stat, option stat, difference) for the wait that changes most, else None.
-    The median is used where the file gives it with a CI for every option, else the mean."""
-    metric = "wait_p50" if all(dr.service_stat(res, m, s, "all", "wait_p50") for m in res.names
-                               for s in services) else "wait_mean"
+    """(service, baseline stat, option stat, difference) of the median wait that changes most (in days, so a
+    large share of a tiny wait does not lead), or None."""
     best = None
     for s in services:
-        d = dr.service_difference(res, n, s, "all", metric)
-        b = dr.service_stat(res, res.baseline, s, "all", metric)
+        d = dr.diff(res, n, s, "wait_p50")
+        b = dr.stat(res, res.baseline, s, "wait_p50")
         if d is None or b is None or not significant(d) or not b["mean"]:
             continue
-        if best is None or abs(d["mean"] / b["mean"]) > abs(best[4]["mean"] / best[2]["mean"]):
-            best = (s, metric, b, dr.service_stat(res, n, s, "all", metric), d)
+        if best is None or abs(d["mean"]) > abs(best[3]["mean"]):     # the most days gained or lost
+            best = (s, b, dr.stat(res, n, s, "wait_p50"), d)
     return best
 
 
 def summary_paragraph(res):
     services = ch.active_services(res)
     base = ch.phrase(res, res.baseline)
-    cost = {n: dr.tagged(res, "(total)", n, "service_cost") for n in res.names}
+    cost = {n: dr.stat(res, n, "(total)", "service_cost") for n in res.names}
     if not res.others:
         gave_up = dr.mean_ci(dr.system_values(res, res.baseline, "disengaged"))
         declined = dr.mean_ci(dr.system_values(res, res.baseline, "declined"))
-        longest = max(((dr.service_stat(res, res.baseline, s, "all", "wait_mean"), s) for s in services),
-                      key=lambda x: x[0]["mean"] if x[0] else -1)
-        return (f"This run has one option, {base}, so it compares nothing: the comparison charts are left out. "
-                f"Under it the funders pay {with_ci(cost[res.baseline], 'money')} a year. The longest mean wait is "
-                f"for the {service_label(longest[1])}: {with_ci(longest[0], 'days')}. Across all services "
-                f"{with_ci(gave_up, 'people')} people a year give up while waiting and {with_ci(declined, 'people')}"
-                f" are declined. {_method(res)}")
+        waits = [(dr.stat(res, res.baseline, s, "wait_p50"), s) for s in services]
+        waits = [w for w in waits if w[0] is not None]
+        text = f"This run has one option, {base}, so it compares nothing: the comparison charts are left out."
+        if cost[res.baseline]:
+            text += f" Under it the funders pay {with_ci(cost[res.baseline], 'money')} a year."
+        if waits:
+            s, service = max(waits, key=lambda w: w[0]["mean"])
+            text += (f" The longest median wait is for {ARTICLE.get(service, 'the ' + service_label(service))}: "
+                     f"{with_ci(s, 'days')}.")
+        return (f"{text} Across all services {with_ci(gave_up, 'people')} people a year give up while waiting "
+                f"and {with_ci(declined, 'people')} are declined. {_method(res)}")
     sentences = []
     for n in res.others:
         parts = [f"{sentence_start(ch.phrase(res, n))}, against {base},"]
         h = wait_headline(res, n, services)
         if h:
-            s, metric, b, o, d = h
-            words = "median" if metric == "wait_p50" else "mean"
-            flip = d["mean"] < 0
-            parts.append(f"{'reduces' if flip else 'increases'} the {words} wait for "
-                         f"{ARTICLE.get(s, 'the ' + service_label(s))} from "
-                         f"{number(b['mean'], 'days')} to {number(o['mean'], 'days')} days "
-                         f"({number(abs(d['mean']), 'days')} days {'less' if flip else 'more'}, "
-                         f"95% CI {ci_range(d, 'days', flip=flip)})")
+            s, b, o, d = h
+            fall = d["mean"] < 0
+            parts.append(f"{'reduces' if fall else 'increases'} the median wait for "
+                         f"{ARTICLE.get(s, 'the ' + service_label(s))} from {number(b['mean'], 'days')} to "
+                         f"{number(o['mean'], 'days')} days ({number(abs(d['mean']), 'days')} days "
+                         f"{'less' if fall else 'more'}" + (f", 95% CI {ci_range(d, 'days', flip=fall)})"
+                                                            if has_spread(d) else ")"))
         else:
-            parts.append("makes no clear difference to any service's waiting time")
-        if cost[n] and cost[res.baseline]:
-            diff = cost[n]["mean"] - cost[res.baseline]["mean"]
-            pct = 100 * diff / cost[res.baseline]["mean"]
-            word = "lower" if diff < 0 else "higher"
-            parts.append(f"at {abs(pct):.1f}% {word} cost to the funders ({number(abs(diff), 'money')} a year "
-                         f"{'less' if diff < 0 else 'more'})")
+            parts.append("makes no clear difference to any service's median wait")
+        dc = dr.diff(res, n, "(total)", "service_cost")
+        if dc is not None and cost[res.baseline] and cost[res.baseline]["mean"]:
+            pct = 100 * dc["mean"] / cost[res.baseline]["mean"]
+            if abs(pct) >= 0.05:
+                word = "lower" if dc["mean"] < 0 else "higher"
+                parts.append(f"at {abs(pct):.1f}% {word} cost to the funders ({number(abs(dc['mean']), 'money')} a "
+                             f"year {'less' if dc['mean'] < 0 else 'more'})")
+            else:
+                parts.append("at the same cost to the funders")
         text = " ".join(parts) + "."
-        gave_up = dr.mean_ci(dr.system_values(res, n, "disengaged") - dr.system_values(res, res.baseline,
-                                                                                     "disengaged"))
+        gave_up = dr.system_difference(res, n, "disengaged")
         if significant(gave_up):
-            text += (f" {number(abs(gave_up['mean']), 'people')} {'fewer' if gave_up['mean'] < 0 else 'more'} "
-                     f"people a year give up while waiting {ci_text(gave_up, 'people', flip=gave_up['mean'] < 0)}.")
-        cash = dr.tagged(res, "(total)", n, "cashable_outcome_cost", table="comparisons")
-        ret = dr.tagged(res, "(total)", n, "return_per_pound", table="comparisons")
-        if cash is not None:
-            avoided = {"mean": -cash["mean"], "ci_low": -cash["ci_high"], "ci_high": -cash["ci_low"]}
-            text += (f" It {'avoids' if avoided['mean'] >= 0 else 'adds'} {number(abs(avoided['mean']), 'money')} a"
-                     f" year of cashable outcome costs {ci_text(avoided, 'money', flip=avoided['mean'] < 0)}")
+            text += (f" {sentence_start(number(abs(gave_up['mean']), 'people'))} "
+                     f"{'fewer' if gave_up['mean'] < 0 else 'more'} people a year give up while waiting "
+                     f"{ci_text(gave_up, 'people', flip=gave_up['mean'] < 0)}.")
+        cash = dr.diff(res, n, "(total)", "cashable_cost_avoided")
+        ret = dr.diff(res, n, "(total)", "return_per_pound")
+        if cash is not None and significant(cash):
+            text += (f" It {'avoids' if cash['mean'] >= 0 else 'adds'} {number(abs(cash['mean']), 'money')} a year "
+                     f"of cashable outcome costs {ci_text(cash, 'money', flip=cash['mean'] < 0)}")
             text += (f", and each £1 it costs avoids {with_ci(ret, 'ratio')} of all outcome costs."
                      if ret is not None else ".")
+        elif cash is not None:
+            text += " It makes no clear difference to cashable outcome costs."
         sentences.append(text)
     return " ".join(sentences) + " " + _method(res)
 
@@ -133,45 +138,44 @@ def _method(res):
 
 def key_measures(res):
     """Rows of (measure, {scenario: (value text, difference text)}) for the table of key measures."""
-    services = ch.active_services(res)
-    wm = ch.wait_metric(res, services)
     rows = []
 
-    def cell(n, stat, diff, kind, diff_kind=None):
+    def cell(n, stat, d, kind, diff_kind=None):
         k = diff_kind or kind
-        d = "" if n == res.baseline or diff is None else \
-            f"{'+' if diff['mean'] > 0 else ''}{number(diff['mean'], k)}{' pp' if k == 'pp' else ''} {ci_text(diff, k)}"
-        return with_ci(stat, kind), d
+        text = "" if n == res.baseline or d is None else \
+            f"{'+' if d['mean'] > 0 else ''}{number(d['mean'], k)}{' pp' if k == 'pp' else ''} {ci_text(d, k)}"
+        return with_ci(stat, kind), text.strip()
 
-    for s in services:
-        rows.append((f"{service_label(s, start=True)}: {metric_label(wm)} (days)",
-                     {n: cell(n, dr.service_stat(res, n, s, "all", wm), dr.service_difference(res, n, s, "all", wm),
-                              "days") for n in res.names}))
-        rows.append((f"{service_label(s, start=True)}: started within target",
-                     {n: cell(n, dr.service_stat(res, n, s, "all", "within_target"),
-                              dr.service_difference(res, n, s, "all", "within_target"), "share", "pp")
+    for s in ch.active_services(res):
+        label = service_label(s, start=True)
+        rows.append((f"{label}: median wait (days)",
+                     {n: cell(n, dr.stat(res, n, s, "wait_p50"), dr.diff(res, n, s, "wait_p50"), "days")
                       for n in res.names}))
+        rows.append((f"{label}: 90th-percentile wait (days)",
+                     {n: cell(n, dr.stat(res, n, s, "wait_p90"), dr.diff(res, n, s, "wait_p90"), "days")
+                      for n in res.names}))
+        rows.append((f"{label}: started within target",
+                     {n: cell(n, dr.stat(res, n, s, "within_target"), dr.diff(res, n, s, "within_target"),
+                              "share", "pp") for n in res.names}))
     for m, label in (("disengaged", "All services: gave up while waiting (people a year)"),
                      ("declined", "All services: declined (people a year)")):
-        rows.append((label, {n: cell(n, dr.mean_ci(dr.system_values(res, n, m)),
-                                     dr.mean_ci(dr.system_values(res, n, m) - dr.system_values(res, res.baseline, m)),
+        rows.append((label, {n: cell(n, dr.mean_ci(dr.system_values(res, n, m)), dr.system_difference(res, n, m),
                                      "people") for n in res.names}))
     for m, label in (("service_cost", "Service cost (£ a year)"),
                      ("cashable_outcome_cost", "Cashable outcome costs (£ a year)"),
                      ("societal_outcome_cost", "Societal outcome costs (£ a year)")):
-        rows.append((label, {n: cell(n, dr.tagged(res, "(total)", n, m),
-                                     dr.tagged(res, "(total)", n, m, table="comparisons"), "money")
+        rows.append((label, {n: cell(n, dr.stat(res, n, "(total)", m), dr.diff(res, n, "(total)", m), "money")
                              for n in res.names}))
     if res.others:
         rows.append(("Outcome cost avoided per £1 of service cost",
-                     {n: (with_ci(dr.tagged(res, "(total)", n, "return_per_pound", table="comparisons"), "ratio")
+                     {n: (with_ci(dr.diff(res, n, "(total)", "return_per_pound"), "ratio")
                           if n != res.baseline else "baseline", "") for n in res.names}))
     return rows
 
 
 # ------------------------------------------------------------------------------- assumptions from source_text
 
-FILE_MARK = re.compile(r"^#\s*==>\s*(.+?)\s*<==\s*$")
+FILE_MARK = re.compile(r"^#\s*=====\s*(.+?)\s*=====\s*$")     # the writer's line before each file
 
 
 def _split_comment(line):

@@ -150,24 +150,8 @@ def _relative(diff, base):
 
 def active_services(res):
     """Services that anyone started in any option."""
-    out = []
-    for s in res.services():
-        for n in res.names:
-            v = dr.service_values(res, n, s, "all", "started")
-            if v is not None and np.nansum(v) > 0:
-                out.append(s)
-                break
-    return out
-
-
-def wait_metric(res, services):
-    """The 90th percentile when every option has it with a CI for these services, else the mean (which can
-    always be formed from the per-pool data)."""
-    for n in res.names:
-        for s in services:
-            if dr.service_stat(res, n, s, "all", "wait_p90") is None:
-                return "wait_mean"
-    return "wait_p90"
+    return [s for s in res.services()
+            if any((dr.stat(res, n, s, "started") or {"mean": 0})["mean"] > 0 for n in res.names)]
 
 
 # --------------------------------------------------------------------------------------------------- the charts
@@ -175,16 +159,15 @@ def wait_metric(res, services):
 def wait_distributions(res, out_dir):
     """Cumulative distribution of waits per service, option against option, on a log time axis."""
     services = active_services(res)
-    ncols = 3 if len(services) > 4 else 2
+    ncols = 3 if len(services) > 4 else min(2, len(services))
     nrows = math.ceil(len(services) / ncols)
     fig, axes = _figure(2.15 * nrows + 0.5, nrows=nrows, ncols=ncols, squeeze=False)
-    no_ci = False
     for k, service in enumerate(services):
         ax = axes.flat[k]
         lo, hi = [], []
         for n in res.names:
-            got = dr.service_histogram(res, n, service)
-            if got is None or got[0].sum() == 0:
+            got = dr.histogram(res, n, service)
+            if got is None:
                 continue
             counts, edges = got
             cdf = np.cumsum(counts) / counts.sum()
@@ -195,17 +178,14 @@ def wait_distributions(res, out_dir):
             lo.append(x[np.searchsorted(cdf, at_once + 0.01 * (1 - at_once))])
             hi.append(x[min(np.searchsorted(cdf, 0.995), len(x) - 1)])
             for q, metric in ((0.5, "wait_p50"), (0.9, "wait_p90")):
-                s = dr.service_stat(res, n, service, "all", metric)
+                s = dr.stat(res, n, service, metric)
                 if s is not None:
-                    ax.errorbar(s["mean"], q, xerr=[[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]],
-                                fmt=st["marker"], color=st["color"], mec="black", mew=0.5, ms=4.5, capsize=2,
-                                elinewidth=1)
-                else:   # a point estimate from the pooled histogram, drawn hollow because it has no CI
-                    no_ci = True
-                    ax.plot(np.interp(q, cdf, x), q, st["marker"], mfc="white", mec=st["color"], mew=1.1, ms=4.5)
+                    ax.errorbar(s["mean"], q, xerr=_xerr(s), fmt=st["marker"], color=st["color"], mec="black",
+                                mew=0.5, ms=4.5, capsize=2, elinewidth=1)
         ax.set_xscale("log")
         if lo:
-            ax.set_xlim(max(1e-2, 10 ** math.floor(math.log10(min(lo)))), 10 ** math.ceil(math.log10(max(hi))))
+            ax.set_xlim(max(1e-2, 10 ** math.floor(math.log10(max(min(lo), 1e-9)))),
+                        10 ** math.ceil(math.log10(max(max(hi), 1e-2))))
         ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -218,38 +198,40 @@ def wait_distributions(res, out_dir):
     for ax in list(axes.flat)[len(services):]:
         ax.set_visible(False)
     _legend(fig, res, res.names, kind="line")
-
-    metric = wait_metric(res, services)
-    title = _wait_finding(res, services, metric)
-    note = "Markers: median (at 50%) and 90th percentile (at 90%) with 95% CIs."
-    if no_ci:
-        note += (" Hollow markers: read from waits pooled over replications, without a CI (the file has no "
-                 "service-wide rows for a service split into several pools).")
+    title = _wait_finding(res, services, "wait_p90")
+    note = "Markers: mean over replications of the median (at 50%) and 90th percentile (at 90%), with 95% CIs."
     caption = ("Share of people who started each service within a given wait, counting those who started "
                "(not those declined or who gave up), after the warm-up, all home areas. Where a curve starts "
                "above zero, that share started at once.")
     return _finish(fig, res, out_dir, "waits", title, caption, note)
 
 
+def _xerr(s):
+    """Error-bar half-widths for a stat; none when the interval is unknown (one replication)."""
+    return [[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]] if has_spread(s) else None
+
+
 def _wait_finding(res, services, metric):
-    words = "90th-percentile" if metric == "wait_p90" else "mean"
+    words = metric_label(metric)
     if not res.others:
-        stats = [(dr.service_stat(res, res.baseline, s, "all", metric), s) for s in services]
+        stats = [(dr.stat(res, res.baseline, s, metric), s) for s in services]
         stats = [x for x in stats if x[0] is not None]
+        if not stats:
+            return "Waiting times"
         s, service = max(stats, key=lambda x: x[0]["mean"])
-        what = "90% start within" if metric == "wait_p90" else "people wait on average"
-        return (f"The {service_label(service)} has the longest waits under {phrase(res, res.baseline)}: "
-                f"{what} {with_ci(s, 'days')}")
-    cands = [(dr.service_difference(res, n, s, "all", metric),
-              _relative(dr.service_difference(res, n, s, "all", metric),
-                        dr.service_stat(res, res.baseline, s, "all", metric)), n, s)
+        return (f"The {service_label(service)} has the longest waits under {phrase(res, res.baseline)}: 90% "
+                f"start within {with_ci(s, 'days')}")
+    cands = [(dr.diff(res, n, s, metric), _relative(dr.diff(res, n, s, metric), dr.stat(res, res.baseline, s,
+                                                                                          metric)), n, s)
              for n in res.others for s in services]
+    if all(c[0] is None for c in cands):
+        return f"The options have no service in common whose {words} can be compared"
     best = _pick(cands)
     if best is None:
-        return f"No option clearly changes waiting times against {phrase(res, res.baseline)}"
+        return f"No option clearly changes the {words} against {phrase(res, res.baseline)}"
     d, _, n, s = best
     verb = "shortens" if d["mean"] < 0 else "lengthens"
-    return (f"{sentence_start(phrase(res, n))} {verb} the {words} {service_label(s)} wait by "
+    return (f"{sentence_start(phrase(res, n))} {verb} the {words} for the {service_label(s)} by "
             f"{number(abs(d['mean']), 'days')} days {ci_text(d, 'days', flip=d['mean'] < 0)} against "
             f"{phrase(res, res.baseline)}")
 
@@ -258,16 +240,15 @@ def within_target(res, out_dir):
     """Share who started within the service's wait target, per service and option."""
     services = active_services(res)
     fig, ax = _figure(0.42 * len(services) * max(1, len(res.names) / 2) + 1.3)
-    _bars(ax, res, services, res.names, lambda n, s: dr.service_stat(res, n, s, "all", "within_target"), 100)
+    _bars(ax, res, services, res.names, lambda n, s: dr.stat(res, n, s, "within_target"), 100)
     ax.set_yticklabels([service_label(s, start=True) for s in services])
     ax.set_xlabel("Started within the service's wait target (% of those who started)")
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter(100, decimals=0))
     _legend(fig, res, res.names)
     if res.others:
-        cands = [(d, _relative(d, dr.service_stat(res, res.baseline, s, "all", "within_target")), n, s)
-                 for n in res.others for s in services
-                 for d in [dr.service_difference(res, n, s, "all", "within_target")]]
+        cands = [(d, _relative(d, dr.stat(res, res.baseline, s, "within_target")), n, s)
+                 for n in res.others for s in services for d in [dr.diff(res, n, s, "within_target")]]
         best = _pick(cands)
         if best is None:
             title = f"No option clearly changes the share seen within target against {phrase(res, res.baseline)}"
@@ -278,8 +259,8 @@ def within_target(res, out_dir):
                      f"target by {number(abs(d['mean']), 'pp')} percentage points "
                      f"{ci_text(d, 'pp', flip=d['mean'] < 0)}")
     else:
-        stats = [(dr.service_stat(res, res.baseline, s, "all", "within_target"), s) for s in services]
-        s, service = min([x for x in stats if x[0] is not None], key=lambda x: x[0]["mean"])
+        stats = [x for x in ((dr.stat(res, res.baseline, s, "within_target"), s) for s in services) if x[0]]
+        s, service = min(stats, key=lambda x: x[0]["mean"])
         title = f"The {service_label(service)} sees the fewest within target: {with_ci(s, 'share')}"
     caption = "Targets are each pool's `target_days` in the scenario files (first contact within 1 day, etc.)."
     return _finish(fig, res, out_dir, "within_target", title, caption)
@@ -287,28 +268,33 @@ def within_target(res, out_dir):
 
 def monthly(res, out_dir, most=4):
     """Monthly occupancy and queue length over the horizon, mean and 95% band across replications."""
-    services = active_services(res)
-    occ = {s: dr.mean_ci(dr.service_pool_values(res, res.baseline, s, "occupancy")) for s in services}
-    services = sorted([s for s in services if occ[s] is not None], key=lambda s: -occ[s]["mean"])[:most]
+    active = active_services(res)
+    # Fullest first, by the baseline's occupancy, or the first option that has the service.
+    occ = {s: next((o for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o), None) for s in active}
+    owner = {s: next((n for n in res.names if dr.stat(res, n, s, "occupancy")), None) for s in active}
+    services = sorted([s for s in active if occ[s] is not None], key=lambda s: -occ[s]["mean"])[:most]
+    if not services:
+        return Chart("monthly", skipped="no service has capacity figures")
     sc0 = res.scenarios[res.baseline]
     months = np.array(sc0["labels"]["months"], dtype="datetime64[M]")
-    warm_months = round(float(sc0["attrs"].get("warmup_days", 0)) / 30.4375)
+    warm_months = round(float(sc0["attrs"].get("warmup_days", 0) or 0) / 30.4375)
     fig, axes = _figure(1.75 * len(services) + 0.6, nrows=len(services), ncols=2, squeeze=False, sharex=True)
-    t = dr.t975(res.replications - 1) / math.sqrt(res.replications)
+    t = dr.t975(res.replications - 1) / math.sqrt(res.replications) if res.replications > 1 else 0.0
     for i, service in enumerate(services):
         for j, (metric, ylabel) in enumerate((("occupancy", "Occupied (% of places)"),
                                               ("mean_queue", "Waiting (people)"))):
             ax = axes[i, j]
             for n in res.names:
-                series = dr.service_monthly(res, n, service, metric)
+                series = dr.monthly(res, n, service, metric)
                 if series is None:
                     continue
                 scale = 100 if metric == "occupancy" else 1
                 m = np.nanmean(series, axis=0) * scale
-                half = t * np.nanstd(series, axis=0, ddof=1) * scale
+                half = t * np.nanstd(series, axis=0, ddof=1) * scale if len(series) > 1 else 0 * m
                 st = style(res, n)
-                x = months[:len(m)]
-                ax.fill_between(x, m - half, m + half, color=st["color"], alpha=0.25, lw=0)
+                x = np.array(res.scenarios[n]["labels"]["months"], dtype="datetime64[M]")[:len(m)]
+                top = 100 if metric == "occupancy" else np.inf       # a share's band stops at 100%
+                ax.fill_between(x, m - half, np.minimum(m + half, top), color=st["color"], alpha=0.25, lw=0)
                 ax.plot(x, m, color=st["color"], ls=st["ls"], lw=1.3)
             if warm_months:
                 ax.axvspan(months[0], months[min(warm_months, len(months) - 1)], color="#eeeeee", zorder=0)
@@ -321,10 +307,11 @@ def monthly(res, out_dir, most=4):
             ax.set_title(f"{service_label(service, start=True)}: {'occupancy' if j == 0 else 'queue'}", loc="left")
     _legend(fig, res, res.names, kind="line")
     top = services[0]
-    title = (f"The {service_label(top)} runs fullest under {phrase(res, res.baseline)}: "
+    title = (f"The {service_label(top)} runs fullest under {phrase(res, owner[top])}: "
              f"{with_ci(occ[top], 'share')} of places occupied on average")
-    note = (f"Shaded grey: warm-up, excluded from every summary. The {len(services)} fullest of "
-            f"{len(active_services(res))} services are shown.")
+    note = "Shaded grey: warm-up, excluded from every summary."
+    if len(services) < len(active):
+        note += f" The {len(services)} fullest of {len(active)} services are shown."
     caption = "Monthly means across replications; bands are 95% confidence intervals of the monthly mean."
     return _finish(fig, res, out_dir, "monthly", title, caption, note)
 
@@ -335,22 +322,20 @@ def disengaged_declined(res, out_dir):
     fig, axes = _figure(0.42 * len(services) * max(1, len(res.names) / 2) + 1.4, ncols=2, sharey=True)
     for ax, metric, xlabel in ((axes[0], "disengaged", "Gave up while waiting (people a year)"),
                                (axes[1], "declined", "Declined: full or not eligible (people a year)")):
-        _bars(ax, res, services, res.names, lambda n, s, m=metric: dr.service_stat(res, n, s, "all", m))
+        _bars(ax, res, services, res.names, lambda n, s, m=metric: dr.stat(res, n, s, m))
         ax.set_xlabel(xlabel)
         ax.set_xlim(left=0)
     axes[0].set_yticklabels([service_label(s, start=True) for s in services])
     _legend(fig, res, res.names)
     if res.others:
-        parts = []
-        for n in res.others:
-            for metric, words in (("disengaged", "giving up while waiting"), ("declined", "turned away")):
-                d = dr.mean_ci(dr.system_values(res, n, metric) - dr.system_values(res, res.baseline, metric))
-                parts.append((d, abs(d["mean"]), n, metric, words))
-        best = _pick(parts)
+        cands = [(d, abs(d["mean"]), n, words) for n in res.others
+                 for metric, words in (("disengaged", "giving up while waiting"), ("declined", "turned away"))
+                 for d in [dr.system_difference(res, n, metric)] if d is not None]
+        best = _pick(cands)
         if best is None:
-            title = f"No option clearly changes how many give up or are turned away"
+            title = "No option clearly changes how many give up or are turned away"
         else:
-            d, _, n, _, words = best
+            d, _, n, words = best
             more = "fewer" if d["mean"] < 0 else "more"
             title = (f"{sentence_start(phrase(res, n))} means {number(abs(d['mean']), 'people')} {more} people a "
                      f"year {words} across all services {ci_text(d, 'people', flip=d['mean'] < 0)} against "
@@ -363,49 +348,45 @@ def disengaged_declined(res, out_dir):
 
 
 def annual_cost(res, out_dir):
-    """Annual service cost by funder (rows of /summary with pool "(cost)"), option against option."""
-    funders = []
-    for n in res.names:
-        for f in res.summary.unique("area", scenario=n, pool="(cost)"):
-            if f not in funders:
-                funders.append(f)
+    """Annual service cost by funder (/summary/ rows with service "(cost)"), option against option."""
+    funders = list(dict.fromkeys(f for n in res.names for f in res.summary.unique("area", scenario=n,
+                                                                                   service="(cost)")))
+    if not funders:
+        return Chart("annual_cost", skipped="the scenarios have no contracts, so no service cost")
     rows = funders + ["(all)"]
 
     def stat(n, f):
-        if f == "(all)":
-            return dr.tagged(res, "(total)", n, "service_cost")
-        found = res.summary.rows(scenario=n, pool="(cost)", area=f)
-        return dr._stat_from_row(found[0]) if len(found) == 1 else None
+        return dr.stat(res, n, "(total)", "service_cost") if f == "(all)" else \
+            dr.stat(res, n, "(cost)", "service_cost", area=f)
 
     fig, ax = _figure(0.42 * len(rows) * max(1, len(res.names) / 2) + 1.3)
     _bars(ax, res, rows, res.names, stat, 1e-6)
     ax.set_yticklabels([org_label(f, start=True) if f != "(all)" else "All funders" for f in rows])
     ax.set_xlabel("Service cost (£ million a year, after any pooling efficiency)")
     ax.set_xlim(left=0)
+    h = 0.8 / len(res.names)
     for j, n in enumerate(res.names):          # a fixed contract value has no uncertainty: print it
         for i, f in enumerate(rows):
             s = stat(n, f)
             if s is not None and not has_spread(s):
-                h = 0.8 / len(res.names)
                 ax.text(s["mean"] * 1e-6, i - 0.4 + h * (j + 0.5), " " + number(s["mean"], "money"),
                         va="center", fontsize=7)
     ax.margins(x=0.12)
     _legend(fig, res, res.names)
     fixed = all(not has_spread(stat(n, f)) for n in res.names for f in rows if stat(n, f) is not None)
-    total = {n: dr.tagged(res, "(total)", n, "service_cost") for n in res.names}
+    total = {n: dr.stat(res, n, "(total)", "service_cost") for n in res.names}
     if res.others and all(total.values()):
         cheapest = min(res.others, key=lambda n: total[n]["mean"])
-        d = dr.tagged(res, "(total)", cheapest, "service_cost", table="comparisons") or \
-            {"mean": total[cheapest]["mean"] - total[res.baseline]["mean"], "ci_low": math.nan, "ci_high": math.nan}
-        pct = 100 * d["mean"] / total[res.baseline]["mean"]
+        d = dr.diff(res, cheapest, "(total)", "service_cost")
+        pct = 100 * d["mean"] / total[res.baseline]["mean"] if d and total[res.baseline]["mean"] else 0.0
         word = "less" if d["mean"] < 0 else "more"
         title = (f"{sentence_start(phrase(res, cheapest))} costs the funders {number(abs(d['mean']), 'money')} a "
                  f"year {word} than {phrase(res, res.baseline)} ({abs(pct):.1f}% {word})"
                  + (f" {ci_text(d, 'money', flip=d['mean'] < 0)}" if has_spread(d) else ""))
     else:
         base = total[res.baseline]
-        big = max(funders, key=lambda f: stat(res.baseline, f)["mean"]) if funders else None
-        share = stat(res.baseline, big)["mean"] / base["mean"] if big and base else math.nan
+        big = max(funders, key=lambda f: (stat(res.baseline, f) or {"mean": 0})["mean"])
+        share = stat(res.baseline, big)["mean"] / base["mean"] if base and base["mean"] else math.nan
         title = (f"{sentence_start(phrase(res, res.baseline))} costs the funders {with_ci(base, 'money')} a year, "
                  f"{100 * share:.0f}% of it paid by {org_label(big)}")
     caption = ("The results give cost per funder, not per service: a contract's value is split between its "
@@ -414,49 +395,41 @@ def annual_cost(res, out_dir):
     return _finish(fig, res, out_dir, "annual_cost", title, caption, note)
 
 
-def _outcome_rows(res):
-    return [p for p in res.comparisons.unique("area", pool="(outcome)")]
-
-
-def _avoided(res, n, payer, kind):
-    """Cost avoided (baseline − option) of one payer, from the paired /comparisons rows; kind cashable|societal."""
-    for m in res.comparisons.unique("metric", scenario=n, pool="(outcome)", area=payer):
-        if kind in m:
-            d = dr._stat_from_row(res.comparisons.row(scenario=n, pool="(outcome)", area=payer, metric=m))
-            if d is not None:
-                return {"mean": -d["mean"], "ci_low": -d["ci_high"], "ci_high": -d["ci_low"], "n": d["n"]}
-    return None
+def _avoided(res, n, payer, metric):
+    """Cost avoided (baseline − option) of one payer: the negated paired difference of its outcome cost."""
+    d = dr.diff(res, n, "(outcome)", metric, area=payer)
+    return None if d is None else dict(d, mean=-d["mean"], ci_low=-d["ci_high"], ci_high=-d["ci_low"])
 
 
 def cost_avoided(res, out_dir):
     """Outcome costs avoided against the baseline, by payer, cashable and societal."""
     if not res.others:
         return Chart("cost_avoided", skipped="one option only: cost avoided is measured against another option")
-    payers = _outcome_rows(res)
+    payers = res.comparisons.unique("area", service="(outcome)")
+    if not payers:
+        return Chart("cost_avoided", skipped="the scenarios have no outcome costs")
     fig, axes = _figure(0.42 * len(payers) * max(1, len(res.others) / 2) + 1.4, ncols=2, sharey=True)
     for ax, kind in zip(axes, ("cashable", "societal")):
-        _bars(ax, res, payers, res.others, lambda n, p, k=kind: _avoided(res, n, p, k), 1e-6)
+        _bars(ax, res, payers, res.others, lambda n, p, k=kind: _avoided(res, n, p, f"{k}_cost"), 1e-6)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(f"{sentence_start(kind)} cost avoided (£ million a year)")
         ax.set_title("Budgets that spend less" if kind == "cashable" else "Wider costs to society", loc="left")
     axes[0].set_yticklabels([org_label(p, start=True) for p in payers])
     _legend(fig, res, res.others)
-    best, best_d = None, None
-    for n in res.others:
-        d = dr.tagged(res, "(total)", n, "cashable_outcome_cost", table="comparisons")
-        if d is not None and (best_d is None or -d["mean"] > -best_d["mean"]):
-            best, best_d = n, d
-    if best_d is None:
+    found = [(n, dr.diff(res, n, "(total)", "cashable_cost_avoided")) for n in res.others]
+    found = [(n, d) for n, d in found if d is not None]
+    if not found:
         title = "Outcome costs avoided, by payer"
     else:
-        top = max(payers, key=lambda p: (_avoided(res, best, p, "cashable") or {"mean": -math.inf})["mean"])
-        amount = -best_d["mean"]
-        verb = "avoids" if amount >= 0 else "adds"
-        title = (f"{sentence_start(phrase(res, best))} {verb} {number(abs(amount), 'money')} a year of cashable "
-                 f"costs {ci_text(best_d, 'money', flip=amount >= 0)} against {phrase(res, res.baseline)}"
-                 + (f", most of it for {org_label(top)}" if amount > 0 else ""))
-        if not significant(best_d):
+        best, d = max(found, key=lambda x: x[1]["mean"])
+        if not significant(d):
             title = f"No option clearly avoids cashable costs against {phrase(res, res.baseline)}"
+        else:
+            top = max(payers, key=lambda p: (_avoided(res, best, p, "cashable_cost") or {"mean": -math.inf})["mean"])
+            verb = "avoids" if d["mean"] >= 0 else "adds"
+            title = (f"{sentence_start(phrase(res, best))} {verb} {number(abs(d['mean']), 'money')} a year of "
+                     f"cashable costs {ci_text(d, 'money', flip=d['mean'] < 0)} against {phrase(res, res.baseline)}"
+                     + (f", most of it for {org_label(top)}" if d["mean"] > 0 else ""))
     caption = (f"Cost avoided = outcome costs under {labels(res)[res.baseline]} minus under the option, paired on "
                "common random numbers. Cashable: a budget actually spends less; societal: wellbeing and lost output.")
     return _finish(fig, res, out_dir, "cost_avoided", title, caption)
@@ -464,18 +437,18 @@ def cost_avoided(res, out_dir):
 
 def return_per_pound(res, out_dir):
     """Outcome cost avoided per £1 of service cost, per option against the baseline."""
-    rows = [(n, dr.tagged(res, "(total)", n, "return_per_pound", table="comparisons")) for n in res.others]
+    rows = [(n, dr.diff(res, n, "(total)", "return_per_pound")) for n in res.others]
     rows = [(n, s) for n, s in rows if s is not None]
     if not rows:
-        why = "one option only" if not res.others else "the results have no return_per_pound rows"
+        why = "one option only" if not res.others else "no return per £1 in the results (no service cost?)"
         return Chart("return_per_pound", skipped=why)
     fig, ax = _figure(0.55 * len(rows) + 1.5)
     for i, (n, s) in enumerate(rows):
         st = style(res, n)
-        ax.errorbar(s["mean"], i, xerr=[[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]], fmt=st["marker"],
-                    color=st["color"], mec="black", mew=0.5, ms=7, capsize=4, elinewidth=1.4)
-        ax.annotate(with_ci(s, "ratio"), (s["ci_high"], i), xytext=(8, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+        ax.errorbar(s["mean"], i, xerr=_xerr(s), fmt=st["marker"], color=st["color"], mec="black", mew=0.5, ms=7,
+                    capsize=4, elinewidth=1.4)
+        ax.annotate(with_ci(s, "ratio"), (max(s["ci_high"], s["mean"]), i), xytext=(8, 0),
+                    textcoords="offset points", va="center", fontsize=8)
     ax.axvline(1, color="#555555", ls="--", lw=0.9)
     ax.annotate("£1: cost avoided\nequals cost", (1, -0.6), xytext=(4, -3), textcoords="offset points",
                 fontsize=7, color="#555555", va="top")
@@ -483,8 +456,8 @@ def return_per_pound(res, out_dir):
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([labels(res)[n] for n, _ in rows])
     ax.set_ylim(len(rows) - 0.4, -0.6)
-    hi = max(max(s["ci_high"] for _, s in rows), 1.0)
-    lo = min(min(s["ci_low"] for _, s in rows), 0.0)
+    hi = max(max(max(s["ci_high"], s["mean"]) for _, s in rows), 1.0)
+    lo = min(min(min(s["ci_low"], s["mean"]) for _, s in rows), 0.0)
     ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.45 * (hi - lo))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:g}"))
     ax.set_xlabel(f"Outcome cost avoided per £1 of service cost, against {labels(res)[res.baseline]} (£)")
@@ -498,24 +471,20 @@ def return_per_pound(res, out_dir):
 
 
 # Direction of good: −1 when lower is better.
-BETTER = {"wait_mean": -1, "wait_p90": -1, "within_target": 1, "disengaged": -1, "declined": -1,
-          "service_cost": -1, "cashable_outcome_cost": -1, "societal_outcome_cost": -1}
+BETTER = {"wait_p90": -1, "within_target": 1, "disengaged": -1, "declined": -1, "service_cost": -1,
+          "cashable_outcome_cost": -1, "societal_outcome_cost": -1}
 
 
 def forest_measures(res):
-    """[(panel, unit label, scale, [(row label, metric, {scenario: diff stat})])] for the forest plot."""
+    """[(panel title, unit label, scale, [(row label, metric, {scenario: difference})])] for the forest plot."""
     services = active_services(res)
-    wm = wait_metric(res, services)
     per_service = lambda metric: [(service_label(s, start=True), metric,
-                                   {n: dr.service_difference(res, n, s, "all", metric) for n in res.others})
-                                  for s in services]
-    system = [(f"{metric_label(m).capitalize()}, all services", m,
-               {n: dr.mean_ci(dr.system_values(res, n, m) - dr.system_values(res, res.baseline, m))
-                for n in res.others}) for m in ("disengaged", "declined")]
-    money = [(sentence_start(metric_label(m)), m,
-              {n: dr.tagged(res, "(total)", n, m, table="comparisons") for n in res.others})
+                                   {n: dr.diff(res, n, s, metric) for n in res.others}) for s in services]
+    system = [(f"{sentence_start(metric_label(m))}, all services", m,
+               {n: dr.system_difference(res, n, m) for n in res.others}) for m in ("disengaged", "declined")]
+    money = [(sentence_start(metric_label(m)), m, {n: dr.diff(res, n, "(total)", m) for n in res.others})
              for m in ("service_cost", "cashable_outcome_cost", "societal_outcome_cost")]
-    return [(sentence_start(metric_label(wm)), "days", 1, per_service(wm)),
+    return [("90th-percentile wait", "days", 1, per_service("wait_p90")),
             ("Share within target", "percentage points", 100, per_service("within_target")),
             ("People a year", "people a year", 1, system),
             ("Cost", "£ million a year", 1e-6, money)]
@@ -539,11 +508,10 @@ def forest(res, out_dir):
                 if d is None:
                     continue
                 st = style(res, n)
-                y = i - 0.35 + h * (j + 0.5)
                 err = [[(d["mean"] - d["ci_low"]) * scale], [(d["ci_high"] - d["mean"]) * scale]] \
                     if has_spread(d) else None
-                ax.errorbar(d["mean"] * scale, y, xerr=err, fmt=st["marker"], color=st["color"], mec="black",
-                            mew=0.4, ms=5, capsize=2, elinewidth=1.1)
+                ax.errorbar(d["mean"] * scale, i - 0.35 + h * (j + 0.5), xerr=err, fmt=st["marker"],
+                            color=st["color"], mec="black", mew=0.4, ms=5, capsize=2, elinewidth=1.1)
                 good = BETTER.get(metric, 0) * d["mean"] > 0
                 counts[n][0 if significant(d) and good else 1 if significant(d) else 2] += 1
         ax.axvline(0, color="black", lw=0.9)
@@ -554,15 +522,14 @@ def forest(res, out_dir):
         ax.set_title(title, loc="left")
         side = "right" if BETTER.get(rows[0][1], -1) > 0 else "left"
         ax.set_xlabel(f"Difference from {labels(res)[res.baseline]} ({unit}); {side} of zero favours the option")
-        lo, hi = ax.get_xlim()                        # keep zero in view and the panel roughly centred on it
+        lo, hi = ax.get_xlim()                        # keep zero in view with some room on its far side
         span = max(abs(lo), abs(hi))
         ax.set_xlim(min(lo, -0.08 * span), max(hi, 0.08 * span))
     _legend(fig, res, res.others, kind="marker")
     best = max(res.others, key=lambda n: (counts[n][0], -counts[n][1]))
     better, worse, unclear = counts[best]
-    total = better + worse + unclear
-    title = (f"Against {phrase(res, res.baseline)}, {phrase(res, best)} is better on {better} of {total} measures"
-             f" and worse on {'none' if worse == 0 else worse}")
+    title = (f"Against {phrase(res, res.baseline)}, {phrase(res, best)} is better on {better} of "
+             f"{better + worse + unclear} measures and worse on {'none' if worse == 0 else worse}")
     note = "Points: mean paired difference (option − baseline) on common random numbers; bars: 95% CIs."
     caption = ("Waits and costs below zero, and shares within target above zero, favour the option. "
                "A bar that crosses zero is no clear difference.")
@@ -574,8 +541,8 @@ def _output_label(output):
     parts = output.split("/")
     if len(parts) != 3:
         return output
-    pool, area, metric = parts
-    who = "Total" if pool == "(total)" else service_label(pool, start=True)
+    service, area, metric = parts
+    who = "Total" if service == "(total)" else service_label(service, start=True)
     where = "" if area == "all" else f", {sentence_start(area)}"
     return f"{who} {metric_label(metric)}{where}"
 
@@ -596,7 +563,7 @@ def tornado(res, out_dir):
         idx = np.flatnonzero(t["output"] == output)
         idx = idx[np.argsort(-np.abs(t["output_at_high"][idx] - t["output_at_low"][idx]))]
         unit = units[idx[0]] if len(units) else ""
-        money = "£" in unit
+        money = "£" in unit or "GBP" in unit
         scale = 1e-6 if money else 1.0
         base = float(t["output_base"][idx[0]])
         for i, k in enumerate(idx):

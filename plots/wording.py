@@ -101,7 +101,7 @@ def number(x, kind):
         return f"£{x:.2f}"
     a = abs(x)
     if kind == "days":
-        digits = 2 if a < 1 else 1 if a < 100 else 0
+        digits = 3 if a < 0.1 else 2 if a < 1 else 1 if a < 100 else 0
     else:
         digits = 2 if a < 1 else 1 if a < 10 else 0
     text = f"{x:,.{digits}f}"

@@ -8,6 +8,8 @@
 #include <functional>
 #include <map>
 
+#include "model/calendar.hpp"
+
 namespace dasim::batch {
 
 bool RunRecord::complete() const {
@@ -119,6 +121,42 @@ std::vector<Row> summary_rows(const RunRecord& run) {
     rows.push_back({"difference", name, bname, "(total)", "", "all", "return_per_pound", "GBP per GBP", stats::summarize(per_pound)});
   }
   return rows;
+}
+
+std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run) {
+  const model::Scenario& s = *run.scenario;
+  const std::size_t months = month_labels(s).size(), nm = kMonthlyMetrics.size();
+  const auto queue = std::find(kMonthlyMetrics.begin(), kMonthlyMetrics.end(), "mean_queue") - kMonthlyMetrics.begin();
+  const auto busy = std::find(kMonthlyMetrics.begin(), kMonthlyMetrics.end(), "mean_busy") - kMonthlyMetrics.begin();
+  const model::Calendar calendar(s.simulation);
+  const int warmup_months = calendar.month_of_day(static_cast<int>(s.simulation.warmup_days));
+  std::vector<WarmupCheck> out;
+  for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
+    // The last month may be partial; leave it out.
+    std::vector<double> series(months > 1 ? months - 1 : months, 0.0);
+    int n = 0;
+    for (std::size_t r = 0; r < run.replications.size(); ++r) {
+      if (!run.done[r]) continue;
+      ++n;
+      for (std::size_t m = 0; m < series.size(); ++m) {
+        const double* row = &run.replications[r].monthly[(sv * months + m) * nm];
+        series[m] += (std::isnan(row[queue]) ? 0 : row[queue]) + (std::isnan(row[busy]) ? 0 : row[busy]);
+      }
+    }
+    if (n == 0 || series.size() < 4) continue;
+    int best = 0;
+    double best_value = HUGE_VAL;
+    for (std::size_t d = 0; d <= series.size() / 2; ++d) {
+      const double kept = static_cast<double>(series.size() - d);
+      double mean = 0, ss = 0;
+      for (std::size_t i = d; i < series.size(); ++i) mean += series[i] / kept;
+      for (std::size_t i = d; i < series.size(); ++i) ss += (series[i] - mean) * (series[i] - mean);
+      // Strict improvement only, so that a flat series keeps the earliest point.
+      if (ss / (kept * kept) < best_value * (1 - 1e-9)) best_value = ss / (kept * kept), best = static_cast<int>(d);
+    }
+    out.push_back({s.services[sv], warmup_months, best});
+  }
+  return out;
 }
 
 }  // namespace dasim::batch

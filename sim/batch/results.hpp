@@ -34,6 +34,17 @@ struct Row {
 /// Summary rows for every scenario, then paired differences of each later scenario against the first.
 std::vector<Row> summary_rows(const RunRecord& run);
 
+/// Whether the warm-up was long enough, per service: MSER (White 1997) on the replication-averaged monthly number
+/// in the system (queued + in service) picks the truncation point that minimises the standard error of the mean
+/// of what is kept; a point beyond the warm-up means the warm-up was too short.
+struct WarmupCheck {
+  std::string service;
+  int warmup_months = 0;
+  int mser_months = 0;  // suggested truncation, months from the start
+  bool long_enough() const { return mser_months <= warmup_months; }
+};
+std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run);
+
 std::string utc_now();
 
 }  // namespace dasim::batch

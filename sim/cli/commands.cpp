@@ -7,11 +7,14 @@
 #include <csignal>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <map>
+#include <cstring>
 #include <set>
 #include <unistd.h>
 
 #include "batch/replication.hpp"
+#include "batch/ranks.hpp"
 #include "batch/results.hpp"
 #include "batch/runner.hpp"
 #include "output/writers.hpp"
@@ -116,6 +119,69 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
   }
 }
 
+/// Sends this rank's results to rank 0, which stores them in `record`. Returns whether every rank finished;
+/// `failure` becomes the first rank's failure message, if any.
+bool gather_results(batch::RunRecord& record, const std::vector<batch::Task>& mine, bool finished, std::string& failure) {
+  std::string blob;
+  auto put = [&blob](const auto& value) { blob.append(reinterpret_cast<const char*>(&value), sizeof value); };
+  put(static_cast<std::uint8_t>(finished));
+  put(static_cast<std::uint64_t>(failure.size()));
+  blob += failure;
+  for (const auto& t : mine) {
+    if (!record.scenarios[t.scenario].done[t.replication]) continue;
+    const std::string bytes = batch::serialize(record.scenarios[t.scenario].replications[t.replication]);
+    put(static_cast<std::int32_t>(t.scenario));
+    put(static_cast<std::uint64_t>(bytes.size()));
+    blob += bytes;
+  }
+  const std::vector<std::string> all = batch::gather_at_root(blob);
+  bool all_finished = true;
+  for (std::size_t r = 1; r < all.size(); ++r) {
+    const std::string& b = all[r];
+    std::size_t at = 0;
+    auto get = [&](auto& value) {
+      std::memcpy(&value, b.data() + at, sizeof value);
+      at += sizeof value;
+    };
+    std::uint8_t rank_finished;
+    std::uint64_t length;
+    get(rank_finished);
+    get(length);
+    all_finished = all_finished && rank_finished;
+    if (failure.empty() && length) failure = b.substr(at, length);
+    at += length;
+    while (at < b.size()) {
+      std::int32_t scenario;
+      get(scenario);
+      get(length);
+      batch::ReplicationResult result = batch::deserialize(b.substr(at, length));
+      at += length;
+      record.scenarios[scenario].done[result.replication] = true;
+      record.scenarios[scenario].replications[result.replication] = std::move(result);
+    }
+  }
+  return finished && all_finished;
+}
+
+void print_warmup(const batch::RunRecord& run) {
+  for (const auto& sr : run.scenarios) {
+    const auto checks = batch::warmup_checks(sr);
+    std::vector<std::string> short_ones;
+    int worst = 0;
+    for (const auto& c : checks) {
+      worst = std::max(worst, c.mser_months);
+      if (!c.long_enough()) short_ones.push_back(fmt::format("{} ({} months)", c.service, c.mser_months));
+    }
+    if (checks.empty()) continue;
+    if (short_ones.empty())
+      fmt::print("\nwarm-up ({}): {} months is long enough; MSER truncation is at most {} months for every service\n",
+                 sr.scenario->name, checks.front().warmup_months, worst);
+    else
+      fmt::print("\nwarm-up ({}): WARNING: {} months may be too short; MSER suggests more for: {}\n", sr.scenario->name,
+                 checks.front().warmup_months, fmt::join(short_ones, ", "));
+  }
+}
+
 std::string default_name(const std::vector<model::Scenario>& scenarios) {
   std::string name;
   for (const auto& s : scenarios) name += (name.empty() ? "" : "+") + s.name;
@@ -170,14 +236,31 @@ int run(const RunOptions& o) {
   std::signal(SIGTERM, on_signal);
   std::vector<const model::Scenario*> pointers;
   for (const auto& s : scenarios) pointers.push_back(&s);
-  Progress progress(tasks.size(), o.quiet);
+  // Under mpirun each rank takes every size-th task; rank 0 gathers the results below.
+  const batch::Ranks& ranks = batch::ranks();
+  std::vector<batch::Task> mine;
+  for (std::size_t i = 0; i < tasks.size(); ++i)
+    if (static_cast<int>(i % ranks.size) == ranks.rank) mine.push_back(tasks[i]);
+  Progress progress(mine.size(), o.quiet || !ranks.root());
   std::size_t done = 0;
   progress.update(0);
-  const bool finished = batch::run_tasks(pointers, tasks, {o.seed, o.jobs, &g_stop}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
-    record.scenarios[t.scenario].replications[t.replication] = std::move(r);
-    record.scenarios[t.scenario].done[t.replication] = true;
-    progress.update(++done);
-  });
+  std::string failure;
+  bool finished = false;
+  try {
+    finished = batch::run_tasks(pointers, mine, {o.seed, o.jobs, &g_stop}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
+      record.scenarios[t.scenario].replications[t.replication] = std::move(r);
+      record.scenarios[t.scenario].done[t.replication] = true;
+      progress.update(++done);
+    });
+  } catch (const batch::ReplicationFailure& e) {
+    failure = e.what();
+  }
+  if (ranks.size > 1) {
+    finished = gather_results(record, mine, finished, failure);
+    if (!ranks.root()) return failure.empty() ? 0 : 1;
+    done = 0;
+    for (const auto& t : tasks) done += record.scenarios[t.scenario].done[t.replication];
+  }
   const double seconds = progress.seconds();
 
   if (single) {
@@ -192,6 +275,10 @@ int run(const RunOptions& o) {
     return finished ? 0 : 130;
   }
   const std::vector<batch::Row> rows = batch::summary_rows(record);
+  if (!failure.empty()) {
+    output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
+    throw batch::ReplicationFailure(failure + fmt::format("; the {} replications that finished are kept in {}", done, partial.string()), 0, 0);
+  }
   if (!finished) {
     output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
     fmt::print(stderr, "\ninterrupted: {} of {} replications kept in {} (marked incomplete); finish with the same command and --resume\n",
@@ -201,7 +288,10 @@ int run(const RunOptions& o) {
   output::write_atomically(h5, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
   output::write_atomically(csv, [&](const fs::path& tmp) { output::write_csv(rows, tmp); });
   fs::remove(partial, ec);
-  if (!o.quiet) print_summary(record, rows, o.by_area);
+  if (!o.quiet) {
+    print_summary(record, rows, o.by_area);
+    print_warmup(record);
+  }
   double events = 0;
   for (const auto& s : record.scenarios)
     for (const auto& r : s.replications) events += r.totals.empty() ? 0 : r.totals.back();
@@ -255,6 +345,13 @@ int report(const std::string& results, const std::string& out) {
 }
 
 int main(int argc, char** argv) {
+  batch::start_ranks(&argc, &argv);
+  const int status = dispatch(argc, argv);
+  batch::stop_ranks();
+  return status;
+}
+
+int dispatch(int argc, char** argv) {
   CLI::App app{"dasim: discrete-event simulation of demand for domestic abuse services, for comparing commissioning options"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("dasim ") + DASIM_VERSION + " (" + DASIM_GIT_COMMIT + ")");

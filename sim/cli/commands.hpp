@@ -23,6 +23,8 @@ struct RunOptions {
 /// Runs `dasim` with these arguments; returns the process exit code (0 ok, 1 failed run, 2 bad input).
 int main(int argc, char** argv);
 
+/// Parses the arguments and runs the subcommand (MPI, if any, is already started).
+int dispatch(int argc, char** argv);
 int run(const RunOptions& options);
 int check(const std::vector<std::string>& scenarios, std::uint64_t seed);
 int report(const std::string& results, const std::string& out);

@@ -176,6 +176,12 @@ void write_scenario(const Writer& w, hid_t parent, const batch::ScenarioRun& run
       for (std::size_t i = 0; i < merged.size() && i < run.replications[r].histogram.size(); ++i)
         merged[i] += run.replications[r].histogram[i];
   w.array(g, "wait_histogram", {S, A, batch::kHistogramBins}, merged, H5T_NATIVE_DOUBLE, std::vector<std::string>{"people"});
+  std::vector<std::int32_t> mser;
+  for (const auto& c : batch::warmup_checks(run)) mser.push_back(c.mser_months);
+  if (!mser.empty()) {
+    w.array(g, "warmup_mser_months", {mser.size()}, mser, H5T_NATIVE_INT32, std::vector<std::string>{"months"});
+    w.attr_numbers(g, "warmup_months", std::vector<std::int32_t>{batch::warmup_checks(run).front().warmup_months}, H5T_NATIVE_INT32);
+  }
   std::vector<double> edges;
   for (int b = 0; b < batch::kHistogramBins; ++b) edges.push_back(model::WaitHistogram::lower_edge(b));
   edges.push_back(model::WaitHistogram::kHigh * 1.075);

@@ -1,7 +1,7 @@
 """Writes a synthetic dasim results file laid out as docs/results-format.md describes.
 
     python3 tests/plots/make_fixture.py OUT.h5 [--scenarios separate,pooled,hybrid] [--replications 20]
-        [--service-rows] [--no-sensitivity] [--format-version 1.0] [--incomplete]
+        [--no-sensitivity] [--format-version 1.0] [--incomplete]
 
 The numbers come from a small stand-in model, not the simulator: people arrive by area, some are declined or give
 up, the rest wait a lognormal time that is shorter when a service is pooled. Draws are shared between scenarios
@@ -19,18 +19,22 @@ import numpy as np
 
 AREAS = ["southend", "essex", "thurrock"]
 POPULATION = {"southend": 180_700, "essex": 1_503_494, "thurrock": 176_000}
+# Labels and units exactly as sim/batch/replication.hpp writes them.
 AREA_METRICS = ["entered", "declined", "started", "disengaged", "completed", "wait_mean", "wait_p50", "wait_p90",
                 "wait_p95", "within_target"]
-AREA_UNITS = ["people a year"] * 5 + ["days"] * 4 + ["share"]
+AREA_UNITS = ["people/year"] * 5 + ["days"] * 4 + ["share"]
+SERVICE_METRICS = ["mean_queue", "mean_busy", "mean_capacity", "occupancy"]
+SERVICE_UNITS = ["people", "places", "places", "share"]
 POOL_METRICS = ["mean_queue", "mean_busy", "mean_capacity", "occupancy", "little_L", "little_lambda_W", "throughput"]
-POOL_UNITS = ["people", "places", "places", "share", "people", "people", "people a year"]
+POOL_UNITS = ["people", "places", "places", "share", "people", "people", "people/year"]
 MONTHLY_METRICS = ["entered", "declined", "started", "disengaged", "completed", "wait_mean", "mean_queue",
                    "mean_busy", "occupancy"]
 MONTHLY_UNITS = ["people"] * 5 + ["days", "people", "places", "share"]
+TOTALS = ["people", "repeats", "relocations", "retriaged", "lost_at_retriage", "service_cost", "outcome_cost",
+          "cashable_outcome_cost", "societal_outcome_cost", "events"]
+TOTAL_UNITS = ["people/year"] * 5 + ["GBP/year"] * 4 + ["events"]
 FUNDERS = ["essex_cc", "southend_cc", "thurrock_council", "pfcc"]
 PAYERS = ["childrens_social_care", "police", "housing", "health", "society"]
-TOTALS = ["people", "service_cost", "outcome_cost", "cashable_outcome_cost", "societal_outcome_cost", "events"]
-TOTAL_UNITS = ["referrals a year", "£ a year", "£ a year", "£ a year", "£ a year", "events"]
 
 # Per service: referrals a year per 1,000 residents, wait target (days), median wait (days) in a mid-sized pool,
 # lognormal spread of waits, share who start at once, shares declined and giving up, case length (days),
@@ -267,126 +271,151 @@ def months_between(start, n):
 
 
 def bin_edges():
-    """As the simulator's WaitHistogram: bin 0 from 0 to 1e-4 days, then 255 log-spaced bins up to 1e4 days."""
+    """As the writer: bin 0 from 0 to 1e-4 days, 255 log-spaced bins from 1e-4 to 1e4, top edge 1e4 x 1.075."""
     k = 255 / (math.log(1e4) - math.log(1e-4))
-    return np.array([0.0] + [math.exp(math.log(1e-4) + (b - 1) / k) for b in range(1, 257)])
+    return np.array([0.0] + [math.exp(math.log(1e-4) + (b - 1) / k) for b in range(1, 256)] + [1e4 * 1.075])
 
 
 def wait_stats(waits, target):
+    """wait_mean, p50, p90, p95, within_target; NaN when nobody started, as the writer does."""
     if len(waits) == 0:
         return [np.nan] * 5
     q = np.quantile(waits, [0.5, 0.9, 0.95])
     return [waits.mean(), q[0], q[1], q[2], float(np.mean(waits <= target))]
 
 
+T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+
+
 def summarise(values):
+    """As sim/stats/summary.cpp: NaNs dropped, Student-t CI (NaN for one value), linear percentiles."""
     v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
+    v = v[~np.isnan(v)]
     n = len(v)
     if n == 0:
         return dict(mean=np.nan, ci_low=np.nan, ci_high=np.nan, sd=np.nan, p05=np.nan, p50=np.nan, p95=np.nan, n=0)
-    from_table = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
-                  2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052,
-                  2.048, 2.045, 2.042]
-    t = from_table[n - 2] if 2 <= n <= 31 else 1.96 + 2.4 / max(n - 1, 1)
     sd = float(v.std(ddof=1)) if n > 1 else 0.0
-    half = t * sd / math.sqrt(n) if n > 1 else 0.0
+    t = T975[n - 2] if n <= 31 else 1.96 + 2.4 / (n - 1)
+    half = t * sd / math.sqrt(n) if n > 1 else np.nan
     p = np.percentile(v, [5, 50, 95])
     return dict(mean=float(v.mean()), ci_low=float(v.mean() - half), ci_high=float(v.mean() + half), sd=sd,
                 p05=p[0], p50=p[1], p95=p[2], n=n)
 
 
-def simulate(names, replications, seed):
-    """Returns {scenario: dict of arrays and per-replication waits}, drawing on shared random numbers."""
+def simulate(name, replications, seed):
+    """One option's datasets, by service as the writer keeps them, drawing on numbers shared between options."""
+    services, pools = list(SERVICES), topology(name)
     n_months = WARMUP_MONTHS + 12 * YEARS
+    S, A, P = len(services), len(AREAS) + 1, len(pools)
     season = np.array([1.12, 0.95, 0.93, 0.95, 1.0, 1.02, 1.10, 1.12, 0.98, 0.95, 0.92, 1.06])
     month_of_year = [(9 + i) % 12 for i in range(n_months)]          # the run starts in October
-    out = {}
-    for name in names:
-        pools = topology(name)
-        P, A = len(pools), len(AREAS) + 1
-        am = np.zeros((replications, P, A, len(AREA_METRICS)))
-        pm = np.zeros((replications, P, len(POOL_METRICS)))
-        md = np.zeros((replications, P, n_months, len(MONTHLY_METRICS)))
-        waits = {}                                                   # (r, pool, area) -> array of waits
-        unsupported = np.zeros(replications)
-        referrals = np.zeros(replications)
-        for r in range(replications):
-            shared = np.random.default_rng([seed, r])                # the replication's common stream
-            busy_year = math.exp(shared.normal(0, 0.06))             # the same busier or quieter year in every option
-            own = np.random.default_rng([seed, r, sum(map(ord, name))])
-            for p, (pool, service, served, factor) in enumerate(pools):
-                spec = SERVICES[service]
-                for a in served:
-                    ai = AREAS.index(a)
-                    draw = np.random.default_rng([seed, r, list(SERVICES).index(service), ai])
-                    entered = draw.poisson(spec["rate"] * POPULATION[a] / 1000 * busy_year)
-                    u = draw.random((3, entered))
-                    z = draw.standard_normal(entered)
-                    f = factor * busy_year ** 2 * math.exp(own.normal(0, 0.02))
-                    declined = u[0] < min(0.9, spec["decline"] * f)
-                    gave_up = ~declined & (u[1] < min(0.9, spec["diseng"] * f ** 1.3))
-                    started = ~declined & ~gave_up
-                    w = np.where(u[2] < spec["p0"], 0.0, spec["median"] * f * np.exp(spec["sigma"] * z))[started]
-                    completed = draw.binomial(int(started.sum()), 0.88)
-                    waits[(r, p, ai)] = w
-                    am[r, p, ai, :5] = [entered, declined.sum(), started.sum(), gave_up.sum(), completed]
-                    am[r, p, ai, 5:] = wait_stats(w, spec["target"])
-                    if service == "front-door":
-                        referrals[r] += entered
-                    unsupported[r] += declined.sum() + gave_up.sum()
-                all_w = np.concatenate([waits[(r, p, AREAS.index(a))] for a in served])
-                waits[(r, p, A - 1)] = all_w
-                am[r, p, A - 1, :5] = am[r, p, :A - 1, :5].sum(axis=0)
-                am[r, p, A - 1, 5:] = wait_stats(all_w, spec["target"])
-                # Capacity is sized for the demand the pool serves, the same in every option (no loss of capacity).
+    edges = bin_edges()
+    am = np.zeros((replications, S, A, len(AREA_METRICS)))
+    sm = np.zeros((replications, S, len(SERVICE_METRICS)))
+    pm = np.zeros((replications, P, len(POOL_METRICS)))
+    md = np.zeros((replications, S, n_months, len(MONTHLY_METRICS)))
+    hist = np.zeros((replications, S, A, 256))
+    totals = np.zeros((replications, len(TOTALS)))
+    outcome = np.zeros((replications, len(PAYERS), 2))
+    funder = np.array([[FUNDING[f] * FUNDING_KEPT[name][f] for f in FUNDERS]] * replications)
+    for r in range(replications):
+        busy_year = math.exp(np.random.default_rng([seed, r]).normal(0, 0.06))   # the same year in every option
+        own = np.random.default_rng([seed, r, sum(map(ord, name))])
+        unsupported = 0.0
+        for si, service in enumerate(services):
+            spec = SERVICES[service]
+            waits = {}
+            for ai, area in enumerate(AREAS):
+                factor = next(p[3] for p in pools if p[1] == service and area in p[2])
+                draw = np.random.default_rng([seed, r, si, ai])
+                entered = draw.poisson(spec["rate"] * POPULATION[area] / 1000 * busy_year)
+                u = draw.random((3, entered))
+                z = draw.standard_normal(entered)
+                f = factor * busy_year ** 2 * math.exp(own.normal(0, 0.02))
+                declined = u[0] < min(0.9, spec["decline"] * f)
+                gave_up = ~declined & (u[1] < min(0.9, spec["diseng"] * f ** 1.3))
+                started = ~declined & ~gave_up
+                w = np.where(u[2] < spec["p0"], 0.0, spec["median"] * f * np.exp(spec["sigma"] * z))[started]
+                waits[ai] = w
+                am[r, si, ai, :5] = [entered, declined.sum(), started.sum(), gave_up.sum(),
+                                     draw.binomial(int(started.sum()), 0.88)]
+                am[r, si, ai, 5:] = wait_stats(w, spec["target"])
+                hist[r, si, ai] = np.histogram(np.clip(w, 0, 1e4), bins=edges)[0]
+                unsupported += declined.sum() + gave_up.sum()
+            waits[A - 1] = np.concatenate(list(waits.values()))
+            am[r, si, A - 1, :5] = am[r, si, :A - 1, :5].sum(axis=0)
+            am[r, si, A - 1, 5:] = wait_stats(waits[A - 1], spec["target"])
+            hist[r, si, A - 1] = hist[r, si, :A - 1].sum(axis=0)
+            # Pools: capacity sized for the demand each serves, the same in total in every option.
+            for p, (pool, pool_service, served, _) in enumerate(pools):
+                if pool_service != service:
+                    continue
+                idx = [AREAS.index(a) for a in served]
                 demand = sum(spec["rate"] * POPULATION[a] / 1000 for a in served)
                 capacity = max(1.0, round(demand * (1 - spec["decline"] - spec["diseng"]) * spec["duration"]
                                           / 365.25 / spec["occ"]))
-                busy = min(0.99 * capacity, am[r, p, A - 1, 2] * spec["duration"] / 365.25)
-                queue = (all_w.sum() + am[r, p, A - 1, 3] * all_w.mean() * 0.5) / 365.25 if len(all_w) else 0.0
+                started_n = am[r, si, idx, 2].sum()
+                busy = min(0.99 * capacity, started_n * spec["duration"] / 365.25)
+                w = np.concatenate([waits[i] for i in idx])
+                queue = (w.sum() + am[r, si, idx, 3].sum() * (w.mean() if len(w) else 0) * 0.5) / 365.25
                 pm[r, p] = [queue, busy, capacity, busy / capacity, queue, queue * math.exp(own.normal(0, 0.01)),
-                            am[r, p, A - 1, 4]]
-                # Monthly series: the year's figures shaped by season, with the warm-up filling up from empty.
-                ramp_days = max(spec["duration"], 15)
-                for m in range(n_months):
-                    fill = 1 - math.exp(-30.4 * (m + 0.5) / ramp_days * 2.5)
-                    s = season[month_of_year[m]] * math.exp(own.normal(0, 0.04))
-                    counts = own.poisson(np.maximum(am[r, p, A - 1, :5] / 12 * s, 0))
-                    occupancy = min(0.995, busy / capacity * fill * (0.9 + 0.1 * s))
-                    md[r, p, m] = list(counts) + [am[r, p, A - 1, 5] * s ** 2 * fill, queue * s ** 3 * fill,
-                                                  occupancy * capacity, occupancy]
-        out[name] = dict(pools=pools, am=am, pm=pm, md=md, waits=waits, unsupported=unsupported,
-                         referrals=referrals)
+                            am[r, si, idx, 4].sum()]
+            mine = [p for p, pool in enumerate(pools) if pool[1] == service]
+            sm[r, si, :3] = pm[r, mine, :3].sum(axis=0)
+            sm[r, si, 3] = sm[r, si, 1] / sm[r, si, 2]
+            # Monthly series: the year's figures shaped by season, the warm-up filling up from empty.
+            for m in range(n_months):
+                fill = 1 - math.exp(-30.4 * (m + 0.5) / max(spec["duration"], 15) * 2.5)
+                k = season[month_of_year[m]] * math.exp(own.normal(0, 0.04))
+                counts = own.poisson(np.maximum(am[r, si, A - 1, :5] / 12 * k, 0))
+                occupancy = min(0.995, sm[r, si, 3] * fill * (0.9 + 0.1 * k))
+                md[r, si, m] = list(counts) + [am[r, si, A - 1, 5] * k ** 2 * fill, sm[r, si, 0] * k ** 3 * fill,
+                                               occupancy * sm[r, si, 2], occupancy]
+        people = am[r, services.index("front-door"), A - 1, 0]
+        shared = np.random.default_rng([seed, r, 7])
+        harm = 1 + 0.8 * unsupported / people
+        for i, payer in enumerate(PAYERS):
+            outcome[r, i] = np.array(OUTCOMES[payer]) * people / 16_757 * harm * math.exp(shared.normal(0, 0.03))
+        relocations = 0.04 * people
+        retriaged = 0.6 * relocations if name == "separate" else 0.0    # separate front doors triage again
+        totals[r] = [people, 0.22 * people, relocations, retriaged, 0.1 * retriaged, funder[r].sum(),
+                     outcome[r].sum(), outcome[r, :, 0].sum(), outcome[r, :, 1].sum(), people * 61.0]
+    return dict(services=services, pools=pools, am=am, sm=sm, pm=pm, md=md, hist=hist, totals=totals,
+                outcome=outcome, funder=funder, months=months_between(START, n_months))
+
+
+def measures(name, sim):
+    """[(service, pool, area, metric, units, comparable, values)] in the writer's order (sim/batch/results.cpp)."""
+    out = []
+    for si, service in enumerate(sim["services"]):
+        for ai, area in enumerate(AREAS + ["all"]):
+            out += [(service, "", area, m, AREA_UNITS[k], True, sim["am"][:, si, ai, k])
+                    for k, m in enumerate(AREA_METRICS)]
+        out += [(service, "", "all", m, SERVICE_UNITS[k], True, sim["sm"][:, si, k])
+                for k, m in enumerate(SERVICE_METRICS)]
+    for p, pool in enumerate(sim["pools"]):
+        out += [(pool[1], pool[0], "all", m, POOL_UNITS[k], False, sim["pm"][:, p, k])
+                for k, m in enumerate(POOL_METRICS)]
+    out += [("(cost)", "", f, "service_cost", "GBP/year", True, sim["funder"][:, i]) for i, f in enumerate(FUNDERS)]
+    for i, payer in enumerate(PAYERS):
+        out += [("(outcome)", "", payer, m, "GBP/year", True, sim["outcome"][:, i, k])
+                for k, m in enumerate(("cashable_cost", "societal_cost"))]
+    out += [("(total)", "", "all", m, TOTAL_UNITS[k], True, sim["totals"][:, k]) for k, m in enumerate(TOTALS)]
     return out
 
 
-def costs(name, sim, replications, seed):
-    funder = np.array([[FUNDING[f] * FUNDING_KEPT[name][f] for f in FUNDERS]] * replications)
-    outcome = np.zeros((replications, len(PAYERS), 2))
-    for r in range(replications):
-        shared = np.random.default_rng([seed, r, 7])
-        demand = sim[name]["referrals"][r] / 16_757                   # referrals relative to the expected number
-        harm = 1 + 0.8 * sim[name]["unsupported"][r] / sim[name]["referrals"][r]
-        for i, payer in enumerate(PAYERS):
-            noise = math.exp(shared.normal(0, 0.03))                  # shared: the same costly cases in each option
-            outcome[r, i] = np.array(OUTCOMES[payer]) * demand * harm * noise
-    return funder, outcome
-
-
-def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20250401, service_rows=False,
-          sensitivity=True, format_version=(1, 0), complete=1):
+def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20250401, sensitivity=True,
+          format_version=(1, 0), complete=1):
     names = list(names)
-    sim = simulate(names, replications, seed)
-    edges = bin_edges()
+    sims = {name: simulate(name, replications, seed) for name in names}
     strings = h5py.string_dtype("utf-8")
     summary, comparisons = [], []
-    per_rep = {}     # (scenario, pool, area, metric) -> values, for the comparisons
     with h5py.File(path, "w") as f:
         f.attrs["filetype"] = "dasim-results"
         f.attrs["format_version"] = np.array(format_version, dtype=np.int32)
         f.attrs["dasim_version"] = "0.1.0"
-        f.attrs["git_commit"] = "0000000000000000000000000000000000000000"
+        f.attrs["git_commit"] = "0123456789ab"
         f.attrs["created"] = "2025-01-15T09:30:00Z"
         f.attrs["master_seed"] = np.uint64(seed)
         f.attrs["replications"] = np.int32(replications)
@@ -394,117 +423,72 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
         f.attrs.create("scenarios", names, dtype=strings)
         f.attrs["baseline"] = names[0]
         for name in names:
-            s = sim[name]
+            sim = sims[name]
             g = f.create_group(f"scenarios/{name}")
             g.attrs["description"] = DESCRIPTIONS[name]
-            g.attrs["source_text"] = "".join(f"# ==> scenarios/{file} <==\n{text}\n" for file, text in SOURCES[name])
-            g.attrs["resolved"] = f"scenario {name}: {len(s['pools'])} pools, {len(AREAS)} areas"
+            g.attrs["source_text"] = "".join(f"# ===== scenarios/{file} =====\n{text}" for file, text in SOURCES[name])
+            g.attrs["resolved"] = f"scenario {name}: {len(sim['pools'])} pools, {len(AREAS)} areas"
             g.attrs["horizon_days"] = (YEARS + 0.5) * 365.25
             g.attrs["warmup_days"] = 0.5 * 365.25
             g.attrs["start_date"] = START
-            labels = dict(pools=[p[0] for p in s["pools"]], services=[p[1] for p in s["pools"]],
-                          areas=AREAS + ["all"], area_metrics=AREA_METRICS, pool_metrics=POOL_METRICS,
-                          monthly_metrics=MONTHLY_METRICS, funders=FUNDERS, payers=PAYERS,
-                          months=months_between(START, s["md"].shape[2]))
+            labels = dict(services=sim["services"], pools=[p[0] for p in sim["pools"]],
+                          pool_service=[p[1] for p in sim["pools"]], areas=AREAS + ["all"],
+                          area_metrics=AREA_METRICS, service_metrics=SERVICE_METRICS, pool_metrics=POOL_METRICS,
+                          monthly_metrics=MONTHLY_METRICS, totals_metrics=TOTALS, funders=FUNDERS, payers=PAYERS,
+                          months=sim["months"])
             for key, value in labels.items():
                 g.create_dataset(key, data=value, dtype=strings)
             g["replication_seed"] = np.array([seed * 1000 + r for r in range(replications)], dtype=np.uint64)
-            for key, data, units in (("area_metrics_data", s["am"], AREA_UNITS),
-                                     ("pool_metrics_data", s["pm"], POOL_UNITS),
-                                     ("monthly_data", s["md"], MONTHLY_UNITS)):
-                d = g.create_dataset(key, data=data)
+            g["done"] = np.full(replications, complete, dtype=np.int8)
+            for key, data, units in (("area_metrics_data", sim["am"], AREA_UNITS),
+                                     ("service_metrics_data", sim["sm"], SERVICE_UNITS),
+                                     ("pool_metrics_data", sim["pm"], POOL_UNITS),
+                                     ("monthly_data", sim["md"], MONTHLY_UNITS),
+                                     ("totals_data", sim["totals"], TOTAL_UNITS),
+                                     ("outcome_cost", sim["outcome"], ["GBP/year"]),
+                                     ("funder_cost", sim["funder"], ["GBP/year"]),
+                                     ("wait_histogram_by_replication", sim["hist"], ["people"]),
+                                     ("wait_histogram", sim["hist"].sum(axis=0), ["people"]),
+                                     ("wait_bin_edges", bin_edges(), ["days"])):
+                d = g.create_dataset(key, data=np.asarray(data, dtype=float))
                 d.attrs.create("units", units, dtype=strings)
-            hist = np.zeros((len(s["pools"]), len(AREAS) + 1, 256))
-            for (r, p, a), w in s["waits"].items():
-                hist[p, a] += np.histogram(np.clip(w, 0, 9999.0), bins=edges)[0]
-            g["wait_histogram"] = hist.astype(np.uint64)
-            g["wait_bin_edges"] = edges
-            funder, outcome = costs(name, sim, replications, seed)
-            g["funder_cost"] = funder
-            g["outcome_cost"] = outcome
-            people = s["referrals"]
-            totals = np.column_stack([people, funder.sum(axis=1), outcome.sum(axis=(1, 2)), outcome[:, :, 0].sum(1),
-                                      outcome[:, :, 1].sum(1), people * 61.0])
-            d = g.create_dataset("totals", data=totals)
-            d.attrs.create("names", TOTALS, dtype=strings)
-            d.attrs.create("units", TOTAL_UNITS, dtype=strings)
-
-            def add(pool, service, area, metric, units, values):
-                per_rep[(name, pool, service, area, metric)] = np.asarray(values, dtype=float)
-                summary.append(dict(scenario=name, pool=pool, service=service, area=area, metric=metric,
-                                    units=units, **summarise(values)))
-
-            for p, (pool, service, served, _) in enumerate(s["pools"]):
-                for a, area in enumerate(AREAS + ["all"]):
-                    for m, metric in enumerate(AREA_METRICS):
-                        add(pool, service, area, metric, AREA_UNITS[m], s["am"][:, p, a, m])
-                for m, metric in enumerate(POOL_METRICS):
-                    add(pool, service, "all", metric, POOL_UNITS[m], s["pm"][:, p, m])
-            if service_rows:
-                for service in SERVICES:
-                    idx = [p for p, pool in enumerate(s["pools"]) if pool[1] == service]
-                    for a, area in enumerate(AREAS + ["all"]):
-                        counts = s["am"][:, idx, a, :5].sum(axis=1)
-                        stats = np.array([wait_stats(np.concatenate([s["waits"].get((r, p, a), np.zeros(0))
-                                                                     for p in idx]), SERVICES[service]["target"])
-                                          for r in range(replications)])
-                        for m, metric in enumerate(AREA_METRICS):
-                            add("(service)", service, area, metric, AREA_UNITS[m],
-                                counts[:, m] if m < 5 else stats[:, m - 5])
-            for i, funder_name in enumerate(FUNDERS):
-                add("(cost)", "", funder_name, "funder_cost", "£ a year", funder[:, i])
-            for i, payer in enumerate(PAYERS):
-                add("(outcome)", "", payer, "cashable_outcome_cost", "£ a year", outcome[:, i, 0])
-                add("(outcome)", "", payer, "societal_outcome_cost", "£ a year", outcome[:, i, 1])
-            for i, total in enumerate(TOTALS):
-                add("(total)", "", "all", total, TOTAL_UNITS[i], totals[:, i])
-
-        # Paired differences against the baseline: a pool is paired with the baseline pool of its service that
-        # serves the same home area; "all" is paired only where both options have a single pool for the service.
+            for service, pool, area, metric, units, _, values in measures(name, sim):
+                summary.append(dict(scenario=name, service=service, pool=pool, area=area, metric=metric, units=units,
+                                    **summarise(values)))
+        # Paired differences as sim/batch/results.cpp: comparable measures matched on (service, area, metric).
         base = names[0]
-        base_pools = sim[base]["pools"]
+        base_measures = measures(base, sims[base])
         for name in names[1:]:
-            for row in [r for r in summary if r["scenario"] == name]:
-                key = (row["pool"], row["service"], row["area"], row["metric"])
-                partner = None
-                if row["pool"].startswith("("):
-                    partner = key
-                else:
-                    pool = next(p for p in sim[name]["pools"] if p[0] == row["pool"])
-                    same = [b for b in base_pools if b[1] == pool[1]]
-                    if row["area"] in pool[2] and row["metric"] in AREA_METRICS:
-                        partner = (next(b[0] for b in same if row["area"] in b[2]), pool[1], row["area"],
-                                   row["metric"])
-                    elif row["area"] == "all" and len(same) == 1 and \
-                            len([p for p in sim[name]["pools"] if p[1] == pool[1]]) == 1:
-                        partner = (same[0][0], pool[1], "all", row["metric"])
-                if partner is None or (base, *partner) not in per_rep:
-                    continue
-                diff = per_rep[(name, *key)] - per_rep[(base, *partner)]
-                comparisons.append(dict(row, baseline=base, **summarise(diff)))
-            total = lambda n, metric: per_rep[(n, "(total)", "", "all", metric)]
-            ratio = (total(base, "outcome_cost") - total(name, "outcome_cost")) / total(name, "service_cost")
-            comparisons.append(dict(scenario=name, pool="(total)", service="", area="all",
-                                    metric="return_per_pound", units="£ per £1", baseline=base, **summarise(ratio)))
+            own = {(m[0], m[2], m[3]): m for m in measures(name, sims[name]) if m[5]}
+            for bm in base_measures:
+                m = own.get((bm[0], bm[2], bm[3])) if bm[5] else None
+                if m is not None:
+                    comparisons.append(dict(scenario=name, baseline=base, service=bm[0], pool="", area=bm[2],
+                                            metric=bm[3], units=bm[4], **summarise(m[6] - bm[6])))
+            a, b = sims[name]["totals"], sims[base]["totals"]
+            k = TOTALS.index("outcome_cost")
+            avoided = b[:, k] - a[:, k]
+            for metric, values, units in (("cost_avoided", avoided, "GBP/year"),
+                                          ("cashable_cost_avoided", b[:, k + 1] - a[:, k + 1], "GBP/year"),
+                                          ("societal_cost_avoided", b[:, k + 2] - a[:, k + 2], "GBP/year"),
+                                          ("return_per_pound", avoided / a[:, TOTALS.index("service_cost")],
+                                           "GBP per GBP")):
+                comparisons.append(dict(scenario=name, baseline=base, service="(total)", pool="", area="all",
+                                        metric=metric, units=units, **summarise(values)))
         write_table(f.create_group("summary"), summary, strings)
         write_table(f.create_group("comparisons"), comparisons, strings)
         if sensitivity:
-            write_sensitivity(f, names[-1] if len(names) > 1 else names[0], strings)
+            write_sensitivity(f, names[-1], strings)
 
 
 def write_table(group, rows, strings):
-    columns = ["scenario", "pool", "service", "area", "metric", "units", "baseline", "mean", "ci_low", "ci_high",
-               "sd", "p05", "p50", "p95", "n"]
+    columns = ["scenario", "service", "pool", "area", "metric", "units"] + (["baseline"] if rows and "baseline" in
+                                                                            rows[0] else [])
     for column in columns:
-        if rows and column not in rows[0]:
-            continue
-        values = [r[column] for r in rows]
-        if column in ("mean", "ci_low", "ci_high", "sd", "p05", "p50", "p95"):
-            group[column] = np.array(values, dtype=float)
-        elif column == "n":
-            group[column] = np.array(values, dtype=np.int32)
-        else:
-            group.create_dataset(column, data=values, dtype=strings)
+        group.create_dataset(column, data=[r[column] for r in rows], dtype=strings)
+    for column in ("mean", "ci_low", "ci_high", "sd", "p05", "p50", "p95"):
+        group[column] = np.array([r[column] for r in rows], dtype=float)
+    group["n"] = np.array([r["n"] for r in rows], dtype=np.int32)
 
 
 def write_sensitivity(f, scenario, strings):
@@ -521,7 +505,7 @@ def write_sensitivity(f, scenario, strings):
             ("pools.idva.workers", 24, 32, "(total)/all/outcome_cost", 105.6e6, 103.9e6, 104.5e6)]
     g = f.create_group("sensitivity")
     g.attrs["scenario"] = scenario
-    g.attrs.create("units", ["days" if "wait" in r[3] else "£ a year" for r in rows], dtype=strings)
+    g.attrs.create("units", ["days" if "wait" in r[3] else "GBP/year" for r in rows], dtype=strings)
     g.create_dataset("parameter", data=[r[0] for r in rows], dtype=strings)
     g.create_dataset("output", data=[r[3] for r in rows], dtype=strings)
     for i, key in ((1, "low_value"), (2, "high_value"), (4, "output_at_low"), (5, "output_at_high"),
@@ -532,15 +516,14 @@ def write_sensitivity(f, scenario, strings):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out")
-    ap.add_argument("--scenarios", default="separate,pooled,hybrid")
+    ap.add_argument("--scenarios", default="separate,pooled,hybrid", help="from separate, pooled, hybrid, lotted")
     ap.add_argument("--replications", type=int, default=20)
     ap.add_argument("--seed", type=int, default=20250401)
-    ap.add_argument("--service-rows", action="store_true", help='add service-wide rows (pool = "(service)")')
     ap.add_argument("--no-sensitivity", action="store_true")
     ap.add_argument("--format-version", default="1.0")
-    ap.add_argument("--incomplete", action="store_true")
+    ap.add_argument("--incomplete", action="store_true", help="write complete = 0, as an interrupted run leaves")
     a = ap.parse_args(argv)
-    write(a.out, a.scenarios.split(","), a.replications, a.seed, a.service_rows, not a.no_sensitivity,
+    write(a.out, a.scenarios.split(","), a.replications, a.seed, not a.no_sensitivity,
           tuple(int(x) for x in a.format_version.split(".")), 0 if a.incomplete else 1)
     print(a.out)
 

@@ -53,22 +53,28 @@ inline std::vector<double> priority_mean_waits(int c, const std::vector<double>&
 
 /// M/M/c+M (Erlang A): c servers at rate mu, exponential patience at rate theta, FIFO. The number in the system
 /// is a birth-death chain with births lambda and deaths min(n, c) mu + (n - c)+ theta; its stationary law,
-/// truncated where the remaining mass is below 1e-300, gives everything below.
+/// truncated where it is negligible, gives everything below.
 struct ErlangA {
   double mean_queue = 0;         // E[(N - c)+]
   double mean_busy = 0;          // E[min(N, c)]
   double abandon_share = 0;      // theta E[Q] / lambda: rate out of the queue by impatience over the arrival rate
   double served_share = 0;       // the same share computed from the waiting time law (a check on the above)
   double served_mean_wait = 0;   // E[wait | served]
+  double mean_wait = 0;          // E[time in queue] over all arrivals, those served at once and those who leave
+  double mean_wait_squared = 0;  // its second moment
 };
 
 inline ErlangA erlang_a(int c, double lambda, double mu, double theta) {
-  // Unnormalised probabilities p_n, by the birth-death balance p_n = p_{n-1} lambda / death(n).
+  if (theta <= 0 && lambda >= c * mu) throw std::domain_error("erlang_a: unstable without abandonment");
+  // Unnormalised probabilities p_n, by the birth-death balance p_n = p_{n-1} lambda / death(n). Past the mode the
+  // ratio lambda / death(n) only falls, so stopping at 1e-20 of the peak leaves a tail far below that.
   std::vector<double> p{1.0};
+  double peak = 1;
   for (int n = 1;; ++n) {
     const double death = std::min(n, c) * mu + std::max(n - c, 0) * theta;
     p.push_back(p.back() * lambda / death);
-    if (n > c && p.back() < 1e-300 * p.front()) break;
+    peak = std::max(peak, p.back());
+    if (n > c && lambda < death && p.back() < 1e-20 * peak) break;
   }
   double total = 0;
   for (double x : p) total += x;
@@ -96,6 +102,17 @@ inline ErlangA erlang_a(int c, double lambda, double mu, double theta) {
     }
     served += pn * survive;
     served_wait += pn * survive * time;
+    // Time in queue, whether it ends in service or in leaving: at position k the next event comes at rate
+    // c mu + k theta (its own patience included) and is its own departure with probability theta / rate, so
+    // T_k = X_k + [stays] T_{k-1} with X_k ~ Exp(rate) independent of which event it was.
+    double m1 = 0, m2 = 0;  // E[T_{k-1}], E[T_{k-1}^2]
+    for (int k = 1; k <= queued + 1; ++k) {
+      const double rate = c * mu + k * theta, stays = 1 - theta / rate;
+      m2 = 2 / (rate * rate) + 2 / rate * stays * m1 + stays * m2;
+      m1 = 1 / rate + stays * m1;
+    }
+    r.mean_wait += pn * m1;
+    r.mean_wait_squared += pn * m2;
   }
   r.abandon_share = theta * r.mean_queue / lambda;
   r.served_share = served;

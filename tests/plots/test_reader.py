@@ -1,0 +1,147 @@
+"""plots/dasim_results.py: reads what docs/results-format.md describes, refuses what it must."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import numpy as np
+
+import helpers
+import dasim_results as dr
+
+TMP = None
+
+
+def setUpModule():
+    global TMP
+    TMP = tempfile.mkdtemp(prefix="dasim-reader-")
+    helpers.fixture(os.path.join(TMP, "demo.h5"))
+
+
+def tearDownModule():
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+class ReadsTheFormat(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.res = dr.load(os.path.join(TMP, "demo.h5"))
+
+    def test_run_attributes(self):
+        r = self.res
+        self.assertEqual(r.names, ["separate", "pooled", "hybrid"])
+        self.assertEqual(r.baseline, "separate")
+        self.assertEqual(r.others, ["pooled", "hybrid"])
+        self.assertEqual(r.replications, 20)
+        self.assertIsInstance(r.seed, int)
+        self.assertEqual(r.services()[:2], ["front-door", "idva"])
+
+    def test_summary_rows_are_plain_values(self):
+        row = self.res.summary.row(scenario="pooled", service="idva", pool="", area="all", metric="wait_p90")
+        self.assertIsInstance(row["metric"], str)
+        self.assertIsInstance(row["mean"], float)
+        self.assertLessEqual(row["ci_low"], row["mean"])
+        self.assertLessEqual(row["mean"], row["ci_high"])
+        self.assertEqual(row["n"], 20)
+
+    def test_summary_agrees_with_the_per_replication_data(self):
+        for metric in ("entered", "wait_p90", "within_target"):
+            s = dr.stat(self.res, "separate", "refuge", metric)
+            v = dr.area_values(self.res, "separate", "refuge", metric)
+            self.assertAlmostEqual(s["mean"], float(np.nanmean(v)), places=6)
+            self.assertAlmostEqual(dr.mean_ci(v)["ci_high"], s["ci_high"], places=6)
+
+    def test_differences_are_paired(self):
+        d = dr.diff(self.res, "pooled", "idva", "wait_mean")
+        v = dr.area_values(self.res, "pooled", "idva", "wait_mean") - \
+            dr.area_values(self.res, "separate", "idva", "wait_mean")
+        self.assertAlmostEqual(d["mean"], float(v.mean()), places=6)
+        self.assertLess(d["ci_high"], 0)                 # pooling shortens waits in the fixture
+
+    def test_tagged_rows(self):
+        self.assertGreater(dr.stat(self.res, "pooled", "(total)", "service_cost")["mean"], 1e6)
+        self.assertIsNotNone(dr.stat(self.res, "pooled", "(cost)", "service_cost", area="pfcc"))
+        self.assertIsNotNone(dr.diff(self.res, "pooled", "(outcome)", "cashable_cost", area="police"))
+        self.assertIsNotNone(dr.diff(self.res, "pooled", "(total)", "return_per_pound"))
+        self.assertIsNone(dr.diff(self.res, "separate", "(total)", "return_per_pound"))   # the baseline
+
+    def test_monthly_and_histogram(self):
+        m = dr.monthly(self.res, "pooled", "refuge", "occupancy")
+        self.assertEqual(m.shape, (20, len(self.res.scenarios["pooled"]["labels"]["months"])))
+        counts, edges = dr.histogram(self.res, "pooled", "refuge")
+        self.assertEqual(len(edges), len(counts) + 1)
+        self.assertEqual(edges[0], 0.0)
+
+    def test_sensitivity_group(self):
+        s = self.res.sensitivity
+        self.assertIsNotNone(s)
+        self.assertEqual(len(s["units"]), len(s["table"]))
+        self.assertIn("output_at_high", s["table"].columns)
+
+    def test_t_quantiles(self):
+        self.assertAlmostEqual(dr.t975(19), 2.093, places=3)
+        self.assertAlmostEqual(dr.t975(60), 2.0003, places=3)
+        self.assertAlmostEqual(dr.t975(1000), 1.9623, places=3)
+
+
+class RefusesBadFiles(unittest.TestCase):
+    def assertRefused(self, path, words):
+        with self.assertRaises(dr.ResultsError) as ctx:
+            dr.load(path)
+        message = str(ctx.exception)
+        self.assertNotIn("\n", message)
+        self.assertIn(words, message)
+
+    def test_newer_major_version(self):
+        path = helpers.fixture(os.path.join(TMP, "v2.h5"), names=["separate"], replications=3,
+                               format_version=(2, 0))
+        self.assertRefused(path, "newer")
+
+    def test_incomplete_run(self):
+        path = helpers.fixture(os.path.join(TMP, "partial.h5"), names=["separate"], replications=3, complete=0)
+        self.assertRefused(path, "incomplete")
+
+    def test_partial_file_name(self):
+        path = os.path.join(TMP, "run.h5.partial")
+        shutil.copy(os.path.join(TMP, "demo.h5"), path)
+        self.assertRefused(path, "unfinished")
+
+    def test_truncated_file(self):
+        path = os.path.join(TMP, "truncated.h5")
+        with open(os.path.join(TMP, "demo.h5"), "rb") as src, open(path, "wb") as dst:
+            dst.write(src.read()[: os.path.getsize(os.path.join(TMP, "demo.h5")) // 2])
+        self.assertRefused(path, "truncated")
+
+    def test_not_hdf5(self):
+        path = os.path.join(TMP, "junk.h5")
+        with open(path, "w") as f:
+            f.write("scenario,metric\n")
+        self.assertRefused(path, "not a readable HDF5 file")
+
+    def test_missing(self):
+        self.assertRefused(os.path.join(TMP, "nowhere.h5"), "no such file")
+
+
+@unittest.skipUnless(os.access(helpers.DASIM, os.X_OK), "build/dasim not built: no check against the real writer")
+class ReadsTheSimulatorsOwnFiles(unittest.TestCase):
+    """A file written by the C++ writer, from two validation scenarios, reads and charts."""
+
+    def test_real_file(self):
+        scenarios = [os.path.join(helpers.ROOT, "scenarios", "validation", n) for n in ("mmc.toml", "erlang_a.toml")]
+        if not all(map(os.path.exists, scenarios)):
+            self.skipTest("validation scenarios missing")
+        out = os.path.join(TMP, "real")
+        p = subprocess.run([helpers.DASIM, "run", *scenarios, "-r", "3", "-s", "11", "-j", "2", "-n", "real", "-o",
+                            out, "--force"], capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        res = dr.load(os.path.join(out, "real.h5"))
+        self.assertEqual(res.names, ["mmc", "erlang_a"])
+        self.assertIsNotNone(dr.stat(res, "mmc", "server", "wait_p90"))
+        import charts
+        drawn = [c for c in charts.draw_all(res, os.path.join(out, "charts")) if not c.skipped]
+        self.assertGreaterEqual(len(drawn), 4)
+
+
+if __name__ == "__main__":
+    unittest.main()

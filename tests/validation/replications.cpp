@@ -1,0 +1,111 @@
+#include "replications.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "batch/runner.hpp"
+#include "scenario/loader.hpp"
+
+namespace dasim::validation {
+
+namespace {
+std::size_t index_in(const std::vector<std::string>& names, const std::string& name, const char* what) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) throw std::invalid_argument(fmt::format("no {} named '{}'", what, name));
+  return static_cast<std::size_t>(it - names.begin());
+}
+}  // namespace
+
+std::string scenario_path(const std::string& file_name) { return std::string(DASIM_VALIDATION_SCENARIOS) + "/" + file_name; }
+
+std::vector<batch::ReplicationResult> run(const model::Scenario& scenario, int count, std::uint64_t seed, int jobs) {
+  std::vector<batch::Task> tasks;
+  for (int r = 0; r < count; ++r) tasks.push_back({0, static_cast<std::uint64_t>(r)});
+  std::vector<batch::ReplicationResult> results(count);
+  batch::run_tasks({&scenario}, tasks, {seed, jobs, nullptr},
+                   [&](const batch::Task& task, batch::ReplicationResult&& result) {
+                     results[task.replication] = std::move(result);
+                   });
+  return results;
+}
+
+Replications::Replications(const std::string& file_name, int count, std::uint64_t seed, int jobs)
+    : scenario_(std::make_unique<model::Scenario>(scenario::load(scenario_path(file_name)))),
+      results_(run(*scenario_, count, seed, jobs)) {}
+
+double Replications::observed_days() const {
+  return scenario_->simulation.horizon_days() - scenario_->simulation.warmup_days;
+}
+
+std::vector<double> Replications::area(const std::string& service, const std::string& area,
+                                       const std::string& metric) const {
+  std::vector<std::string> areas;
+  for (const auto& a : scenario_->areas) areas.push_back(a.name);
+  const std::size_t s = index_in(scenario_->services, service, "service");
+  const std::size_t a = area.empty() ? areas.size() : index_in(areas, area, "area");
+  const std::size_t m = index_in(batch::kAreaMetrics, metric, "area metric");
+  std::vector<double> out;
+  for (const auto& r : results_)
+    out.push_back(r.area_metrics[(s * (areas.size() + 1) + a) * batch::kAreaMetrics.size() + m]);
+  return out;
+}
+
+std::vector<double> Replications::pool(const std::string& pool, const std::string& metric) const {
+  const std::size_t p = index_in(pool_names(), pool, "pool");
+  const std::size_t m = index_in(batch::kPoolMetrics, metric, "pool metric");
+  std::vector<double> out;
+  for (const auto& r : results_) out.push_back(r.pool_metrics[p * batch::kPoolMetrics.size() + m]);
+  return out;
+}
+
+std::vector<double> Replications::monthly(const std::string& service, int month, const std::string& metric) const {
+  const std::size_t s = index_in(scenario_->services, service, "service");
+  const std::size_t m = index_in(batch::kMonthlyMetrics, metric, "monthly metric");
+  std::vector<double> out;
+  for (const auto& r : results_) {
+    const std::size_t months = r.monthly.size() / (scenario_->services.size() * batch::kMonthlyMetrics.size());
+    if (month < 0 || static_cast<std::size_t>(month) >= months) throw std::out_of_range("no such month");
+    out.push_back(r.monthly[(s * months + month) * batch::kMonthlyMetrics.size() + m]);
+  }
+  return out;
+}
+
+std::vector<double> Replications::total(const std::string& metric) const {
+  const std::size_t m = index_in(batch::kTotals, metric, "total");
+  std::vector<double> out;
+  for (const auto& r : results_) out.push_back(r.totals[m]);
+  return out;
+}
+
+std::vector<std::string> Replications::pool_names() const {
+  std::vector<std::string> names;
+  for (const auto& p : scenario_->pools) names.push_back(p.name);
+  return names;
+}
+
+std::vector<double> ratio(const std::vector<double>& a, const std::vector<double>& b) {
+  std::vector<double> out(std::min(a.size(), b.size()));
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = a[i] / b[i];
+  return out;
+}
+
+::testing::AssertionResult inside_interval(const std::string& what, const std::vector<double>& values, double theory,
+                                           double max_half_width) {
+  const stats::Summary narrow = stats::summarize(values, 0.95);
+  const stats::Summary s = stats::summarize(values, kConfidence);
+  const double half = (s.ci_high - s.ci_low) / 2;
+  const std::string line =
+      fmt::format("{}: theory {:.6g}, simulated {:.6g}, 95% CI [{:.6g}, {:.6g}], {:g}% CI [{:.6g}, {:.6g}], n = {}",
+                  what, theory, s.mean, narrow.ci_low, narrow.ci_high, kConfidence * 100, s.ci_low, s.ci_high, s.n);
+  std::printf("%s\n", line.c_str());
+  if (!(s.ci_low <= theory && theory <= s.ci_high))
+    return ::testing::AssertionFailure() << line << ": the theory value is outside the interval";
+  if (!(half <= max_half_width))
+    return ::testing::AssertionFailure() << line << ": the interval's half-width " << half << " exceeds "
+                                         << max_half_width << ", too wide to test anything";
+  return ::testing::AssertionSuccess() << line;
+}
+
+}  // namespace dasim::validation
