@@ -261,8 +261,8 @@ h1 { font-size: 17pt; margin-bottom: 0.2em; } h2 { font-size: 13pt; margin-top: 
      border-left: 4px solid #0072B2; padding: 0.6em 1em; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0 1em; }
 th, td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eee; } td:first-child { width: 24%; } td.num { white-space: nowrap; } .diff { color: #555; font-size: 7.5pt; display: block; }
-tr.assumption td { background: #fff4dc; } tr.missing td { background: #fde2e2; }
+th { background: #eee; } table.measures { table-layout: fixed; } table.measures tr > :first-child { width: 26%; } .diff { color: #555; font-size: 7.5pt; display: block; }
+.nw { white-space: nowrap; } tr.assumption td { background: #fff4dc; } tr.missing td { background: #fde2e2; }
 figure { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; max-height: 245mm; object-fit: contain; }
 figcaption { font-size: 9pt; color: #333; } .note { color: #555; font-size: 9pt; }
@@ -274,6 +274,12 @@ code { font-size: 8pt; }
 
 def esc(text):
     return html.escape(str(text))
+
+
+def unbroken(text):
+    """A figure and its interval may part at a line end, but neither breaks inside."""
+    return " ".join(f"<span class='nw'>{esc(part)}</span>" for part in str(text).split(" (", 1)).replace(
+        "<span class='nw'>", "<span class='nw'>(", 2).replace("<span class='nw'>(", "<span class='nw'>", 1)
 
 
 def html_page(res, charts, summary, measures, assumptions):
@@ -296,10 +302,10 @@ def html_page(res, charts, summary, measures, assumptions):
     out.append("<h2>Key measures</h2><p class='note'>Mean (95% confidence interval) over replications. "
                + (f"Grey: difference from {esc(lab[res.baseline])}, paired on common random numbers."
                   if res.others else "") + "</p>")
-    out.append("<table><tr><th>Measure</th>" + "".join(f"<th>{esc(lab[n])}</th>" for n in res.names) + "</tr>")
+    out.append("<table class='measures'><tr><th>Measure</th>" + "".join(f"<th>{esc(lab[n])}</th>" for n in res.names) + "</tr>")
     for label, cells in measures:
         out.append(f"<tr><td>{esc(label)}</td>" + "".join(
-            f"<td class='num'>{esc(v)}" + (f"<span class='diff'>{esc(d)}</span>" if d else "") + "</td>"
+            f"<td>{unbroken(v)}" + (f"<span class='diff'>{unbroken(d)}</span>" if d else "") + "</td>"
             for v, d in (cells[n] for n in res.names)) + "</tr>")
     out.append("</table>")
     out.append("<h2>Charts</h2>")

@@ -79,6 +79,20 @@ std::string key(const Measure& m) { return m.service + "\x1f" + m.area + "\x1f" 
 
 }  // namespace
 
+std::function<double(const ReplicationResult&)> measure(const model::Scenario& scenario, const std::string& service,
+                                                        const std::string& area, const std::string& metric, std::string* units) {
+  for (const Measure& m : measures(scenario))
+    if (m.pool.empty() && m.service == service && m.area == area && m.metric == metric) {
+      if (units) *units = m.units;
+      return m.value;
+    }
+  std::string services;
+  for (const auto& s : scenario.services) services += (services.empty() ? "" : ", ") + s;
+  throw std::invalid_argument(fmt::format("no measure '{}:{}:{}' in scenario '{}' (services: {}, plus (total); areas: "
+                                          "the scenario's or all; metrics as in docs/results-format.md)",
+                                          service, area, metric, scenario.name, services));
+}
+
 std::vector<Row> summary_rows(const RunRecord& run) {
   std::vector<Row> rows;
   for (const ScenarioRun& sr : run.scenarios)

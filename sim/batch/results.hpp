@@ -2,6 +2,7 @@
 // A run's replication results by scenario, and the summary rows (means, CIs, paired differences) every writer and
 // the console table share.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,17 @@ struct ScenarioRun {
   std::vector<bool> done;
 };
 
+/// One row of a one-at-a-time sensitivity analysis: an assumption set low and high, and an output's response.
+struct SensitivityRow {
+  std::string parameter, where, output, units;
+  double base_value = 0, low_value = 0, high_value = 0;
+  double output_base = 0, output_at_low = 0, output_at_high = 0;  // means over the sensitivity replications
+  stats::Summary effect_low, effect_high;  // paired differences from the base, per replication
+};
+
 struct RunRecord {
+  std::vector<SensitivityRow> sensitivity;
+  int sensitivity_replications = 0;
   std::uint64_t master_seed = 1;
   int replications = 0;
   std::string created;  // ISO 8601 UTC
@@ -44,6 +55,12 @@ struct WarmupCheck {
   bool long_enough() const { return mser_months <= warmup_months; }
 };
 std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run);
+
+/// Reads one measure, named as in the summary rows (service, area, metric), from a replication's result.
+/// Throws std::invalid_argument naming what exists when there is no such measure.
+std::function<double(const ReplicationResult&)> measure(const model::Scenario& scenario, const std::string& service,
+                                                        const std::string& area, const std::string& metric,
+                                                        std::string* units = nullptr);
 
 std::string utc_now();
 

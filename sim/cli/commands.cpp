@@ -201,8 +201,97 @@ std::vector<model::Scenario> load_all(const std::vector<std::string>& files) {
 
 }  // namespace
 
-int run(const RunOptions& o) {
-  std::vector<model::Scenario> scenarios = load_all(o.scenarios);
+/// One-at-a-time sensitivity: each assumption of the baseline set to (1 ∓ spread) × its value, on the same
+/// replications (common random numbers) as the baseline's first `sensitivity_replications`.
+void run_sensitivity(const model::Scenario& base, batch::RunRecord& record, const RunOptions& o) {
+  const int reps = std::min(o.sensitivity_replications, o.replications);
+  std::vector<std::string> specs = o.metrics.empty() ? std::vector<std::string>{"(total):all:outcome_cost"} : o.metrics;
+  struct Output {
+    std::string spec, units;
+    std::function<double(const batch::ReplicationResult&)> value;
+  };
+  std::vector<Output> outputs;
+  for (const auto& spec : specs) {
+    const auto a = spec.find(':'), b = spec.rfind(':');
+    if (a == std::string::npos || a == b) throw std::invalid_argument(fmt::format("--metric '{}': expected SERVICE:AREA:METRIC, e.g. refuge:all:wait_p90", spec));
+    Output out{spec, "", nullptr};
+    out.value = batch::measure(base, spec.substr(0, a), spec.substr(a + 1, b - a - 1), spec.substr(b + 1), &out.units);
+    outputs.push_back(std::move(out));
+  }
+  struct Variant {
+    scenario::Assumption assumption;
+    double low, high;
+  };
+  std::vector<Variant> variants;
+  std::vector<model::Scenario> scenarios;  // low, high for each variant
+  for (const auto& a : scenario::assumptions(o.baseline_file)) {
+    if (!o.vary_only.empty() && a.key.find(o.vary_only) == std::string::npos) continue;
+    double low = a.value * (1 - o.spread), high = a.value * (1 + o.spread);
+    if (a.integer) {
+      low = std::round(low), high = std::round(high);
+      if (low == a.value) low = a.value - 1;
+      if (high == a.value) high = a.value + 1;
+    }
+    if (a.value == 0) continue;  // nothing to scale
+    try {
+      model::Scenario lo = scenario::load(o.baseline_file, {{a.key, low}});
+      model::Scenario hi = scenario::load(o.baseline_file, {{a.key, high}});
+      lo.name = fmt::format("{}[{}={:g}]", base.name, a.key, low);
+      hi.name = fmt::format("{}[{}={:g}]", base.name, a.key, high);
+      scenarios.push_back(std::move(lo));
+      scenarios.push_back(std::move(hi));
+      variants.push_back({a, low, high});
+    } catch (const scenario::LoadError& e) {
+      fmt::print(stderr, "sensitivity: leaving out {} ({}): {}\n", a.key, a.where, e.what());
+    }
+  }
+  if (variants.empty()) {
+    fmt::print(stderr, "sensitivity: no parameter marked `assumption` in {}{}\n", o.baseline_file,
+               o.vary_only.empty() ? "" : " matches --vary-only");
+    return;
+  }
+  std::vector<const model::Scenario*> pointers;
+  for (const auto& s : scenarios) pointers.push_back(&s);
+  std::vector<batch::Task> tasks;
+  for (int r = 0; r < reps; ++r)
+    for (std::size_t v = 0; v < scenarios.size(); ++v) tasks.push_back({static_cast<int>(v), static_cast<std::uint64_t>(r)});
+  std::vector<std::vector<batch::ReplicationResult>> results(scenarios.size(), std::vector<batch::ReplicationResult>(reps));
+  if (!o.quiet) fmt::print(stderr, "sensitivity: {} assumptions, low and high, {} replications each\n", variants.size(), reps);
+  Progress progress(tasks.size(), o.quiet);
+  std::size_t done = 0;
+  if (!batch::run_tasks(pointers, tasks, {o.seed, o.jobs, &g_stop}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
+        results[t.scenario][t.replication] = std::move(r);
+        progress.update(++done);
+      }))
+    throw std::runtime_error("interrupted during the sensitivity runs; the main results were not written");
+  const batch::ScenarioRun& baseline = record.scenarios.front();
+  for (std::size_t v = 0; v < variants.size(); ++v)
+    for (const Output& out : outputs) {
+      std::vector<double> base_values, low, high;
+      for (int r = 0; r < reps; ++r) {
+        base_values.push_back(out.value(baseline.replications[r]));
+        low.push_back(out.value(results[2 * v][r]));
+        high.push_back(out.value(results[2 * v + 1][r]));
+      }
+      batch::SensitivityRow row;
+      row.parameter = variants[v].assumption.key;
+      row.where = variants[v].assumption.where;
+      row.output = out.spec;
+      row.units = out.units;
+      row.base_value = variants[v].assumption.value;
+      row.low_value = variants[v].low;
+      row.high_value = variants[v].high;
+      row.output_base = stats::summarize(base_values).mean;
+      row.output_at_low = stats::summarize(low).mean;
+      row.output_at_high = stats::summarize(high).mean;
+      row.effect_low = stats::summarize(stats::paired_differences(low, base_values));
+      row.effect_high = stats::summarize(stats::paired_differences(high, base_values));
+      record.sensitivity.push_back(std::move(row));
+    }
+  record.sensitivity_replications = reps;
+}
+
+int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const fs::path dir = o.output;
   const std::string name = o.name.empty() ? default_name(scenarios) : o.name;
   const fs::path h5 = dir / (name + ".h5"), csv = dir / (name + "-summary.csv"), partial = dir / (name + ".h5.partial");
@@ -274,6 +363,7 @@ int run(const RunOptions& o) {
     print_summary(one, batch::summary_rows(one), o.by_area);
     return finished ? 0 : 130;
   }
+  if (o.sensitivity && finished && failure.empty()) run_sensitivity(scenarios.front(), record, o);
   const std::vector<batch::Row> rows = batch::summary_rows(record);
   if (!failure.empty()) {
     output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
@@ -287,6 +377,10 @@ int run(const RunOptions& o) {
   }
   output::write_atomically(h5, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
   output::write_atomically(csv, [&](const fs::path& tmp) { output::write_csv(rows, tmp); });
+  if (!record.sensitivity.empty()) {
+    const fs::path sensitivity_csv = dir / (name + "-sensitivity.csv");
+    output::write_atomically(sensitivity_csv, [&](const fs::path& tmp) { output::write_sensitivity_csv(record, tmp); });
+  }
   fs::remove(partial, ec);
   if (!o.quiet) {
     print_summary(record, rows, o.by_area);
@@ -372,6 +466,27 @@ int dispatch(int argc, char** argv) {
   only->excludes(resume);
   run_cmd->add_flag("--by-area", o.by_area, "Print figures for each area as well as all areas");
   run_cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
+  run_cmd->add_flag("--sensitivity", o.sensitivity,
+                    "Also vary each parameter of the baseline marked `assumption` one at a time (tornado-chart data)");
+  run_cmd->add_option("--spread", o.spread, "Sensitivity: low and high are (1 - spread) and (1 + spread) times the value")
+      ->check(CLI::Range(0.01, 0.99))->capture_default_str();
+  run_cmd->add_option("--sensitivity-replications", o.sensitivity_replications, "Sensitivity: replications per variant")
+      ->check(CLI::Range(2, 100000))->capture_default_str();
+  run_cmd->add_option("--metric", o.metrics, "Sensitivity output SERVICE:AREA:METRIC, repeatable (default (total):all:outcome_cost)");
+  run_cmd->add_option("--vary-only", o.vary_only, "Sensitivity: only parameters whose key contains this text");
+
+  std::string sweep_file;
+  CLI::App* sweep_cmd = app.add_subcommand("sweep", "Run every point of a sweep file (lists or a grid of parameter values) on common random numbers");
+  sweep_cmd->add_option("sweep", sweep_file, "Sweep file (TOML: scenario, mode, [[vary]] key/values)")->required()->check(CLI::ExistingFile);
+  for (CLI::App* cmd : {sweep_cmd}) {
+    cmd->add_option("-r,--replications", o.replications, "Replications per point")->check(CLI::Range(1, 10'000'000));
+    cmd->add_option("-s,--seed", o.seed, "Master seed");
+    cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
+    cmd->add_option("-n,--name", o.name, "Base name of the results files");
+    cmd->add_option("-j,--jobs", o.jobs, "Worker processes")->check(CLI::Range(1, 1024));
+    cmd->add_flag("--force", o.force, "Overwrite existing results files of the same name");
+    cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table");
+  }
 
   std::vector<std::string> check_files;
   std::uint64_t check_seed = 1;
@@ -390,7 +505,20 @@ int dispatch(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
-    if (*run_cmd) return run(o);
+    if (*run_cmd) {
+      o.baseline_file = o.scenarios.front();
+      return run(load_all(o.scenarios), o);
+    }
+    if (*sweep_cmd) {
+      const scenario::Sweep sweep = scenario::load_sweep(sweep_file);
+      std::vector<model::Scenario> points;
+      for (const auto& point : sweep.points) {
+        points.push_back(scenario::load(sweep.scenario, point.overrides));
+        points.back().name = point.name;
+      }
+      if (o.name.empty()) o.name = fs::path(sweep_file).stem().string();
+      return run(std::move(points), o);
+    }
     if (*check_cmd) return check(check_files, check_seed);
     if (*report_cmd) return report(results, out);
   } catch (const scenario::LoadError& e) {

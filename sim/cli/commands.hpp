@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "model/spec.hpp"
+
 namespace dasim::cli {
 
 struct RunOptions {
@@ -18,6 +20,13 @@ struct RunOptions {
   bool by_area = false;
   bool quiet = false;
   long only_replication = -1;
+  // one-at-a-time sensitivity of the baseline's assumptions
+  bool sensitivity = false;
+  double spread = 0.25;
+  int sensitivity_replications = 10;
+  std::vector<std::string> metrics;
+  std::string vary_only;
+  std::string baseline_file;  // the file the baseline scenario came from
 };
 
 /// Runs `dasim` with these arguments; returns the process exit code (0 ok, 1 failed run, 2 bad input).
@@ -25,7 +34,7 @@ int main(int argc, char** argv);
 
 /// Parses the arguments and runs the subcommand (MPI, if any, is already started).
 int dispatch(int argc, char** argv);
-int run(const RunOptions& options);
+int run(std::vector<model::Scenario> scenarios, const RunOptions& options);
 int check(const std::vector<std::string>& scenarios, std::uint64_t seed);
 int report(const std::string& results, const std::string& out);
 

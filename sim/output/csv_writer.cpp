@@ -18,9 +18,18 @@ std::string field(const std::string& s) {
 std::string number(double v) { return std::isnan(v) ? "" : fmt::format("{:.10g}", v); }
 }  // namespace
 
-void write_csv(const std::vector<batch::Row>& rows, const std::filesystem::path& path) {
+void write_text(const std::string& text, const std::filesystem::path& path);
+
+void write_text(const std::string& text, const std::filesystem::path& path) {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (!f) throw OutputError(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  const int saved = errno;
+  if (std::fclose(f) != 0 || !ok)
+    throw OutputError(fmt::format("{}: writing failed (is the disk full?): {}", path.string(), std::strerror(ok ? errno : saved)));
+}
+
+void write_csv(const std::vector<batch::Row>& rows, const std::filesystem::path& path) {
   std::string text = "kind,scenario,baseline,service,pool,area,metric,units,mean,ci_low,ci_high,sd,p05,p50,p95,n\n";
   for (const auto& r : rows) {
     const auto& s = r.summary;
@@ -28,10 +37,19 @@ void write_csv(const std::vector<batch::Row>& rows, const std::filesystem::path&
                         field(r.service), field(r.pool), field(r.area), r.metric, field(r.units), number(s.mean),
                         number(s.ci_low), number(s.ci_high), number(s.sd), number(s.p05), number(s.p50), number(s.p95), s.n);
   }
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const int saved = errno;
-  if (std::fclose(f) != 0 || !ok)
-    throw OutputError(fmt::format("{}: writing failed: {}", path.string(), std::strerror(ok ? errno : saved)));
+  write_text(text, path);
+}
+
+void write_sensitivity_csv(const batch::RunRecord& run, const std::filesystem::path& path) {
+  std::string text = "parameter,where,output,units,base_value,low_value,high_value,output_base,output_at_low,output_at_high,"
+                     "effect_low,effect_low_ci_low,effect_low_ci_high,effect_high,effect_high_ci_low,effect_high_ci_high\n";
+  for (const auto& r : run.sensitivity)
+    text += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(r.parameter), field(r.where), field(r.output),
+                        field(r.units), number(r.base_value), number(r.low_value), number(r.high_value), number(r.output_base),
+                        number(r.output_at_low), number(r.output_at_high), number(r.effect_low.mean), number(r.effect_low.ci_low),
+                        number(r.effect_low.ci_high), number(r.effect_high.mean), number(r.effect_high.ci_low),
+                        number(r.effect_high.ci_high));
+  write_text(text, path);
 }
 
 }  // namespace dasim::output

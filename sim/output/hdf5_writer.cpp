@@ -212,6 +212,31 @@ void write_rows(const Writer& w, hid_t parent, const char* name, const std::vect
   w.array(g, "n", {count}, n, H5T_NATIVE_INT32);
 }
 
+void write_sensitivity(const Writer& w, hid_t file, const batch::RunRecord& run) {
+  Handle g = w.group(file, "sensitivity");
+  w.attr_numbers(g, "replications", std::vector<std::int32_t>{run.sensitivity_replications}, H5T_NATIVE_INT32);
+  w.attr(g, "scenario", run.scenarios.front().scenario->name);
+  std::vector<std::string> parameter, where, output, units;
+  std::vector<double> base, low, high, out_base, out_low, out_high, ell, elh, ehl, ehh;
+  for (const auto& r : run.sensitivity) {
+    parameter.push_back(r.parameter), where.push_back(r.where), output.push_back(r.output), units.push_back(r.units);
+    base.push_back(r.base_value), low.push_back(r.low_value), high.push_back(r.high_value);
+    out_base.push_back(r.output_base), out_low.push_back(r.output_at_low), out_high.push_back(r.output_at_high);
+    ell.push_back(r.effect_low.ci_low), elh.push_back(r.effect_low.ci_high);
+    ehl.push_back(r.effect_high.ci_low), ehh.push_back(r.effect_high.ci_high);
+  }
+  const hsize_t n = parameter.size();
+  w.strings(g, "parameter", parameter);
+  w.strings(g, "where", where);
+  w.strings(g, "output", output);
+  w.strings(g, "output_units", units);
+  w.attr(g, "units", units.empty() ? std::string() : units.front());
+  for (auto [label, v] : {std::pair{"base_value", &base}, {"low_value", &low}, {"high_value", &high}, {"output_base", &out_base},
+                          {"output_at_low", &out_low}, {"output_at_high", &out_high}, {"effect_low_ci_low", &ell},
+                          {"effect_low_ci_high", &elh}, {"effect_high_ci_low", &ehl}, {"effect_high_ci_high", &ehh}})
+    w.array(g, label, {n}, *v, H5T_NATIVE_DOUBLE);
+}
+
 }  // namespace
 
 void write_hdf5(const batch::RunRecord& run, const std::vector<batch::Row>& rows, const std::filesystem::path& path) {
@@ -237,6 +262,7 @@ void write_hdf5(const batch::RunRecord& run, const std::vector<batch::Row>& rows
   }
   write_rows(w, file, "summary", rows, "summary");
   write_rows(w, file, "comparisons", rows, "difference");
+  if (!run.sensitivity.empty()) write_sensitivity(w, file, run);
   if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw OutputError(fmt::format("{}: flushing failed (is the disk full?)", path.string()));
 }
 

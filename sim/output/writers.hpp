@@ -24,6 +24,7 @@ void write_hdf5(const batch::RunRecord& run, const std::vector<batch::Row>& rows
 void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& path);
 
 void write_csv(const std::vector<batch::Row>& rows, const std::filesystem::path& path);
+void write_sensitivity_csv(const batch::RunRecord& run, const std::filesystem::path& path);
 
 /// Writes through a temporary file in the same folder and renames it into place, so a file with the final name is
 /// always complete. On any failure the temporary file is removed and the error names the path and the reason.

@@ -875,16 +875,164 @@ model::Scenario Builder::build() {
 
 }  // namespace
 
-model::Scenario load(const std::filesystem::path& file) {
+namespace {
+
+/// The node at a dotted key path, or nullptr; arrays of tables are entered by their elements' `name`.
+toml::node* find_key(toml::table& root, const std::string& key) {
+  toml::node* at = &root;
+  std::size_t start = 0;
+  while (at && start <= key.size()) {
+    std::size_t end = key.find('.', start);
+    std::string part = key.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (toml::table* t = at->as_table()) {
+      // a pool or area name may itself contain dots only if quoted; dasim names do not
+      at = t->get(part);
+    } else if (toml::array* a = at->as_array()) {
+      toml::node* found = nullptr;
+      for (auto&& item : *a)
+        if (item.is_table())
+          if (const toml::node* n = item.as_table()->get("name"); n && n->is_string() && n->as_string()->get() == part)
+            found = &item;
+      at = found;
+    } else {
+      return nullptr;
+    }
+    if (end == std::string::npos) return at;
+    start = end + 1;
+  }
+  return at;
+}
+
+void apply(toml::table& root, const std::vector<Override>& overrides, const std::string& file) {
+  for (const Override& o : overrides) {
+    toml::node* n = find_key(root, o.key);
+    if (!n || !(n->is_integer() || n->is_floating_point()))
+      throw LoadError(fmt::format("{}: cannot vary '{}': no number at that key", file, o.key));
+    if (n->is_integer()) *n->as_integer() = static_cast<std::int64_t>(std::llround(o.value));
+    else *n->as_floating_point() = o.value;
+  }
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void collect_assumptions(const toml::node& node, const std::string& path, const std::map<std::string, std::vector<std::string>>& lines,
+                         std::vector<Assumption>& out) {
+  if (const toml::table* t = node.as_table()) {
+    for (auto&& [k, v] : *t) collect_assumptions(v, path.empty() ? std::string(k.str()) : path + "." + std::string(k.str()), lines, out);
+  } else if (const toml::array* a = node.as_array()) {
+    for (auto&& item : *a)
+      if (const toml::table* t = item.as_table())
+        if (const toml::node* name = t->get("name"); name && name->is_string())
+          collect_assumptions(item, path + "." + name->as_string()->get(), lines, out);
+  } else if (node.is_integer() || node.is_floating_point()) {
+    const auto& src = node.source();
+    if (!src.path) return;
+    const auto file = lines.find(*src.path);
+    if (file == lines.end() || src.begin.line == 0 || src.begin.line > file->second.size()) return;
+    const std::string& line = file->second[src.begin.line - 1];
+    const auto hash = line.find('#');
+    if (hash == std::string::npos || lower(line.substr(hash)).find("assumption") == std::string::npos) return;
+    const double value = node.is_integer() ? static_cast<double>(node.as_integer()->get()) : node.as_floating_point()->get();
+    out.push_back({path, value, node.is_integer(), fmt::format("{}:{}", *src.path, src.begin.line)});
+  }
+}
+
+}  // namespace
+
+model::Scenario load(const std::filesystem::path& file, const std::vector<Override>& overrides) {
   std::string text;
   std::set<std::string> seen;
   if (!std::filesystem::exists(file)) throw LoadError(fmt::format("{}: no such scenario file", file.string()));
   if (std::filesystem::is_directory(file)) throw LoadError(fmt::format("{}: is a directory, not a scenario file", file.string()));
   std::vector<std::string> chain;
   toml::table root = read_chain(file, text, seen, chain);
+  apply(root, overrides, file.string());
   model::Scenario s = Builder(root, file.string(), chain).build();
   s.source_text = std::move(text);
   return s;
+}
+
+std::vector<Assumption> assumptions(const std::filesystem::path& file) {
+  std::string text;
+  std::set<std::string> seen;
+  std::vector<std::string> chain;
+  const toml::table root = read_chain(file, text, seen, chain);
+  std::map<std::string, std::vector<std::string>> lines;
+  for (const auto& f : chain) {
+    std::istringstream in(read_file(f));
+    for (std::string line; std::getline(in, line);) lines[f].push_back(line);
+  }
+  std::vector<Assumption> out;
+  collect_assumptions(root, "", lines, out);
+  return out;
+}
+
+Sweep load_sweep(const std::filesystem::path& file) {
+  const std::string name = file.string();
+  const toml::table t = parse(read_file(file), name);
+  auto fail = [&](const toml::node& at, const std::string& what) -> void {
+    throw LoadError(fmt::format("{}: {}", position(at.source(), name), what));
+  };
+  for (auto&& [k, v] : t)
+    if (k.str() != "scenario" && k.str() != "mode" && k.str() != "vary")
+      fail(v, fmt::format("unknown key '{}' (expected scenario, mode, vary)", k.str()));
+  const toml::node* scenario = t.get("scenario");
+  if (!scenario || !scenario->is_string()) throw LoadError(name + ": `scenario` (the base scenario file) is required");
+  Sweep sweep;
+  sweep.scenario = file.parent_path() / scenario->as_string()->get();
+  const std::string mode = t.get("mode") && t.get("mode")->is_string() ? t.get("mode")->as_string()->get() : "grid";
+  if (mode != "grid" && mode != "list") fail(*t.get("mode"), "mode: must be \"grid\" or \"list\"");
+  const toml::node* vary = t.get("vary");
+  if (!vary || !vary->is_array() || vary->as_array()->empty()) throw LoadError(name + ": needs at least one [[vary]]");
+  std::vector<std::pair<std::string, std::vector<double>>> axes;
+  for (auto&& item : *vary->as_array()) {
+    if (!item.is_table()) fail(item, "vary: each entry must be a table");
+    const toml::table& v = *item.as_table();
+    for (auto&& [k, n] : v)
+      if (k.str() != "key" && k.str() != "values") fail(n, fmt::format("vary: unknown key '{}' (expected key, values)", k.str()));
+    const toml::node* key = v.get("key");
+    const toml::node* values = v.get("values");
+    if (!key || !key->is_string()) fail(item, "vary: `key` (a dotted path such as pools.idva.workers) is required");
+    if (!values || !values->is_array() || values->as_array()->empty()) fail(item, "vary: `values` must be a non-empty array of numbers");
+    std::vector<double> numbers;
+    for (auto&& x : *values->as_array()) {
+      if (!x.is_integer() && !x.is_floating_point()) fail(x, "vary.values: must be numbers");
+      numbers.push_back(x.is_integer() ? static_cast<double>(x.as_integer()->get()) : x.as_floating_point()->get());
+    }
+    axes.emplace_back(key->as_string()->get(), numbers);
+  }
+  const std::string base = sweep.scenario.stem().string();
+  auto point_name = [&](const std::vector<Override>& o) {
+    std::string label;
+    for (const auto& x : o) label += (label.empty() ? "" : ",") + fmt::format("{}={:g}", x.key, x.value);
+    return base + "[" + label + "]";
+  };
+  if (mode == "list") {
+    for (const auto& axis : axes)
+      if (axis.second.size() != axes.front().second.size()) throw LoadError(name + ": mode = \"list\" needs equally long `values` lists");
+    for (std::size_t i = 0; i < axes.front().second.size(); ++i) {
+      SweepPoint p;
+      for (const auto& axis : axes) p.overrides.push_back({axis.first, axis.second[i]});
+      p.name = point_name(p.overrides);
+      sweep.points.push_back(std::move(p));
+    }
+  } else {
+    std::vector<std::size_t> index(axes.size(), 0);
+    for (;;) {
+      SweepPoint p;
+      for (std::size_t a = 0; a < axes.size(); ++a) p.overrides.push_back({axes[a].first, axes[a].second[index[a]]});
+      p.name = point_name(p.overrides);
+      sweep.points.push_back(std::move(p));
+      std::size_t a = axes.size();
+      while (a > 0 && ++index[a - 1] == axes[a - 1].second.size()) index[--a] = 0;
+      if (a == 0) break;
+    }
+  }
+  if (sweep.points.size() > 10000) throw LoadError(name + ": more than 10,000 points; narrow the grid");
+  return sweep;
 }
 
 model::Scenario load_text(const std::string& content, const std::string& name) {

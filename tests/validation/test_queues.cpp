@@ -47,7 +47,7 @@ TEST(QueueingTheory, KnownValues) {
 }
 
 TEST(ErlangC, MMcMeanWaitAndShareWithinTarget) {
-  const Replications run("mmc.toml", 40);
+  const Replications run("mmc.toml", 30);
   const int c = 10;
   const double lambda = 3287.25 / kDay, mu = 1.0, target = 0.5;
   ASSERT_DOUBLE_EQ(run.scenario().pools[0].target_days, target);
@@ -90,7 +90,7 @@ TEST(InfiniteServer, MeanBusyIsOfferedLoadAndNobodyWaits) {
 }
 
 TEST(JacksonTandem, EachStageIsAnMMcQueue) {
-  const Replications run("tandem.toml", 40);
+  const Replications run("tandem.toml", 30);
   const double lambda = 1461.0 / kDay;
   const struct {
     const char* pool;
@@ -106,14 +106,15 @@ TEST(JacksonTandem, EachStageIsAnMMcQueue) {
 }
 
 TEST(Priority, NonPreemptiveClassWaits) {
-  const Replications run("priority.toml", 60);
+  const Replications run("priority.toml", 30);
+  const double mu = 10.0;  // services take 0.1 day
   const struct {
     const char* pool;
     int c;
     double urgent, routine;  // a day
-  } pools[] = {{"single", 1, 109.575 / kDay, 182.625 / kDay}, {"triple", 3, 365.25 / kDay, 511.35 / kDay}};
+  } pools[] = {{"single", 1, 730.5 / kDay, 1461.0 / kDay}, {"triple", 3, 3287.25 / kDay, 4383.0 / kDay}};
   for (const auto& p : pools) {
-    const std::vector<double> w = priority_mean_waits(p.c, {p.urgent, p.routine}, 1.0);
+    const std::vector<double> w = priority_mean_waits(p.c, {p.urgent, p.routine}, mu);
     const std::vector<double> urgent = run.area(p.pool, "urgent", "wait_mean");
     const std::vector<double> routine = run.area(p.pool, "routine", "wait_mean");
     EXPECT_TRUE(inside_interval(std::string(p.pool) + " urgent mean wait (d)", urgent, w[0], 0.04 * w[0]));
