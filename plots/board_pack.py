@@ -21,8 +21,7 @@ import tempfile
 
 import dasim_results as dr
 import charts as ch
-from wording import (ci_range, ci_text, has_spread, lower_first, metric_label, number, option_phrase, sentence_start,
-                     service_label, significant, with_ci)
+from wording import ci_range, ci_text, has_spread, number, sentence_start, service_label, significant, with_ci
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -261,7 +260,8 @@ h1 { font-size: 17pt; margin-bottom: 0.2em; } h2 { font-size: 13pt; margin-top: 
      border-left: 4px solid #0072B2; padding: 0.6em 1em; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0 1em; }
 th, td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eee; } table.measures { table-layout: fixed; } table.measures tr > :first-child { width: 26%; } .diff { color: #555; font-size: 7.5pt; display: block; }
+th { background: #eee; } .diff { color: #555; font-size: 7.5pt; display: block; }
+table.measures { table-layout: fixed; } table.measures tr > :first-child { width: 26%; }
 .nw { white-space: nowrap; } tr.assumption td { background: #fff4dc; } tr.missing td { background: #fde2e2; }
 figure { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
 figure img { width: 100%; max-height: 245mm; object-fit: contain; }
@@ -278,14 +278,14 @@ def esc(text):
 
 def unbroken(text):
     """A figure and its interval may part at a line end, but neither breaks inside."""
-    return " ".join(f"<span class='nw'>{esc(part)}</span>" for part in str(text).split(" (", 1)).replace(
-        "<span class='nw'>", "<span class='nw'>(", 2).replace("<span class='nw'>(", "<span class='nw'>", 1)
+    head, sep, tail = str(text).partition(" (")
+    return " ".join(f"<span class='nw'>{esc(part)}</span>" for part in [head] + (["(" + tail] if sep else []))
 
 
 def html_page(res, charts, summary, measures, assumptions):
     lab = ch.labels(res)
     a = res.attrs
-    out = [f"<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
+    out = ["<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
            "<title>Domestic abuse services in Southend, Essex and Thurrock: commissioning options</title>",
            f"<style>{CSS}</style></head><body>",
            "<h1>Domestic abuse services in Southend, Essex and Thurrock: commissioning options</h1>",
@@ -302,7 +302,8 @@ def html_page(res, charts, summary, measures, assumptions):
     out.append("<h2>Key measures</h2><p class='note'>Mean (95% confidence interval) over replications. "
                + (f"Grey: difference from {esc(lab[res.baseline])}, paired on common random numbers."
                   if res.others else "") + "</p>")
-    out.append("<table class='measures'><tr><th>Measure</th>" + "".join(f"<th>{esc(lab[n])}</th>" for n in res.names) + "</tr>")
+    out.append("<table class='measures'><tr><th>Measure</th>"
+               + "".join(f"<th>{esc(lab[n])}</th>" for n in res.names) + "</tr>")
     for label, cells in measures:
         out.append(f"<tr><td>{esc(label)}</td>" + "".join(
             f"<td>{unbroken(v)}" + (f"<span class='diff'>{unbroken(d)}</span>" if d else "") + "</td>"

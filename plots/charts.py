@@ -82,8 +82,8 @@ def _finish(fig, res, out_dir, name, title, caption="", note="", intervals=True)
         top += fig.legends[0].get_window_extent(fig.canvas.get_renderer()).height / (fig.dpi * height)
     fig.text(0.01, top + 0.04 / height, "\n".join(textwrap.wrap(title, int(width * 11.2))), ha="left",
              va="bottom", fontsize=10.5, fontweight="bold")
-    fig.text(0.01, -0.06 / height, "\n".join(textwrap.wrap(footnote(res, note, intervals), int(width * 17.5))), ha="left",
-             va="top", fontsize=6.5, color="#444444")
+    foot = "\n".join(textwrap.wrap(footnote(res, note, intervals), int(width * 17.5)))
+    fig.text(0.01, -0.06 / height, foot, ha="left", va="top", fontsize=6.5, color="#444444")
     os.makedirs(out_dir, exist_ok=True)
     png, svg = os.path.join(out_dir, name + ".png"), os.path.join(out_dir, name + ".svg")
     fig.savefig(png, dpi=DPI, bbox_inches="tight", pad_inches=0.12, metadata={"Software": "dasim plots"})
@@ -592,8 +592,9 @@ def tornado(res, out_dir):
             ax.legend(loc="lower right", fontsize=7)
     scenario = res.sensitivity["attrs"].get("scenario", "")
     title = sentence_start(findings[0]) + (f"; {findings[1]}" if len(findings) > 1 else "")
-    note = (f"One parameter at a time, the others at base values{', option ' + labels(res).get(scenario, scenario) if scenario else ''}; "
-            "same random numbers at every setting. Bars are means over replications.")
+    option = f", option {labels(res).get(scenario, scenario)}" if scenario else ""
+    note = (f"One parameter at a time, the others at base values{option}; same random numbers at every setting. "
+            "Bars are means over replications.")
     caption = "Parameters are ordered by how far they move the output between their low and high values."
     return _finish(fig, res, out_dir, "tornado", title, caption, note, intervals=False)
 

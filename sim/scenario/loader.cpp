@@ -1007,7 +1007,7 @@ Sweep load_sweep(const std::filesystem::path& file) {
   const std::string base = sweep.scenario.stem().string();
   auto point_name = [&](const std::vector<Override>& o) {
     std::string label;
-    for (const auto& x : o) label += (label.empty() ? "" : ",") + fmt::format("{}={:g}", x.key, x.value);
+    for (const auto& x : o) label += (label.empty() ? "" : ";") + fmt::format("{}={:g}", x.key, x.value);
     return base + "[" + label + "]";
   };
   if (mode == "list") {

@@ -192,3 +192,40 @@ TEST_F(Cli, CheckPrintsResolvedParametersAndWarnsOfOverload) {
   const Result warn = run("check " + path("over.toml"));
   EXPECT_NE(warn.output.find("WARNING: rho >= 1"), std::string::npos) << warn.output;
 }
+
+TEST_F(Cli, SweepRunsEveryGridPointOnCommonRandomNumbers) {
+  write("sweep.toml", "scenario = \"small.toml\"\nmode = \"grid\"\n[[vary]]\nkey = \"pools.idva.workers\"\nvalues = [4, 6]\n"
+                      "[[vary]]\nkey = \"arrivals.referrals.rate_per_year\"\nvalues = [1000, 2000]\n");
+  const Result r = run("sweep " + path("sweep.toml") + " -r 3 -q -o " + path("out"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream csv(dir_ / "out" / "sweep-summary.csv");
+  const std::string text((std::istreambuf_iterator<char>(csv)), {});
+  for (const char* point : {"small[pools.idva.workers=4;arrivals.referrals.rate_per_year=1000]",
+                            "small[pools.idva.workers=6;arrivals.referrals.rate_per_year=2000]"})
+    EXPECT_NE(text.find(point), std::string::npos) << point;
+  // Common random numbers: the same referrals arrive whatever the number of workers.
+  EXPECT_NE(text.find("difference,small[pools.idva.workers=6;arrivals.referrals.rate_per_year=1000],"
+                      "small[pools.idva.workers=4;arrivals.referrals.rate_per_year=1000],(total),,all,people,people/year,0,0,0,0"),
+            std::string::npos);
+  write("bad-sweep.toml", "scenario = \"small.toml\"\n[[vary]]\nkey = \"pools.idva.wrokers\"\nvalues = [4]\n");
+  const Result bad = run("sweep " + path("bad-sweep.toml") + " -r 2 -q -o " + path("out") + " --force");
+  EXPECT_EQ(bad.status, 2) << bad.output;
+  EXPECT_NE(bad.output.find("cannot vary 'pools.idva.wrokers'"), std::string::npos) << bad.output;
+}
+
+TEST_F(Cli, SensitivityVariesEachAssumptionLowAndHigh) {
+  std::string text = kScenario;
+  text.replace(text.find("rate_per_year = 2000"), 20, "rate_per_year = 2000  # assumption: no published rate");
+  text.replace(text.find("workers = 4"), 11, "workers = 4  # assumption");
+  write("assumed.toml", text);
+  const Result r = run("run " + path("assumed.toml") + " -r 4 -q --sensitivity --metric idva:all:wait_mean -o " + path("out"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream csv(dir_ / "out" / "small-sensitivity.csv");  // named after the scenario
+  const std::string table((std::istreambuf_iterator<char>(csv)), {});
+  EXPECT_NE(table.find("arrivals.referrals.rate_per_year,"), std::string::npos) << table;
+  EXPECT_NE(table.find("pools.idva.workers,"), std::string::npos) << table;
+  EXPECT_EQ(table.find("cases_per_worker"), std::string::npos) << "only parameters marked assumption vary";
+  const Result wrong = run("run " + path("assumed.toml") + " -r 4 -q --sensitivity --metric idva:all:nonsense --force -o " + path("out"));
+  EXPECT_EQ(wrong.status, 2) << wrong.output;
+  EXPECT_NE(wrong.output.find("no measure 'idva:all:nonsense'"), std::string::npos) << wrong.output;
+}

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/math/distributions/chi_squared.hpp>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -31,21 +30,37 @@ struct Stream {
   model::ArrivalRate rate{scenario.arrivals.at(0), calendar, horizon};
 };
 
-/// The rate of day `d` computed from the civil calendar of <chrono>, independently of model::Calendar and of
-/// ArrivalRate's day table: base x seasonal[month] x (1 + trend)^(d / 365.25) x dated factors, constant within a
-/// day. A yearly factor applies on the same calendar dates every year. (ArrivalRate repeats it every 365 days,
-/// which moves it a day after a 29 February; in this scenario every festive period comes before the leap day, so
-/// the two must agree exactly.)
-double civil_rate(int d) {
-  using namespace std::chrono;
-  const sys_days start = year{2025} / April / 1;
-  const year_month_day date{start + days{d}};
-  static constexpr double kSeasonal[12] = {0.9, 0.8, 1.0, 1.1, 1.2, 1.3, 1.25, 1.15, 1.0, 0.95, 0.85, 1.5};
-  double rate = 20000.0 / 365.25 * kSeasonal[static_cast<unsigned>(date.month()) - 1] * std::pow(1.08, d / 365.25);
-  for (int k = 0; k < 5; ++k) {  // the festive period from 20 December to 3 January, every year
-    const sys_days from = year{2025 + k} / December / 20, to = year{2026 + k} / January / 3;
-    if (sys_days{date} >= from && sys_days{date} <= to) rate *= 1.6;
+/// Civil date of each day of the run, by stepping through a month-length table from the start date: a
+/// deliberately plain calendar, independent of model::Calendar's arithmetic.
+struct CivilDate {
+  int year, month, day;  // month 1..12
+};
+std::vector<CivilDate> civil_dates(int first_year, int first_month, int first_day, int days) {
+  const auto leap = [](int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
+  static constexpr int kLength[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  std::vector<CivilDate> dates;
+  CivilDate d{first_year, first_month, first_day};
+  for (int i = 0; i < days; ++i) {
+    dates.push_back(d);
+    if (++d.day > kLength[d.month - 1] + (d.month == 2 && leap(d.year))) {
+      d.day = 1;
+      if (++d.month > 12) d.month = 1, ++d.year;
+    }
   }
+  return dates;
+}
+
+/// The rate of day `d` from the civil calendar, independently of ArrivalRate's day table: base x seasonal[month]
+/// x (1 + trend)^(d / 365.25) x dated factors, constant within a day. A yearly factor applies on the same
+/// calendar dates every year. (ArrivalRate repeats it every 365 days, which moves it a day after a 29 February;
+/// in this scenario every festive period comes before the leap day, so the two must agree exactly.)
+double civil_rate(int d) {
+  static const std::vector<CivilDate> dates = civil_dates(2025, 4, 1, 1200);
+  static constexpr double kSeasonal[12] = {0.9, 0.8, 1.0, 1.1, 1.2, 1.3, 1.25, 1.15, 1.0, 0.95, 0.85, 1.5};
+  const CivilDate& date = dates.at(d);
+  double rate = 20000.0 / 365.25 * kSeasonal[date.month - 1] * std::pow(1.08, d / 365.25);
+  // The festive period, 20 December to 3 January, every year.
+  if ((date.month == 12 && date.day >= 20) || (date.month == 1 && date.day <= 3)) rate *= 1.6;
   return rate;
 }
 

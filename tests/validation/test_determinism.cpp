@@ -2,6 +2,7 @@
 // whatever the number of worker processes and whatever else runs beside it.
 #include <gtest/gtest.h>
 
+#include "batch/runner.hpp"
 #include "replications.hpp"
 #include "scenario/loader.hpp"
 
