@@ -229,3 +229,25 @@ TEST_F(Cli, SensitivityVariesEachAssumptionLowAndHigh) {
   EXPECT_EQ(wrong.status, 2) << wrong.output;
   EXPECT_NE(wrong.output.find("no measure 'idva:all:nonsense'"), std::string::npos) << wrong.output;
 }
+
+TEST_F(Cli, AFailingReplicationIsNamedWithItsSeedAndTheBatchStops) {
+  // Two full loss pools that decline into each other: the model stops the loop with an error.
+  write("loop.toml", std::string(kScenario).replace(std::string(kScenario).find("to = \"idva\""), 11, "to = \"ping\"") + R"(
+[pools.ping]
+kind = "beds"
+duration = 1000
+when_full = "decline"
+on_decline = [{ to = "pong" }]
+[pools.pong]
+kind = "beds"
+duration = 1000
+when_full = "decline"
+on_decline = [{ to = "ping" }]
+)");
+  const Result r = run("run " + path("loop.toml") + " -r 4 -j 2 -q -o " + path("out"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("routing loop"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("replication seed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("--only-replication"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "small.h5")) << "a failed run must not look complete";
+}
