@@ -31,16 +31,27 @@ SimGridEngine::SimGridEngine() {
   (void)engine;
 }
 
-double SimGridEngine::now() const { return simgrid::s4u::Engine::get_clock(); }
+double SimGridEngine::now() const { return now_; }
 
 void SimGridEngine::schedule(double date, const model::Event& event) {
-  Timer::set(date, [this, sequence = next_sequence_++, event] { fire(sequence, event); });
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(pending_.size());
+    pending_.push_back({next_sequence_++, event});
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+    pending_[slot] = {next_sequence_++, event};
+  }
+  Timer::set(date, [this, slot] { fire(slot); });
 }
 
-void SimGridEngine::fire(std::uint64_t sequence, const model::Event& event) {
+void SimGridEngine::fire(std::uint32_t slot) {
+  const auto [sequence, event] = pending_[slot];
+  free_slots_.push_back(slot);
   if (failure_) return;
   try {
-    const double date = now();
+    const double date = now_ = simgrid::s4u::Engine::get_clock();
     if (same_date_.empty() && Timer::next() != date) {  // the common case: no other timer at this date
       ++events_run_;
       return event.target->on_event(event);
@@ -62,6 +73,7 @@ void SimGridEngine::fire(std::uint64_t sequence, const model::Event& event) {
 
 void SimGridEngine::run_until(double horizon) {
   simgrid::s4u::Engine::get_instance()->run_until(horizon);
+  now_ = horizon;
   if (failure_) std::rethrow_exception(failure_);
 }
 

@@ -27,7 +27,16 @@ class SimGridEngine final : public model::Scheduler {
   std::uint64_t events_run() const { return events_run_; }
 
  private:
-  void fire(std::uint64_t sequence, const model::Event& event);
+  void fire(std::uint32_t slot);
+  struct Pending {
+    std::uint64_t sequence;
+    model::Event event;
+  };
+  // Events wait here, not in the timer's callback: SimGrid stores a callback of up to 24 bytes in place and
+  // allocates for anything larger, so the callback carries only a slot number.
+  std::vector<Pending> pending_;
+  std::vector<std::uint32_t> free_slots_;
+  double now_ = 0;  // SimGrid's clock, read once per event
   std::uint64_t next_sequence_ = 0;
   std::uint64_t events_run_ = 0;
   std::vector<std::pair<std::uint64_t, model::Event>> same_date_;

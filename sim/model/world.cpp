@@ -25,7 +25,9 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
   for (const ArrivalSpec& a : scenario.arrivals) {
     rates_.emplace_back(a, calendar_, horizon());
     arrival_rngs_.emplace_back(random::stream_seed(master_seed, replication, "arrivals/" + a.name));
+    person_streams_.push_back(random::stream_family(master_seed, replication, a.name));
   }
+  children_attribute_ = scenario.attribute_index("children");
   arrival_counts_.assign(scenario.arrivals.size(), 0);
   totals_.outcome_count.assign(scenario.outcomes.size(), 0);
   totals_.outcome_cost.assign(scenario.payers.size(), {0, 0});
@@ -100,7 +102,7 @@ void World::arrive(int index) {
   Person& person = people_[id];
   // The person's own stream is named by who they are, not by when or where they are served.
   person = Person{};
-  person.rng = random::Rng(random::stream_seed(master_seed_, replication_, spec.name, arrival_counts_[index]++));
+  person.rng = random::Rng(random::stream_member(person_streams_[index], arrival_counts_[index]++));
   person.arrived = now();
   person.attributes[kArea] = static_cast<std::int16_t>(spec.area);
   person.attributes[kSource] = static_cast<std::int16_t>(spec.source);
@@ -189,10 +191,9 @@ void World::person_leaves(std::uint32_t id) {
   Person& person = people_[id];
   const int result = static_cast<int>(person.result());
   // Every outcome draws its variates whether or not it applies, keeping streams aligned across options.
-  const int children_attribute = scenario_.attribute_index("children");
   for (std::size_t i = 0; i < scenario_.outcomes.size(); ++i) {
     const OutcomeSpec& o = scenario_.outcomes[i];
-    const int draws = o.per_child ? person.attributes[children_attribute] : 1;
+    const int draws = o.per_child ? person.attributes[children_attribute_] : 1;
     const bool applies = matches(o.when, person);
     const double p = std::min(1.0, o.probability * o.effect[result] * (1 + o.wait_penalty * person.waited));
     for (int k = 0; k < draws; ++k)

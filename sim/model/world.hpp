@@ -116,6 +116,8 @@ class World final : public EventTarget {
   std::vector<ArrivalRate> rates_;
   std::vector<random::Rng> arrival_rngs_;
   std::vector<std::uint64_t> arrival_counts_;
+  std::vector<std::uint64_t> person_streams_;  // stream family of each arrival stream's people
+  int children_attribute_ = -1;
   std::vector<std::unique_ptr<Pool>> pools_;
   std::vector<Person> people_;
   std::vector<std::uint32_t> free_people_;

@@ -26,13 +26,22 @@ constexpr std::uint64_t hash_name(std::string_view name) {
   return h;
 }
 
+/// The part of a stream's seed that names the family (master seed, replication, name); see stream_seed.
+constexpr std::uint64_t stream_family(std::uint64_t master, std::uint64_t replication, std::string_view name) {
+  std::uint64_t s = mix64(master + 0x9e3779b97f4a7c15ULL);
+  s = mix64(s ^ (replication + 0x632be59bd9b4e019ULL));
+  return mix64(s ^ hash_name(name));
+}
+
+/// Seed of member `index` of a family: one mix, for streams made often (one per person).
+constexpr std::uint64_t stream_member(std::uint64_t family, std::uint64_t index) {
+  return mix64(family ^ (index * 0x9e3779b97f4a7c15ULL + 0x85ebca6b));
+}
+
 /// Seed of one stream: a pure function of its coordinates.
 constexpr std::uint64_t stream_seed(std::uint64_t master, std::uint64_t replication, std::string_view name,
                                     std::uint64_t index = 0) {
-  std::uint64_t s = mix64(master + 0x9e3779b97f4a7c15ULL);
-  s = mix64(s ^ (replication + 0x632be59bd9b4e019ULL));
-  s = mix64(s ^ hash_name(name));
-  return mix64(s ^ (index * 0x9e3779b97f4a7c15ULL + 0x85ebca6b));
+  return stream_member(stream_family(master, replication, name), index);
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): 8 bytes of state, seeded for free, passes BigCrush. It is the
