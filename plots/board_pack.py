@@ -21,7 +21,8 @@ import tempfile
 
 import dasim_results as dr
 import charts as ch
-from wording import ci_range, ci_text, has_spread, number, sentence_start, service_label, significant, with_ci
+from wording import (ci_range, ci_text, has_spread, number, sentence_start, service_label, service_phrase,
+                     significant, with_ci)
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -52,10 +53,6 @@ def chromium(args, timeout=180):
 
 # ------------------------------------------------------------------------------------------ words from numbers
 
-ARTICLE = {"refuge": "a refuge space", "idva": "an IDVA", "children": "children's support",
-           "perpetrator": "a perpetrator programme", "outreach": "community outreach"}
-
-
 def wait_headline(res, n, services):
     """(service, baseline stat, option stat, difference) of the median wait that changes most (in days, so a
     large share of a tiny wait does not lead), or None."""
@@ -84,7 +81,7 @@ def summary_paragraph(res):
             text += f" Under it the funders pay {with_ci(cost[res.baseline], 'money')} a year."
         if waits:
             s, service = max(waits, key=lambda w: w[0]["mean"])
-            text += (f" The longest median wait is for {ARTICLE.get(service, 'the ' + service_label(service))}: "
+            text += (f" The longest median wait is for {service_phrase(service)}: "
                      f"{with_ci(s, 'days')}.")
         return (f"{text} Across all services {with_ci(gave_up, 'people')} people a year give up while waiting "
                 f"and {with_ci(declined, 'people')} are declined. {_method(res)}")
@@ -96,7 +93,7 @@ def summary_paragraph(res):
             s, b, o, d = h
             fall = d["mean"] < 0
             parts.append(f"{'reduces' if fall else 'increases'} the median wait for "
-                         f"{ARTICLE.get(s, 'the ' + service_label(s))} from {number(b['mean'], 'days')} to "
+                         f"{service_phrase(s)} from {number(b['mean'], 'days')} to "
                          f"{number(o['mean'], 'days')} days ({number(abs(d['mean']), 'days')} days "
                          f"{'less' if fall else 'more'}" + (f", 95% CI {ci_range(d, 'days', flip=fall)})"
                                                             if has_spread(d) else ")"))
@@ -131,6 +128,9 @@ def summary_paragraph(res):
 
 
 def _method(res):
+    if res.replications < 2:
+        return ("This run has one replication, so there are no confidence intervals and no difference can be "
+                "called clear: run more replications before drawing conclusions.")
     return (f"Figures are means over {res.replications} replications with 95% confidence intervals; differences "
             f"between options are paired on common random numbers.")
 
@@ -403,8 +403,9 @@ def main(argv=None):
     for note in notes:
         print(f"board_pack: {note}", file=sys.stderr)
     print(f"board_pack: wrote {len(written)} files to {out_dir}/")
-    for p in written[:2]:
-        print(f"  {p}")
+    for p in written:
+        if p.endswith((".html", ".pdf")):
+            print(f"  {p}")
     print(f"  {os.path.join(out_dir, 'charts')}/ ({sum(p.endswith('.png') for p in written)} charts, PNG and SVG)")
     return code
 

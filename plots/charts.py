@@ -21,7 +21,8 @@ from matplotlib.ticker import FuncFormatter, LogLocator, PercentFormatter  # noq
 
 import dasim_results as dr  # noqa: E402
 from wording import (ci_text, has_spread, metric_label, number, option_labels, option_phrase,  # noqa: E402
-                     lower_first, org_label, sentence_start, service_label, significant, with_ci)
+                     lower_first, org_label, sentence_start, service_label, service_phrase, significant,
+                     with_ci)
 
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000"]
 HATCHES = ["", "////", "....", "xxxx", "\\\\\\\\", "++++", "oo"]
@@ -206,6 +207,11 @@ def wait_distributions(res, out_dir):
     return _finish(fig, res, out_dir, "waits", title, caption, note)
 
 
+def _bounds(s):
+    """(low, high) of a stat's interval, or its mean twice when there is no interval (one replication)."""
+    return (s["ci_low"], s["ci_high"]) if has_spread(s) else (s["mean"], s["mean"])
+
+
 def _xerr(s):
     """Error-bar half-widths for a stat; none when the interval is unknown (one replication)."""
     return [[s["mean"] - s["ci_low"]], [s["ci_high"] - s["mean"]]] if has_spread(s) else None
@@ -219,8 +225,8 @@ def _wait_finding(res, services, metric):
         if not stats:
             return "Waiting times"
         s, service = max(stats, key=lambda x: x[0]["mean"])
-        return (f"The {service_label(service)} has the longest waits under {phrase(res, res.baseline)}: 90% "
-                f"start within {with_ci(s, 'days')}")
+        return (f"{service_label(service, start=True)} has the longest waits under {phrase(res, res.baseline)}: "
+                f"90% start within {with_ci(s, 'days')}")
     cands = [(dr.diff(res, n, s, metric), _relative(dr.diff(res, n, s, metric), dr.stat(res, res.baseline, s,
                                                                                           metric)), n, s)
              for n in res.others for s in services]
@@ -231,7 +237,7 @@ def _wait_finding(res, services, metric):
         return f"No option clearly changes the {words} against {phrase(res, res.baseline)}"
     d, _, n, s = best
     verb = "shortens" if d["mean"] < 0 else "lengthens"
-    return (f"{sentence_start(phrase(res, n))} {verb} the {words} for the {service_label(s)} by "
+    return (f"{sentence_start(phrase(res, n))} {verb} the {words} for {service_phrase(s)} by "
             f"{number(abs(d['mean']), 'days')} days {ci_text(d, 'days', flip=d['mean'] < 0)} against "
             f"{phrase(res, res.baseline)}")
 
@@ -261,7 +267,7 @@ def within_target(res, out_dir):
     else:
         stats = [x for x in ((dr.stat(res, res.baseline, s, "within_target"), s) for s in services) if x[0]]
         s, service = min(stats, key=lambda x: x[0]["mean"])
-        title = f"The {service_label(service)} sees the fewest within target: {with_ci(s, 'share')}"
+        title = f"{service_label(service, start=True)} sees the fewest within target: {with_ci(s, 'share')}"
     caption = "Targets are each pool's `target_days` in the scenario files (first contact within 1 day, etc.)."
     return _finish(fig, res, out_dir, "within_target", title, caption)
 
@@ -307,7 +313,7 @@ def monthly(res, out_dir, most=4):
             ax.set_title(f"{service_label(service, start=True)}: {'occupancy' if j == 0 else 'queue'}", loc="left")
     _legend(fig, res, res.names, kind="line")
     top = services[0]
-    title = (f"The {service_label(top)} runs fullest under {phrase(res, owner[top])}: "
+    title = (f"{service_label(top, start=True)} runs fullest under {phrase(res, owner[top])}: "
              f"{with_ci(occ[top], 'share')} of places occupied on average")
     note = "Shaded grey: warm-up, excluded from every summary."
     if len(services) < len(active):
@@ -447,7 +453,7 @@ def return_per_pound(res, out_dir):
         st = style(res, n)
         ax.errorbar(s["mean"], i, xerr=_xerr(s), fmt=st["marker"], color=st["color"], mec="black", mew=0.5, ms=7,
                     capsize=4, elinewidth=1.4)
-        ax.annotate(with_ci(s, "ratio"), (max(s["ci_high"], s["mean"]), i), xytext=(8, 0),
+        ax.annotate(with_ci(s, "ratio"), (_bounds(s)[1], i), xytext=(8, 0),
                     textcoords="offset points", va="center", fontsize=8)
     ax.axvline(1, color="#555555", ls="--", lw=0.9)
     ax.annotate("£1: cost avoided\nequals cost", (1, -0.6), xytext=(4, -3), textcoords="offset points",
@@ -456,8 +462,8 @@ def return_per_pound(res, out_dir):
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([labels(res)[n] for n, _ in rows])
     ax.set_ylim(len(rows) - 0.4, -0.6)
-    hi = max(max(max(s["ci_high"], s["mean"]) for _, s in rows), 1.0)
-    lo = min(min(min(s["ci_low"], s["mean"]) for _, s in rows), 0.0)
+    hi = max(max(_bounds(s)[1] for _, s in rows), 1.0)
+    lo = min(min(_bounds(s)[0] for _, s in rows), 0.0)
     ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.45 * (hi - lo))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:g}"))
     ax.set_xlabel(f"Outcome cost avoided per £1 of service cost, against {labels(res)[res.baseline]} (£)")
@@ -537,8 +543,8 @@ def forest(res, out_dir):
 
 
 def _output_label(output):
-    """"idva/all/wait_p90" -> "IDVA 90th-percentile wait"; "(total)/all/outcome_cost" -> "Total outcome cost"."""
-    parts = output.split("/")
+    """"idva:all:wait_p90" -> "IDVA 90th-percentile wait"; "(total):all:outcome_cost" -> "Total outcome cost"."""
+    parts = output.replace("/", ":").split(":")
     if len(parts) != 3:
         return output
     service, area, metric = parts
@@ -567,13 +573,15 @@ def tornado(res, out_dir):
         scale = 1e-6 if money else 1.0
         base = float(t["output_base"][idx[0]])
         for i, k in enumerate(idx):
-            for j, (which, colour, hatch) in enumerate((("output_at_low", COLOURS[0], ""),
-                                                        ("output_at_high", COLOURS[1], "////"))):
-                v = float(t[which][k])
+            for j, (end, colour, hatch) in enumerate((("low", COLOURS[0], ""), ("high", COLOURS[1], "////"))):
+                v = float(t[f"output_at_{end}"][k])
                 ax.barh(i, (v - base) * scale, left=base * scale, height=0.6, color=colour, hatch=hatch,
-                        edgecolor="#333333", linewidth=0.5, label=("Parameter at its low value" if j == 0
-                                                                   else "Parameter at its high value") if i == 0
-                        else None)
+                        edgecolor="#333333", linewidth=0.5,
+                        label=f"Parameter at its {end} value" if i == 0 else None)
+                lo, hi = t.get(f"effect_{end}_ci_low"), t.get(f"effect_{end}_ci_high")
+                if lo is not None and hi is not None and hi[k] > lo[k]:    # the paired change's 95% CI
+                    ax.errorbar(v * scale, i, xerr=[[(v - base - lo[k]) * scale], [(base + hi[k] - v) * scale]],
+                                fmt="none", ecolor="black", elinewidth=0.9, capsize=2)
         ax.axvline(base * scale, color="black", lw=1)
         ax.set_yticks(range(len(idx)))
         ax.set_yticklabels([f"{t['parameter'][k]}\n{t['low_value'][k]:g} → {t['high_value'][k]:g}" for k in idx],
@@ -593,8 +601,10 @@ def tornado(res, out_dir):
     scenario = res.sensitivity["attrs"].get("scenario", "")
     title = sentence_start(findings[0]) + (f"; {findings[1]}" if len(findings) > 1 else "")
     option = f", option {labels(res).get(scenario, scenario)}" if scenario else ""
+    with_cis = "effect_low_ci_low" in t
     note = (f"One parameter at a time, the others at base values{option}; same random numbers at every setting. "
-            "Bars are means over replications.")
+            "Bars are means over replications" + ("; error bars: 95% CIs of the change from the base." if with_cis
+                                                  else " (the file gives no intervals)."))
     caption = "Parameters are ordered by how far they move the output between their low and high values."
     return _finish(fig, res, out_dir, "tornado", title, caption, note, intervals=False)
 

@@ -85,7 +85,7 @@ class Results:
         self.scenarios = scenarios            # name -> {"attrs", "labels", "data", "units"}
         self.summary = summary                # Table
         self.comparisons = comparisons        # Table (empty for a single option)
-        self.sensitivity = sensitivity        # {"table", "attrs", "units"} or None
+        self.sensitivity = sensitivity        # {"table", "attrs", "units" (one per row)} or None
         self.names = list(attrs["scenarios"])
         self.baseline = attrs.get("baseline") or self.names[0]
         self.replications = int(attrs["replications"])
@@ -151,10 +151,12 @@ def _read(path, f):
         g = f["sensitivity"]
         table = _read_table(g)
         sattrs = {k: _attr(v) for k, v in g.attrs.items()}
-        units = sattrs.get("units", [])
-        units = [units] if isinstance(units, str) else list(units)
-        sensitivity = {"table": table, "attrs": sattrs,
-                       "units": units if len(units) == len(table) else (units[:1] or [""]) * len(table)}
+        units = table.columns.get("output_units")        # one per row; else the group's `units` attribute
+        if units is None:
+            units = sattrs.get("units", "")
+            units = [units] if isinstance(units, str) else list(units)
+            units = units if len(units) == len(table) else (units[:1] or [""]) * len(table)
+        sensitivity = {"table": table, "attrs": sattrs, "units": [str(u) for u in units]}
     return Results(path, attrs, scenarios, summary, comparisons, sensitivity)
 
 
@@ -210,7 +212,7 @@ def mean_ci(values):
         return None
     m = float(v.mean())
     sd = float(v.std(ddof=1)) if n > 1 else 0.0
-    half = t975(n - 1) * sd / math.sqrt(n) if n > 1 else 0.0
+    half = t975(n - 1) * sd / math.sqrt(n) if n > 1 else float("nan")   # as the writer: no interval from one value
     return {"mean": m, "ci_low": m - half, "ci_high": m + half, "n": n, "sd": sd}
 
 

@@ -17,7 +17,7 @@ METRIC_NAMES = {"wait_mean": "mean wait", "wait_p50": "median wait", "wait_p90":
                 "started": "started", "completed": "completed", "occupancy": "occupancy",
                 "mean_queue": "queue length", "outcome_cost": "outcome cost", "service_cost": "service cost",
                 "cashable_outcome_cost": "cashable outcome cost", "societal_outcome_cost": "societal outcome cost",
-                "funder_cost": "cost to funder", "return_per_pound": "return per £1"}
+                "funder_cost": "cost to funder", "return_per_pound": "return per £1", "people": "referrals"}
 
 
 def _plain(name):
@@ -37,6 +37,15 @@ def service_label(service, start=False):
     """`start`: capitalised, for the beginning of a label or sentence."""
     text = SERVICE_NAMES.get(service, _plain(service))
     return sentence_start(text) if start else text
+
+
+SERVICE_PHRASES = {"refuge": "a refuge space", "idva": "an IDVA", "children": "children's support",
+                   "perpetrator": "a perpetrator programme", "outreach": "community outreach"}
+
+
+def service_phrase(service):
+    """The service as the object of "a wait for ...": "a refuge space", "an IDVA", "the front door"."""
+    return SERVICE_PHRASES.get(service, "the " + service_label(service))
 
 
 def org_label(name, start=False):
@@ -67,19 +76,6 @@ def option_phrase(label):
 
 
 # ------------------------------------------------------------------------------------------------------- numbers
-
-def kind_of(metric, units=""):
-    """How a metric's numbers are printed: days, share, people, money or ratio."""
-    if metric.startswith("wait_") or units == "days":
-        return "days"
-    if metric in ("within_target", "occupancy") or units == "share":
-        return "share"
-    if metric == "return_per_pound":
-        return "ratio"
-    if "cost" in metric or "£" in units:
-        return "money"
-    return "people"
-
 
 def number(x, kind):
     """One figure, no units sign except £ and %."""
@@ -142,6 +138,10 @@ def with_ci(stat, kind):
 
 
 def significant(stat):
-    """The 95% CI excludes zero."""
-    return stat is not None and has_spread(stat) and (stat["ci_low"] > 0 or stat["ci_high"] < 0) \
-        or (stat is not None and not has_spread(stat) and abs(stat["mean"]) > 0)
+    """A real difference: its 95% CI excludes zero, or it is the same non-zero amount in every replication (a
+    contract value). With one replication nothing is known to be real."""
+    if stat is None or (stat.get("n") or 0) < 2:
+        return False
+    if has_spread(stat):
+        return stat["ci_low"] > 0 or stat["ci_high"] < 0
+    return abs(stat["mean"]) > 0

@@ -492,25 +492,41 @@ def write_table(group, rows, strings):
 
 
 def write_sensitivity(f, scenario, strings):
-    # parameter, low, high, output, at low, at high, base
-    rows = [("pools.idva.workers", 24, 32, "idva/all/wait_p90", 11.8, 6.1, 8.2),
-            ("pools.idva.duration.mean", 60, 90, "idva/all/wait_p90", 6.4, 11.0, 8.2),
-            ("attributes.risk.weights.high", 0.12, 0.20, "idva/all/wait_p90", 6.9, 10.1, 8.2),
-            ("pools.idva.patience.mean", 20, 60, "idva/all/wait_p90", 7.6, 8.5, 8.2),
-            ("arrivals.police-essex.rate_per_year", 12178, 14884, "idva/all/wait_p90", 7.1, 9.9, 8.2),
-            ("repeat.annual_hazard.completed", 0.15, 0.35, "idva/all/wait_p90", 7.8, 8.7, 8.2),
-            ("outcomes.harm.probability", 0.15, 0.25, "(total)/all/outcome_cost", 84.1e6, 124.9e6, 104.5e6),
-            ("outcomes.child_protection.years", 1.0, 2.0, "(total)/all/outcome_cost", 101.9e6, 107.1e6, 104.5e6),
-            ("outcomes.harm.effect.completed", 0.25, 0.50, "(total)/all/outcome_cost", 97.0e6, 112.6e6, 104.5e6),
-            ("pools.idva.workers", 24, 32, "(total)/all/outcome_cost", 105.6e6, 103.9e6, 104.5e6)]
+    """As the writer's `dasim run --sensitivity`: assumptions at ±20%, paired effects with their CIs."""
+    # parameter, line, base, output, output at low, at high, at base, half-width of the effects' CIs
+    rows = [("pools.idva.workers", 41, 28, "idva:all:wait_p90", 11.8, 6.1, 8.2, 0.6),
+            ("pools.idva.duration.mean", 43, 75, "idva:all:wait_p90", 6.4, 11.0, 8.2, 0.5),
+            ("attributes.risk.weights.high", 20, 0.16, "idva:all:wait_p90", 6.9, 10.1, 8.2, 0.4),
+            ("pools.idva.patience.mean", 44, 40, "idva:all:wait_p90", 7.6, 8.5, 8.2, 0.3),
+            ("arrivals.police-essex.rate_per_year", 31, 13531, "idva:all:wait_p90", 7.1, 9.9, 8.2, 0.4),
+            ("repeat.annual_hazard.completed", 72, 0.25, "idva:all:wait_p90", 7.8, 8.7, 8.2, 0.2),
+            ("outcomes.harm.probability", 68, 0.20, "(total):all:outcome_cost", 84.1e6, 124.9e6, 104.5e6, 2.1e6),
+            ("outcomes.child_protection.years", 52, 1.5, "(total):all:outcome_cost", 101.9e6, 107.1e6, 104.5e6,
+             0.9e6),
+            ("outcomes.harm.effect.completed", 69, 0.37, "(total):all:outcome_cost", 97.0e6, 112.6e6, 104.5e6,
+             1.5e6),
+            ("pools.idva.workers", 41, 28, "(total):all:outcome_cost", 105.6e6, 103.9e6, 104.5e6, 0.7e6)]
+    units = ["days" if "wait" in r[3] else "GBP/year" for r in rows]
     g = f.create_group("sensitivity")
+    g.attrs["replications"] = np.int32(10)
     g.attrs["scenario"] = scenario
-    g.attrs.create("units", ["days" if "wait" in r[3] else "GBP/year" for r in rows], dtype=strings)
-    g.create_dataset("parameter", data=[r[0] for r in rows], dtype=strings)
-    g.create_dataset("output", data=[r[3] for r in rows], dtype=strings)
-    for i, key in ((1, "low_value"), (2, "high_value"), (4, "output_at_low"), (5, "output_at_high"),
-                   (6, "output_base")):
-        g[key] = np.array([r[i] for r in rows], dtype=float)
+    g.attrs["units"] = units[0]
+    texts = {"parameter": [r[0] for r in rows], "where": [f"scenarios/set-base.toml:{r[1]}" for r in rows],
+             "output": [r[3] for r in rows], "output_units": units}
+    for key, values in texts.items():
+        g.create_dataset(key, data=values, dtype=strings)
+    integer = [isinstance(r[2], int) for r in rows]
+    numbers = {"base_value": [r[2] for r in rows],
+               "low_value": [round(r[2] * 0.8) if i else r[2] * 0.8 for r, i in zip(rows, integer)],
+               "high_value": [round(r[2] * 1.2) if i else r[2] * 1.2 for r, i in zip(rows, integer)],
+               "output_base": [r[6] for r in rows], "output_at_low": [r[4] for r in rows],
+               "output_at_high": [r[5] for r in rows],
+               "effect_low_ci_low": [r[4] - r[6] - r[7] for r in rows],
+               "effect_low_ci_high": [r[4] - r[6] + r[7] for r in rows],
+               "effect_high_ci_low": [r[5] - r[6] - r[7] for r in rows],
+               "effect_high_ci_high": [r[5] - r[6] + r[7] for r in rows]}
+    for key, values in numbers.items():
+        g[key] = np.array(values, dtype=float)
 
 
 def main(argv=None):
