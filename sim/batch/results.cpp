@@ -87,7 +87,7 @@ std::function<double(const ReplicationResult&)> measure(const model::Scenario& s
       return m.value;
     }
   std::string services;
-  for (const auto& s : scenario.services) services += (services.empty() ? "" : ", ") + s;
+  for (const auto& s : scenario.services) { if (!services.empty()) services += ", "; services += s; }
   throw std::invalid_argument(fmt::format("no measure '{}:{}:{}' in scenario '{}' (services: {}, plus (total); areas: "
                                           "the scenario's or all; metrics as in docs/results-format.md)",
                                           service, area, metric, scenario.name, services));
@@ -142,8 +142,7 @@ std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run) {
   const std::size_t months = month_labels(s).size(), nm = kMonthlyMetrics.size();
   const auto queue = std::find(kMonthlyMetrics.begin(), kMonthlyMetrics.end(), "mean_queue") - kMonthlyMetrics.begin();
   const auto busy = std::find(kMonthlyMetrics.begin(), kMonthlyMetrics.end(), "mean_busy") - kMonthlyMetrics.begin();
-  const model::Calendar calendar(s.simulation);
-  const int warmup_months = calendar.month_of_day(static_cast<int>(s.simulation.warmup_days));
+  const int warmup_months = static_cast<int>(std::lround(s.simulation.warmup_days / (model::kDaysPerYear / 12)));
   std::vector<WarmupCheck> out;
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
     // The last month may be partial; leave it out.
@@ -168,7 +167,7 @@ std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run) {
       // Strict improvement only, so that a flat series keeps the earliest point.
       if (ss / (kept * kept) < best_value * (1 - 1e-9)) best_value = ss / (kept * kept), best = static_cast<int>(d);
     }
-    out.push_back({s.services[sv], warmup_months, best});
+    out.push_back({s.services[sv], warmup_months, best, best == static_cast<int>(series.size() / 2)});
   }
   return out;
 }

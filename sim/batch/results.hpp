@@ -52,6 +52,7 @@ struct WarmupCheck {
   std::string service;
   int warmup_months = 0;
   int mser_months = 0;  // suggested truncation, months from the start
+  bool drifting = false;  // the truncation hit its limit (half the run): the series has no steady level
   bool long_enough() const { return mser_months <= warmup_months; }
 };
 std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run);

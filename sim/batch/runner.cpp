@@ -34,7 +34,9 @@ void write_all(int fd, const std::string& data) {
   std::signal(SIGINT, SIG_IGN);  // the parent decides what an interrupt means
   std::signal(SIGTERM, SIG_DFL);
   try {
-    write_all(fd, "R" + serialize(run_replication(scenario, seed, task.replication)));
+    std::string message(1, 'R');
+    message += serialize(run_replication(scenario, seed, task.replication));
+    write_all(fd, message);
     _exit(0);
   } catch (const std::exception& e) {
     write_all(fd, std::string("E") + e.what());

@@ -170,7 +170,8 @@ void print_warmup(const batch::RunRecord& run) {
     int worst = 0;
     for (const auto& c : checks) {
       worst = std::max(worst, c.mser_months);
-      if (!c.long_enough()) short_ones.push_back(fmt::format("{} ({} months)", c.service, c.mser_months));
+      if (c.drifting) short_ones.push_back(fmt::format("{} (still drifting at half the run: no steady level)", c.service));
+      else if (!c.long_enough()) short_ones.push_back(fmt::format("{} ({} months)", c.service, c.mser_months));
     }
     if (checks.empty()) continue;
     if (short_ones.empty())
@@ -184,7 +185,7 @@ void print_warmup(const batch::RunRecord& run) {
 
 std::string default_name(const std::vector<model::Scenario>& scenarios) {
   std::string name;
-  for (const auto& s : scenarios) name += (name.empty() ? "" : "+") + s.name;
+  for (const auto& s : scenarios) { if (!name.empty()) name += "+"; name += s.name; }
   return name.size() > 120 ? name.substr(0, 120) : name;
 }
 

@@ -68,7 +68,8 @@ toml::table read_chain(const std::filesystem::path& file, std::string& text, std
     throw LoadError(fmt::format("{}: `extends` goes round in a circle back to this file", name));
   const std::string content = in_memory ? *in_memory : read_file(file);
   toml::table table = parse(content, name);
-  std::string own = fmt::format("# ===== {} =====\n{}", name, content);
+  // Each file of the chain is headed by its name (not its full path, which would carry local folders into results).
+  std::string own = fmt::format("# ===== {} =====\n{}", file.filename().string(), content);
   if (toml::node* ext = table.get("extends")) {
     if (!ext->is_string())
       throw LoadError(fmt::format("{}: extends: must be a file name (a string)", position(ext->source(), name)));
@@ -118,7 +119,7 @@ class Builder {
     for (auto&& [k, v] : t)
       if (std::find(allowed.begin(), allowed.end(), k.str()) == allowed.end()) {
         std::string list;
-        for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        for (auto a : allowed) { if (!list.empty()) list += ", "; list += std::string(a); }
         throw LoadError(fmt::format("{}: {}: unknown key '{}' (expected one of: {})", position(k.source(), file_),
                                     context, k.str(), list));
       }
@@ -308,7 +309,7 @@ int Builder::index_of(const std::vector<std::string>& names, const toml::node& n
   const auto it = std::find(names.begin(), names.end(), name);
   if (it == names.end()) {
     std::string list;
-    for (const auto& a : names) list += (list.empty() ? "" : ", ") + a;
+    for (const auto& a : names) { if (!list.empty()) list += ", "; list += a; }
     fail(n, key, fmt::format("unknown {} '{}' (known: {})", what, name, list));
   }
   return static_cast<int>(it - names.begin());
@@ -1007,7 +1008,7 @@ Sweep load_sweep(const std::filesystem::path& file) {
   const std::string base = sweep.scenario.stem().string();
   auto point_name = [&](const std::vector<Override>& o) {
     std::string label;
-    for (const auto& x : o) label += (label.empty() ? "" : ";") + fmt::format("{}={:g}", x.key, x.value);
+    for (const auto& x : o) { if (!label.empty()) label += ";"; label += fmt::format("{}={:g}", x.key, x.value); }
     return base + "[" + label + "]";
   };
   if (mode == "list") {
@@ -1057,7 +1058,7 @@ std::string describe(const model::Scenario& s) {
                        a.kind == model::AttributeKind::count ? "count" : a.kind == model::AttributeKind::flag ? "flag" : "categorical");
     if (a.kind == model::AttributeKind::categorical) {
       std::string values;
-      for (const auto& v : a.values) values += (values.empty() ? "" : "|") + v;
+      for (const auto& v : a.values) { if (!values.empty()) values += "|"; values += v; }
       out += " " + values;
     }
     out += a.by >= 0 ? fmt::format(" (by attribute #{})\n", a.by) : "\n";
@@ -1070,7 +1071,7 @@ std::string describe(const model::Scenario& s) {
   for (const auto& p : s.pools) {
     std::string areas;
     for (std::size_t a = 0; a < s.areas.size(); ++a)
-      if (p.serves_area[a]) areas += (areas.empty() ? "" : ",") + s.areas[a].name;
+      if (p.serves_area[a]) { if (!areas.empty()) areas += ","; areas += s.areas[a].name; }
     out += fmt::format("pool {} ({} for {}; areas {}): ", p.name, kKinds[static_cast<int>(p.kind)], s.services[p.service], areas);
     switch (p.kind) {
       case model::PoolKind::caseload:

@@ -122,3 +122,71 @@ TEST(Provenance, EveryParameterInTheScenariosNamesItsSourceOrSaysAssumption) {
   }
   EXPECT_GT(checked, 100);
 }
+
+namespace {
+
+/// 95% CI of the mean must lie within ±15% of the observed figure (the ±15% band of MODEL.md §9).
+void expect_within_15_percent(const std::vector<double>& values, double low_target, double high_target, const char* what) {
+  const auto s = stats::summarize(values);
+  EXPECT_GE(s.ci_low, 0.85 * low_target) << what << ": mean " << s.mean << " (" << s.ci_low << "–" << s.ci_high << ")";
+  EXPECT_LE(s.ci_high, 1.15 * high_target) << what << ": mean " << s.mean << " (" << s.ci_low << "–" << s.ci_high << ")";
+}
+
+}  // namespace
+
+TEST(Calibration, TheSeparateBaselineLandsNearTheObservedFigures) {
+  const model::Scenario s = scenario::load(kScenarios / "set-separate.toml");
+  const auto results = run({&s}, 8, 2025)[0];
+  // Thurrock refuge: 120 residents over 2018-21, about 40 admissions a year on 15 beds (000 §2.9, §2.9.2).
+  expect_within_15_percent(values(s, results, "refuge", "thurrock", "started"), 40, 40, "Thurrock refuge admissions a year");
+  // Brighter Futures: 145 completers in 2022/23 (000 §2.8.2).
+  expect_within_15_percent(values(s, results, "structured-programme", "all", "completed"), 145, 145, "Brighter Futures completers a year");
+  // MARAC: 40 (expected) to 47 (actual) cases per 10,000 adult women a year (SafeLives, 12 months to Sept 2024).
+  double adult_females = 0;
+  for (const auto& a : s.areas) adult_females += a.adult_females;
+  std::vector<double> per_10k = values(s, results, "marac", "all", "entered");
+  for (double& v : per_10k) v *= 10000 / adult_females;
+  expect_within_15_percent(per_10k, 40, 47, "MARAC cases per 10,000 adult women");
+}
+
+TEST(PathwayRules, EveryOptionKeepsCommunalRefugeFemaleOnlyAndFreeOfTeenageBoys) {
+  for (const char* file : {"set-separate.toml", "set-pooled.toml", "set-lotted.toml", "thurrock-hybrid.toml"}) {
+    const model::Scenario s = scenario::load(kScenarios / file);
+    const int teen_boy = s.attribute_index("teen_boy"), sex = s.attribute_index("sex");
+    ASSERT_GE(teen_boy, 0);
+    ASSERT_GE(sex, 0);
+    const auto& sexes = s.attribute(sex)->values;
+    const int female = static_cast<int>(std::find(sexes.begin(), sexes.end(), "female") - sexes.begin());
+    int refuges = 0;
+    for (const auto& pool : s.pools) {
+      if (s.services[pool.service] != "refuge") continue;
+      ++refuges;
+      bool boys_excluded = false, female_only = false;
+      for (const auto& clause : pool.eligible.clauses) {
+        if (clause.attribute == teen_boy) boys_excluded = clause.allowed_mask == 1;  // only `false` (0)
+        if (clause.attribute == sex) female_only = clause.allowed_mask == (1ULL << female);
+      }
+      EXPECT_TRUE(boys_excluded) << file << ": " << pool.name;
+      EXPECT_TRUE(female_only) << file << ": " << pool.name;
+      EXPECT_FALSE(pool.on_decline.empty()) << file << ": " << pool.name << " must send those it declines somewhere";
+    }
+    EXPECT_GT(refuges, 0) << file;
+  }
+}
+
+TEST(Options, EveryOptionRunsOnTheSameReferralsAsTheBaseline) {
+  std::vector<model::Scenario> options;
+  for (const char* file : {"set-separate.toml", "set-pooled.toml", "set-lotted.toml", "thurrock-hybrid.toml"})
+    options.push_back(scenario::load(kScenarios / file));
+  // Two years are enough to see the same people arrive under every option.
+  for (auto& o : options) o.simulation.years = 2, o.simulation.warmup_days = 0;
+  std::vector<const model::Scenario*> pointers;
+  for (const auto& o : options) pointers.push_back(&o);
+  const auto results = run(pointers, 2, 9);
+  // New referrals are identical; repeats may differ, as support changes when people return.
+  const auto base = values(options[0], results[0], "(total)", "all", "people");
+  for (std::size_t k = 1; k < options.size(); ++k)
+    EXPECT_EQ(values(options[k], results[k], "(total)", "all", "people"), base) << options[k].name;
+  const model::Scenario sefton = scenario::load(kScenarios / "sefton-idas.toml");
+  EXPECT_EQ(sefton.areas.size(), 3u) << "one borough in three localities";
+}
