@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <fnmatch.h>
 #include <map>
+#include <sstream>
 #include <cstring>
 #include <set>
 #include <unistd.h>
@@ -219,31 +221,56 @@ void run_sensitivity(const model::Scenario& base, batch::RunRecord& record, cons
     out.value = batch::measure(base, spec.substr(0, a), spec.substr(a + 1, b - a - 1), spec.substr(b + 1), &out.units);
     outputs.push_back(std::move(out));
   }
+  // A parameter is one assumption, or with --vary-only a group: every assumption matching a pattern such as
+  // `pools.refuge-*.duration.median` moves together, as one assumption written in several pools.
   struct Variant {
-    scenario::Assumption assumption;
-    double low, high;
+    std::string name, where;
+    double value, low, high;
+  };
+  const std::vector<scenario::Assumption> all = scenario::assumptions(o.baseline_file);
+  std::vector<std::pair<std::string, std::vector<scenario::Assumption>>> groups;
+  if (o.vary_only.empty()) {
+    for (const auto& a : all) groups.push_back({a.key, {a}});
+  } else {
+    std::stringstream patterns(o.vary_only);
+    for (std::string pattern; std::getline(patterns, pattern, ',');) {
+      std::vector<scenario::Assumption> matched;
+      for (const auto& a : all)
+        if (::fnmatch(pattern.c_str(), a.key.c_str(), 0) == 0) matched.push_back(a);
+      if (matched.empty()) fmt::print(stderr, "sensitivity: no parameter marked `assumption` matches '{}'\n", pattern);
+      else groups.push_back({pattern, matched});
+    }
+  }
+  auto scaled = [&](const scenario::Assumption& a, double factor) {
+    double v = a.value * factor;
+    if (a.integer) {
+      v = std::round(v);
+      if (v == a.value) v = a.value + (factor < 1 ? -1 : 1);
+    }
+    return v;
   };
   std::vector<Variant> variants;
   std::vector<model::Scenario> scenarios;  // low, high for each variant
-  for (const auto& a : scenario::assumptions(o.baseline_file)) {
-    if (!o.vary_only.empty() && a.key.find(o.vary_only) == std::string::npos) continue;
-    double low = a.value * (1 - o.spread), high = a.value * (1 + o.spread);
-    if (a.integer) {
-      low = std::round(low), high = std::round(high);
-      if (low == a.value) low = a.value - 1;
-      if (high == a.value) high = a.value + 1;
-    }
-    if (a.value == 0) continue;  // nothing to scale
+  for (const auto& [name, members] : groups) {
+    std::vector<scenario::Override> low, high;
+    for (const auto& a : members)
+      if (a.value != 0) {  // nothing to scale
+        low.push_back({a.key, scaled(a, 1 - o.spread)});
+        high.push_back({a.key, scaled(a, 1 + o.spread)});
+      }
+    if (low.empty()) continue;
     try {
-      model::Scenario lo = scenario::load(o.baseline_file, {{a.key, low}});
-      model::Scenario hi = scenario::load(o.baseline_file, {{a.key, high}});
-      lo.name = fmt::format("{}[{}={:g}]", base.name, a.key, low);
-      hi.name = fmt::format("{}[{}={:g}]", base.name, a.key, high);
+      model::Scenario lo = scenario::load(o.baseline_file, low);
+      model::Scenario hi = scenario::load(o.baseline_file, high);
+      lo.name = fmt::format("{}[{} low]", base.name, name);
+      hi.name = fmt::format("{}[{} high]", base.name, name);
       scenarios.push_back(std::move(lo));
       scenarios.push_back(std::move(hi));
-      variants.push_back({a, low, high});
+      const auto& first = members.front();
+      variants.push_back({name, members.size() > 1 ? fmt::format("{} (+{} more)", first.where, members.size() - 1) : first.where,
+                          first.value, low.front().value, high.front().value});
     } catch (const scenario::LoadError& e) {
-      fmt::print(stderr, "sensitivity: leaving out {} ({}): {}\n", a.key, a.where, e.what());
+      fmt::print(stderr, "sensitivity: leaving out {}: {}\n", name, e.what());
     }
   }
   if (variants.empty()) {
@@ -275,11 +302,11 @@ void run_sensitivity(const model::Scenario& base, batch::RunRecord& record, cons
         high.push_back(out.value(results[2 * v + 1][r]));
       }
       batch::SensitivityRow row;
-      row.parameter = variants[v].assumption.key;
-      row.where = variants[v].assumption.where;
+      row.parameter = variants[v].name;
+      row.where = variants[v].where;
       row.output = out.spec;
       row.units = out.units;
-      row.base_value = variants[v].assumption.value;
+      row.base_value = variants[v].value;
       row.low_value = variants[v].low;
       row.high_value = variants[v].high;
       row.output_base = stats::summarize(base_values).mean;
@@ -474,7 +501,8 @@ int dispatch(int argc, char** argv) {
   run_cmd->add_option("--sensitivity-replications", o.sensitivity_replications, "Sensitivity: replications per variant")
       ->check(CLI::Range(2, 100000))->capture_default_str();
   run_cmd->add_option("--metric", o.metrics, "Sensitivity output SERVICE:AREA:METRIC, repeatable (default (total):all:outcome_cost)");
-  run_cmd->add_option("--vary-only", o.vary_only, "Sensitivity: only parameters whose key contains this text");
+  run_cmd->add_option("--vary-only", o.vary_only,
+                      "Sensitivity: comma-separated key patterns (* matches anything); each pattern's parameters vary together");
 
   std::string sweep_file;
   CLI::App* sweep_cmd = app.add_subcommand("sweep", "Run every point of a sweep file (lists or a grid of parameter values) on common random numbers");
