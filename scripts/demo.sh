@@ -13,7 +13,7 @@ assumptions+=",repeat.annual_hazard.*"
 ./build/dasim run scenarios/set-separate.toml scenarios/set-pooled.toml scenarios/set-lotted.toml \
   --replications "$replications" --seed 2025 --jobs "$(nproc)" --name demo --output results --force \
   --sensitivity --sensitivity-replications 6 --vary-only "$assumptions" \
-  --metric "(total):all:outcome_cost" --metric "idva:all:wait_p90" --metric "refuge:all:declined"
+  --metric "(total):all:outcome_cost" --metric "front-door:all:wait_p90" --metric "refuge:all:declined"
 ./build/dasim report results/demo.h5 --out results/demo-report
 echo
 echo "Results: results/demo.h5 (everything), results/demo-summary.csv (spreadsheet),"
