@@ -46,6 +46,19 @@ double Calendar::first_day_of_month(int month_index) const {
   return static_cast<double>(month_starts_[std::min<std::size_t>(month_index, month_starts_.size() - 1)]);
 }
 
+double Calendar::add_working_days(double t, double days) const {
+  auto weekend = [&](double x) { return weekday(static_cast<int>(std::floor(x))) >= 5; };
+  while (weekend(t)) t = std::floor(t) + 1;
+  while (days >= 1) {
+    t += 1;
+    while (weekend(t)) t += 1;
+    days -= 1;
+  }
+  t += days;
+  while (weekend(t)) t += 1;
+  return t;
+}
+
 bool is_open(const OpeningHours& hours, const Calendar& calendar, double t) {
   if (hours.always) return true;
   const double day = std::floor(t);

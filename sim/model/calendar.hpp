@@ -27,6 +27,9 @@ class Calendar {
   int months_in_horizon() const { return month_of_day(static_cast<int>(horizon_days_)) + 1; }
   double first_day_of_month(int month_index) const;
   int start_year() const { return start_year_; }
+  /// The time `days` working days (Monday to Friday) after `t`; from a weekend, counting starts on Monday 00:00.
+  /// Fractions of a day count as a fraction of the last working day.
+  double add_working_days(double t, double days) const;
 
  private:
   long start_;

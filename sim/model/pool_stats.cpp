@@ -43,8 +43,8 @@ void WaitHistogram::merge(const WaitHistogram& other) {
   for (int i = 0; i < kBins; ++i) counts[i] += other.counts[i];
 }
 
-PoolStats::PoolStats(int areas, int months, double target_days, int initial_capacity)
-    : by_area(areas), monthly(months), capacity(initial_capacity), target_days_(target_days) {}
+PoolStats::PoolStats(int areas, int months, int initial_capacity)
+    : by_area(areas), monthly(months), capacity(initial_capacity) {}
 
 // Every change of queue, occupancy or capacity first brings the integrals up to `now`.
 void PoolStats::advance(double now) {
@@ -78,7 +78,7 @@ void PoolStats::joined_queue(double now) {
   ++queue_length;
 }
 
-void PoolStats::left_queue(double now, int area, double wait, bool served) {
+void PoolStats::left_queue(double now, int area, double wait, bool served, bool on_time) {
   advance(now);
   --queue_length;
   queue_exits += 1;
@@ -89,8 +89,8 @@ void PoolStats::left_queue(double now, int area, double wait, bool served) {
     a.started += 1;
     a.wait_sum += wait;
     a.waits.add(wait);
-    if (wait <= target_days_) a.within_target += 1;
-    if (m) m->started += 1, m->wait_sum += wait, m->within_target += wait <= target_days_;
+    if (on_time) a.within_target += 1;
+    if (m) m->started += 1, m->wait_sum += wait, m->within_target += on_time;
   } else {
     a.disengaged += 1;
     if (m) m->disengaged += 1;

@@ -42,13 +42,14 @@ struct MonthBin {
 
 class PoolStats {
  public:
-  PoolStats(int areas, int months, double target_days, int capacity);
+  PoolStats(int areas, int months, int capacity);
 
   void entered(double now, int area);
   void declined(int area);
   void joined_queue(double now);
-  /// Left the queue by starting service (`served`) or by disengaging; `wait` is the time queued.
-  void left_queue(double now, int area, double wait, bool served);
+  /// Left the queue by starting service (`served`, and `on_time` if within the pool's target) or by disengaging;
+  /// `wait` is the time queued.
+  void left_queue(double now, int area, double wait, bool served, bool on_time);
   void started_without_queue(int area);
   void occupy(double now, int places);
   void release(double now, int places, double held_days);
@@ -79,7 +80,6 @@ class PoolStats {
 
  private:
   void advance(double now);
-  double target_days_;
   double last_ = 0, window_start_ = 0;
   int month_ = 0;
 };

@@ -8,8 +8,7 @@ namespace dasim::model {
 Pool::Pool(World& world, const PoolSpec& spec)
     : world_(world),
       spec_(spec),
-      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon(), spec.target_days,
-             spec.capacity()),
+      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon(), spec.capacity()),
       queue_(spec.priority_attribute >= 0 ? static_cast<int>(spec.priority_rank.size()) : 1),
       capacity_(spec.capacity()) {}
 
@@ -53,7 +52,10 @@ bool Pool::take_from_queue(std::uint32_t& case_id) {
   c.queued = false;
   ++c.epoch;
   world_.person_of(case_id).waited += world_.now() - c.entered;
-  stats_.left_queue(world_.now(), world_.area_of(case_id), world_.now() - c.entered, true);
+  const bool on_time = spec_.target_working_days
+                           ? world_.now() <= world_.calendar().add_working_days(c.entered, spec_.target_days)
+                           : world_.now() - c.entered <= spec_.target_days;
+  stats_.left_queue(world_.now(), world_.area_of(case_id), world_.now() - c.entered, true, on_time);
   return true;
 }
 
@@ -64,7 +66,7 @@ void Pool::renege(std::uint32_t case_id, std::uint32_t epoch) {
   ++c.epoch;
   queue_.forget_one();
   world_.person_of(case_id).waited += world_.now() - c.entered;
-  stats_.left_queue(world_.now(), world_.area_of(case_id), world_.now() - c.entered, false);
+  stats_.left_queue(world_.now(), world_.area_of(case_id), world_.now() - c.entered, false, false);
   world_.finished(case_id, Outcome::disengaged);
 }
 

@@ -109,6 +109,7 @@ struct PoolSpec {
   int priority_attribute = -1;
   std::vector<int> priority_rank;  // by value of priority_attribute; lower is served first
   double target_days = 1;
+  bool target_working_days = false;  // target counted in working days (Monday to Friday)
   OpeningHours open;
   // group programmes
   int group_min = 1, group_max = 1;

@@ -612,7 +612,7 @@ void Builder::read_pools() {
     const std::string key = "pools." + pool_name;
     const toml::table& t = table_at(v, key);
     only_keys(t, key, {"service", "areas", "kind", "workers", "cases_per_worker", "duration", "move_on", "patience",
-                       "when_full", "max_queue", "eligible", "priority", "target_days", "open", "capacity_changes",
+                       "when_full", "max_queue", "eligible", "priority", "target_days", "target_working_days", "open", "capacity_changes",
                        "support", "on_complete_set", "group_min", "group_max", "schedule", "dropout", "first_sitting",
                        "every_days", "cases_per_sitting", "next", "also", "on_decline", "on_disengage"});
     model::PoolSpec p;
@@ -658,6 +658,11 @@ void Builder::read_pools() {
       if (rank == 0) fail(*pt.get("order"), key + ".priority.order", "must list at least one value");
     }
     p.target_days = number(t, "target_days", key, 1.0, 0);
+    if (const toml::node* w = t.get("target_working_days")) {
+      if (t.get("target_days")) fail(*w, key + ".target_working_days", "give `target_days` or `target_working_days`, not both");
+      p.target_days = number(*w, key + ".target_working_days", 0);
+      p.target_working_days = true;
+    }
     if (const toml::node* o = t.get("open")) {
       const toml::table& ot = table_at(*o, key + ".open");
       only_keys(ot, key + ".open", {"days", "from", "to"});
@@ -1084,7 +1089,7 @@ std::string describe(const model::Scenario& s) {
     out += fmt::format("; duration {}", p.duration.describe());
     if (p.move_on) out += "; move-on " + p.move_on->describe();
     if (p.patience) out += "; patience " + p.patience->describe();
-    out += fmt::format("; target {:g} d\n", p.target_days);
+    out += fmt::format("; target {:g} {}\n", p.target_days, p.target_working_days ? "working days" : "d");
   }
   for (const auto& c : s.contracts) {
     out += fmt::format("contract {}: £{:.0f} a year, efficiency {:g}, cost £{:.0f}", c.name, c.annual_value, c.efficiency, c.annual_cost());

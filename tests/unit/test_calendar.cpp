@@ -83,3 +83,11 @@ TEST(ArrivalRate, ThinningReproducesTheIntegral) {
   // Poisson: the mean of `runs` counts has standard deviation sqrt(expected / runs).
   EXPECT_NEAR(total / runs, expected, 4 * std::sqrt(expected / runs));
 }
+
+TEST(Calendar, WorkingDays) {
+  const Calendar c(april_2025());  // day 0 is Tuesday 1 April 2025
+  EXPECT_DOUBLE_EQ(c.add_working_days(0.5, 1), 1.5);    // Tuesday noon -> Wednesday noon
+  EXPECT_DOUBLE_EQ(c.add_working_days(3.5, 1), 6.5);    // Friday noon -> Monday noon
+  EXPECT_DOUBLE_EQ(c.add_working_days(4.5, 1), 7.0);    // Saturday -> from Monday 00:00, one day: Tuesday 00:00
+  EXPECT_DOUBLE_EQ(c.add_working_days(0.5, 0.5), 1.0);  // half a working day
+}

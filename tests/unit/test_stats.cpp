@@ -47,7 +47,7 @@ TEST(WaitHistogram, QuantilesWithinABinOfTheTruth) {
 }
 
 TEST(PoolStats, TimeAveragesAndWarmupReset) {
-  model::PoolStats s(1, 2, 1.0, 2);
+  model::PoolStats s(1, 2, 2);
   s.occupy(0, 1);
   s.end_warmup(10);  // forget the first 10 days
   s.occupy(10, 1);   // 2 busy from day 10

@@ -57,6 +57,7 @@ inline std::vector<double> priority_mean_waits(int c, const std::vector<double>&
 struct ErlangA {
   double mean_queue = 0;         // E[(N - c)+]
   double mean_busy = 0;          // E[min(N, c)]
+  double queue_nonempty = 0;     // P(N > c)
   double abandon_share = 0;      // theta E[Q] / lambda: rate out of the queue by impatience over the arrival rate
   double served_share = 0;       // the same share computed from the waiting time law (a check on the above)
   double served_mean_wait = 0;   // E[wait | served]
@@ -89,6 +90,7 @@ inline ErlangA erlang_a(int c, double lambda, double mu, double theta) {
     const double pn = p[n] / total;
     const int queued = std::max(static_cast<int>(n) - c, 0);
     r.mean_queue += queued * pn;
+    if (queued > 0) r.queue_nonempty += pn;
     r.mean_busy += std::min(static_cast<int>(n), c) * pn;
     if (static_cast<int>(n) < c) {
       served += pn;

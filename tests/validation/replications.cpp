@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/format.h>
 #include <stdexcept>
 
@@ -18,22 +19,27 @@ std::size_t index_in(const std::vector<std::string>& names, const std::string& n
 }
 }  // namespace
 
+std::uint64_t seed(std::uint64_t base) {
+  const char* shift = std::getenv("DASIM_VALIDATION_SEED");
+  return base + (shift ? std::strtoull(shift, nullptr, 10) : 0);
+}
+
 std::string scenario_path(const std::string& file_name) { return std::string(DASIM_VALIDATION_SCENARIOS) + "/" + file_name; }
 
-std::vector<batch::ReplicationResult> run(const model::Scenario& scenario, int count, std::uint64_t seed, int jobs) {
+std::vector<batch::ReplicationResult> run(const model::Scenario& scenario, int count, std::uint64_t master_seed, int jobs) {
   std::vector<batch::Task> tasks;
   for (int r = 0; r < count; ++r) tasks.push_back({0, static_cast<std::uint64_t>(r)});
   std::vector<batch::ReplicationResult> results(count);
-  batch::run_tasks({&scenario}, tasks, {seed, jobs, nullptr},
+  batch::run_tasks({&scenario}, tasks, {master_seed, jobs, nullptr},
                    [&](const batch::Task& task, batch::ReplicationResult&& result) {
                      results[task.replication] = std::move(result);
                    });
   return results;
 }
 
-Replications::Replications(const std::string& file_name, int count, std::uint64_t seed, int jobs)
+Replications::Replications(const std::string& file_name, int count, std::uint64_t master_seed, int jobs)
     : scenario_(std::make_unique<model::Scenario>(scenario::load(scenario_path(file_name)))),
-      results_(run(*scenario_, count, seed, jobs)) {}
+      results_(run(*scenario_, count, validation::seed(master_seed), jobs)) {}
 
 double Replications::observed_days() const {
   return scenario_->simulation.horizon_days() - scenario_->simulation.warmup_days;

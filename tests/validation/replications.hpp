@@ -21,14 +21,18 @@ namespace dasim::validation {
 /// still narrow (each check also bounds its half-width), so a real bias is not hidden by a wide interval.
 constexpr double kConfidence = 0.999;
 
+/// `base` shifted by the environment variable DASIM_VALIDATION_SEED (0 when unset): rerunning the suite with
+/// other values draws fresh random numbers, to see that it passes on its merits rather than by a lucky seed.
+std::uint64_t seed(std::uint64_t base);
+
 /// A scenario file under scenarios/validation/.
 std::string scenario_path(const std::string& file_name);
 
 class Replications {
  public:
-  /// Loads `file_name` from scenarios/validation/ and runs `count` replications with master seed `seed` on
-  /// `jobs` worker processes.
-  Replications(const std::string& file_name, int count, std::uint64_t seed = 1, int jobs = 2);
+  /// Loads `file_name` from scenarios/validation/ and runs `count` replications with master seed
+  /// seed(master_seed) on `jobs` worker processes.
+  Replications(const std::string& file_name, int count, std::uint64_t master_seed = 1, int jobs = 2);
 
   const model::Scenario& scenario() const { return *scenario_; }
   const std::vector<batch::ReplicationResult>& results() const { return results_; }
@@ -54,7 +58,7 @@ class Replications {
 };
 
 /// Runs a scenario object (rather than a file) the same way; results by replication index.
-std::vector<batch::ReplicationResult> run(const model::Scenario& scenario, int count, std::uint64_t seed, int jobs);
+std::vector<batch::ReplicationResult> run(const model::Scenario& scenario, int count, std::uint64_t master_seed, int jobs);
 
 /// Per replication a[i] / b[i].
 std::vector<double> ratio(const std::vector<double>& a, const std::vector<double>& b);

@@ -95,7 +95,7 @@ TEST(Arrivals, ThinningGivesPoissonCountsWithTheIntegralAsMean) {
   const int streams = 200;
   std::vector<double> observed(bins, 0), totals;
   for (int k = 0; k < streams; ++k) {
-    random::Rng rng(random::stream_seed(2024, k, "arrivals/referrals"));
+    random::Rng rng(random::stream_seed(seed(2024), k, "arrivals/referrals"));
     double total = 0;
     int bin = 0;
     for (double t = s.rate.next_after(0.0, rng); t < s.horizon; t = s.rate.next_after(t, rng)) {
