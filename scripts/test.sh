@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 (cd build && ctest --output-on-failure -j2 --timeout 600)
-/usr/bin/python3 -m unittest discover -s tests/plots -t .
+/usr/bin/python3 -m unittest discover -s tests/plots
