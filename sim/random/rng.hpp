@@ -50,7 +50,8 @@ constexpr std::uint64_t stream_seed(std::uint64_t master, std::uint64_t replicat
 class SplitMix64 {
  public:
   using result_type = std::uint64_t;
-  explicit SplitMix64(std::uint64_t seed = 0) : state_(seed) {}
+  SplitMix64() = default;
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
   result_type operator()() {
@@ -61,7 +62,7 @@ class SplitMix64 {
   double uniform() { return static_cast<double>((*this)() >> 11) * 0x1.0p-53; }
 
  private:
-  std::uint64_t state_;
+  std::uint64_t state_ = 0;
 };
 
 using Rng = SplitMix64;

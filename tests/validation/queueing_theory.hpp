@@ -33,6 +33,13 @@ inline double mmc_wait_within(int c, double lambda, double mu, double t) {
   return 1 - erlang_c(c, lambda / mu) * std::exp(-(c * mu - lambda) * t);
 }
 
+/// The q-quantile of the wait in an M/M/c FIFO queue: 0 up to the share served at once (1 - C), then
+/// ln(C / (1 - q)) / (c mu - lambda).
+inline double mmc_wait_quantile(int c, double lambda, double mu, double q) {
+  const double C = erlang_c(c, lambda / mu);
+  return q <= 1 - C ? 0.0 : std::log(C / (1 - q)) / (c * mu - lambda);
+}
+
 /// Mean wait of each class in an M/M/c queue with non-preemptive priority, classes in priority order, all with
 /// service rate mu: W_k = C / (c mu) / ((1 - sigma_{k-1}) (1 - sigma_k)), sigma_k = sum_{i<=k} lambda_i / (c mu).
 /// For c = 1 this is Cobham's formula (C = rho); for c > 1 it is exact because every class has the same

@@ -98,15 +98,17 @@ std::vector<double> ratio(const std::vector<double>& a, const std::vector<double
 }
 
 ::testing::AssertionResult inside_interval(const std::string& what, const std::vector<double>& values, double theory,
-                                           double max_half_width) {
+                                           double max_half_width, double resolution) {
   const stats::Summary narrow = stats::summarize(values, 0.95);
   const stats::Summary s = stats::summarize(values, kConfidence);
   const double half = (s.ci_high - s.ci_low) / 2;
-  const std::string line =
-      fmt::format("{}: theory {:.6g}, simulated {:.6g}, 95% CI [{:.6g}, {:.6g}], {:g}% CI [{:.6g}, {:.6g}], n = {}",
-                  what, theory, s.mean, narrow.ci_low, narrow.ci_high, kConfidence * 100, s.ci_low, s.ci_high, s.n);
+  const std::string line = fmt::format(
+      "{}: theory {:.6g}, simulated {:.6g}, 95% CI [{:.6g}, {:.6g}], {:g}% CI [{:.6g}, {:.6g}] (half-width {:.3g}, at most "
+      "{:.3g}), n = {}",
+      what, theory, s.mean, narrow.ci_low, narrow.ci_high, kConfidence * 100, s.ci_low, s.ci_high, half, max_half_width,
+      s.n) + (resolution > 1 ? fmt::format(", stored to a factor {:g}", resolution) : "");
   std::printf("%s\n", line.c_str());
-  if (!(s.ci_low <= theory && theory <= s.ci_high))
+  if (!(s.ci_low / resolution <= theory && theory <= s.ci_high * resolution))
     return ::testing::AssertionFailure() << line << ": the theory value is outside the interval";
   if (!(half <= max_half_width))
     return ::testing::AssertionFailure() << line << ": the interval's half-width " << half << " exceeds "

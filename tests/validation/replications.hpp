@@ -15,9 +15,9 @@
 
 namespace dasim::validation {
 
-/// Confidence of every interval the suite asserts on. The suite compares some forty simulated means with
+/// Confidence of every interval the suite asserts on. The suite compares some forty simulated figures with
 /// theory; at 95% a correct simulator would fail one of them most times the random streams change (1 - 0.95^40 =
-/// 87%), at 99.9% about one time in twenty-five. Replication counts are chosen so that the 99.9% interval is
+/// 87%), at 99.9% only a few times in a hundred. Replication counts are chosen so that the 99.9% interval is
 /// still narrow (each check also bounds its half-width), so a real bias is not hidden by a wide interval.
 constexpr double kConfidence = 0.999;
 
@@ -65,8 +65,10 @@ std::vector<double> ratio(const std::vector<double>& a, const std::vector<double
 
 /// Success when `theory` lies inside the kConfidence interval of the mean of `values` and that interval's
 /// half-width is at most `max_half_width` (so the check has the power to see a bias of that size). Prints the
-/// theory value, the mean, and the 95% and 99.9% intervals.
+/// theory value, the mean, and the 95% and 99.9% intervals. `resolution` > 1 is for figures stored to a known
+/// relative precision (wait quantiles, read from a histogram with bins a factor 1.075 wide): the interval is
+/// widened by that factor either side.
 ::testing::AssertionResult inside_interval(const std::string& what, const std::vector<double>& values, double theory,
-                                           double max_half_width);
+                                           double max_half_width, double resolution = 1);
 
 }  // namespace dasim::validation

@@ -3,6 +3,7 @@
 // disjoint windows are independent.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <cstdio>
@@ -73,7 +74,19 @@ double civil_integral(double from, double to) {
 
 TEST(Arrivals, RateIntegralMatchesTheCivilCalendar) {
   const Stream s;
+  // civil_rate() restates the scenario by hand; make sure it still says the same.
   ASSERT_EQ(s.scenario.arrivals.size(), 1u);
+  const model::ArrivalSpec& spec = s.scenario.arrivals[0];
+  ASSERT_EQ(s.scenario.simulation.start_year * 10000 + s.scenario.simulation.start_month * 100 +
+                s.scenario.simulation.start_day, 20250401);
+  ASSERT_EQ(spec.rate_per_year, 20000.0);
+  ASSERT_EQ(spec.seasonal, (std::array<double, 12>{0.9, 0.8, 1.0, 1.1, 1.2, 1.3, 1.25, 1.15, 1.0, 0.95, 0.85, 1.5}));
+  ASSERT_EQ(spec.trend_per_year, 0.08);
+  ASSERT_EQ(spec.dated.size(), 1u);
+  ASSERT_EQ(spec.dated[0].first_day, 263);  // 2025-12-20
+  ASSERT_EQ(spec.dated[0].last_day, 277);   // 2026-01-03
+  ASSERT_EQ(spec.dated[0].factor, 1.6);
+  ASSERT_TRUE(spec.dated[0].yearly);
   const double windows[][2] = {{0, s.horizon},                   // the whole run, ending mid-day
                                {s.warmup, s.horizon},            // the observed window, starting mid-day
                                {263, 294},                       // 20 December 2025 to 19 January 2026

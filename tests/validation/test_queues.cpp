@@ -53,12 +53,19 @@ TEST(ErlangC, MMcMeanWaitAndShareWithinTarget) {
   ASSERT_DOUBLE_EQ(run.scenario().pools[0].target_days, target);
   const double wait = mmc_mean_wait(c, lambda, mu);
   // At rho = 0.9 the mean wait is noisy (a replication of 45 years still varies by about 8%), but it is also
-  // steep in the load: an interval of +-8% resolves the effective load lambda / (c mu) to within 0.5%.
-  EXPECT_TRUE(inside_interval("M/M/10 mean wait (d)", run.area("server", "", "wait_mean"), wait, 0.08 * wait));
+  // steep in the load (an elasticity of about 10): an interval of +-6% pins lambda / (c mu) to within 0.6%.
+  EXPECT_TRUE(inside_interval("M/M/10 mean wait (d)", run.area("server", "", "wait_mean"), wait, 0.06 * wait));
   const double within = mmc_wait_within(c, lambda, mu, target);
-  EXPECT_TRUE(inside_interval("M/M/10 share waiting <= 0.5 d", run.area("server", "", "within_target"), within, 0.015));
+  EXPECT_TRUE(inside_interval("M/M/10 share waiting <= 0.5 d", run.area("server", "", "within_target"), within, 0.012));
+  // The median and 90th percentile, which results report from a wait histogram with bins 7.5% wide.
+  constexpr double kBinRatio = 1.075;
+  for (const auto& [metric, q] : {std::pair{"wait_p50", 0.5}, std::pair{"wait_p90", 0.9}}) {
+    const double quantile = mmc_wait_quantile(c, lambda, mu, q);
+    EXPECT_TRUE(inside_interval(std::string("M/M/10 ") + metric + " (d)", run.area("server", "", metric), quantile,
+                                0.06 * quantile, kBinRatio));
+  }
   // Little: the mean queue is lambda times the mean wait; any G/G/c keeps lambda / mu servers busy on average.
-  EXPECT_TRUE(inside_interval("M/M/10 mean queue", run.pool("server", "mean_queue"), lambda * wait, 0.08 * lambda * wait));
+  EXPECT_TRUE(inside_interval("M/M/10 mean queue", run.pool("server", "mean_queue"), lambda * wait, 0.06 * lambda * wait));
   EXPECT_TRUE(inside_interval("M/M/10 mean busy", run.pool("server", "mean_busy"), lambda / mu, 0.005 * lambda / mu));
 }
 
@@ -68,7 +75,7 @@ TEST(ErlangB, LossSystemsDeclineTheErlangBShare) {
   const double offered = 8.0, b = erlang_b(c, offered);
   for (const std::string pool : {"beds_exponential", "beds_general"}) {
     const std::vector<double> share = ratio(run.area(pool, "", "declined"), run.area(pool, "", "entered"));
-    EXPECT_TRUE(inside_interval(pool + " declined / entered", share, b, 0.03 * b));
+    EXPECT_TRUE(inside_interval(pool + " declined / entered", share, b, 0.04 * b));
     // Carried load: the mean number of beds taken (support plus move-on) is a (1 - B).
     EXPECT_TRUE(inside_interval(pool + " mean beds taken", run.pool(pool, "mean_busy"), offered * (1 - b),
                                 0.01 * offered * (1 - b)));
@@ -101,7 +108,7 @@ TEST(JacksonTandem, EachStageIsAnMMcQueue) {
   } stages[] = {{"stage1", 5, 1.0}, {"stage2", 3, 2.0}};
   for (const auto& s : stages) {
     const double wait = mmc_mean_wait(s.c, lambda, s.mu);
-    EXPECT_TRUE(inside_interval(std::string(s.pool) + " mean wait (d)", run.area(s.pool, "", "wait_mean"), wait, 0.06 * wait));
+    EXPECT_TRUE(inside_interval(std::string(s.pool) + " mean wait (d)", run.area(s.pool, "", "wait_mean"), wait, 0.07 * wait));
     EXPECT_TRUE(inside_interval(std::string(s.pool) + " mean busy", run.pool(s.pool, "mean_busy"), lambda / s.mu,
                                 0.01 * lambda / s.mu));
   }
@@ -119,8 +126,8 @@ TEST(Priority, NonPreemptiveClassWaits) {
     const std::vector<double> w = priority_mean_waits(p.c, {p.urgent, p.routine}, mu);
     const std::vector<double> urgent = run.area(p.pool, "urgent", "wait_mean");
     const std::vector<double> routine = run.area(p.pool, "routine", "wait_mean");
-    EXPECT_TRUE(inside_interval(std::string(p.pool) + " urgent mean wait (d)", urgent, w[0], 0.04 * w[0]));
-    EXPECT_TRUE(inside_interval(std::string(p.pool) + " routine mean wait (d)", routine, w[1], 0.04 * w[1]));
+    EXPECT_TRUE(inside_interval(std::string(p.pool) + " urgent mean wait (d)", urgent, w[0], 0.05 * w[0]));
+    EXPECT_TRUE(inside_interval(std::string(p.pool) + " routine mean wait (d)", routine, w[1], 0.05 * w[1]));
     // The ordering itself, paired by replication: urgent cases wait less than routine ones.
     const dasim::stats::Summary gap = dasim::stats::summarize(dasim::stats::paired_differences(routine, urgent), kConfidence);
     EXPECT_GT(gap.ci_low, 0) << p.pool << ": routine minus urgent mean wait " << gap.mean;
