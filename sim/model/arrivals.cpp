@@ -10,17 +10,20 @@ namespace dasim::model {
 ArrivalRate::ArrivalRate(const ArrivalSpec& spec, const Calendar& calendar, double horizon_days) {
   const int days = static_cast<int>(std::ceil(horizon_days)) + 1;
   per_day_.resize(days);
-  for (int d = 0; d < days; ++d) {
-    double rate = spec.rate_per_year / kDaysPerYear * spec.seasonal[calendar.calendar_month(d)] *
+  for (int d = 0; d < days; ++d)
+    per_day_[d] = spec.rate_per_year / kDaysPerYear * spec.seasonal[calendar.calendar_month(d)] *
                   std::pow(1 + spec.trend_per_year, d / kDaysPerYear);
-    for (const DatedFactor& f : spec.dated) {
-      const long period = std::lround(kDaysPerYear);
-      // A yearly factor recurs on the same dates each year; 365.25 rounds to 365, so it may drift a day in
-      // leap years, which is well inside the precision of the published uplifts.
-      const long shift = f.yearly && d >= f.first_day ? (d - f.first_day) / period * period : 0;
-      if (d - shift >= f.first_day && d - shift <= f.last_day) rate *= f.factor;
+  for (const DatedFactor& f : spec.dated) {
+    // A yearly factor recurs on the same calendar dates every year (Christmas stays on 25 December).
+    int y1, m1, d1, y2, m2, d2;
+    calendar.civil_of(f.first_day, y1, m1, d1);
+    calendar.civil_of(f.last_day, y2, m2, d2);
+    const int repeats = f.yearly ? static_cast<int>(horizon_days / kDaysPerYear) + 2 : 1;
+    for (int k = 0; k < repeats; ++k) {
+      const long first = std::max(0L, calendar.offset_of(y1 + k, m1, d1));
+      const long last = std::min<long>(days - 1, calendar.offset_of(y2 + k, m2, d2));
+      for (long d = first; d <= last; ++d) per_day_[d] *= f.factor;
     }
-    per_day_[d] = rate;
   }
   max_per_day_ = *std::max_element(per_day_.begin(), per_day_.end());
   constant_ = std::all_of(per_day_.begin(), per_day_.end(), [&](double r) { return r == max_per_day_; });

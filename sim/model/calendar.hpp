@@ -10,6 +10,8 @@ namespace dasim::model {
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 long days_from_civil(int year, int month, int day);
+/// The civil date of a day count since 1970-01-01 (the inverse of days_from_civil).
+void civil_from_days(long days, int& year, int& month, int& day);
 /// True when year-month-day is a real date.
 bool valid_civil(int year, int month, int day);
 
@@ -24,6 +26,8 @@ class Calendar {
   int weekday(int day) const { return static_cast<int>((start_weekday_ + day) % 7); }
   /// Offset in days of a civil date from the start date (negative before it).
   long offset_of(int year, int month, int day) const { return days_from_civil(year, month, day) - start_; }
+  /// The civil date of a day offset from the start date.
+  void civil_of(long offset, int& year, int& month, int& day) const { civil_from_days(start_ + offset, year, month, day); }
   int months_in_horizon() const { return month_of_day(static_cast<int>(horizon_days_)) + 1; }
   double first_day_of_month(int month_index) const;
   int start_year() const { return start_year_; }

@@ -91,3 +91,26 @@ TEST(Calendar, WorkingDays) {
   EXPECT_DOUBLE_EQ(c.add_working_days(4.5, 1), 7.0);    // Saturday -> from Monday 00:00, one day: Tuesday 00:00
   EXPECT_DOUBLE_EQ(c.add_working_days(0.5, 0.5), 1.0);  // half a working day
 }
+
+TEST(Calendar, CivilFromDaysInvertsDaysFromCivil) {
+  for (long z = -800000; z < 800000; z += 997) {
+    int y, m, d;
+    civil_from_days(z, y, m, d);
+    ASSERT_TRUE(valid_civil(y, m, d));
+    ASSERT_EQ(days_from_civil(y, m, d), z);
+  }
+}
+
+TEST(ArrivalRate, YearlyFactorsStayOnTheirDatesThroughLeapYears) {
+  const Calendar c(april_2025(6));
+  ArrivalSpec a;
+  a.rate_per_year = kDaysPerYear;  // 1 a day
+  a.dated.push_back({static_cast<int>(c.offset_of(2025, 12, 25)), static_cast<int>(c.offset_of(2025, 12, 25)), 2.0, true});
+  const ArrivalRate r(a, c, 6 * kDaysPerYear);
+  for (int year = 2025; year <= 2030; ++year) {
+    const double christmas = static_cast<double>(c.offset_of(year, 12, 25));
+    EXPECT_DOUBLE_EQ(r.at(christmas + 0.5), 2.0) << year;
+    EXPECT_DOUBLE_EQ(r.at(christmas - 0.5), 1.0) << year;
+    EXPECT_DOUBLE_EQ(r.at(christmas + 1.5), 1.0) << year;
+  }
+}
