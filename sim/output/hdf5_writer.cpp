@@ -304,6 +304,13 @@ void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& pa
   if (H5Fis_hdf5(p.c_str()) <= 0) throw OutputError(fmt::format("{}: not a readable HDF5 results file (truncated?)", p));
   Handle file(H5Fopen(p.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, fmt::format("{}: cannot open", p));
   if (read_string_attr(file, "filetype", p) != "dasim-results") throw OutputError(fmt::format("{}: not a dasim results file", p));
+  {
+    std::int32_t version[2] = {0, 0};
+    Handle a(H5Aopen(file, "format_version", H5P_DEFAULT), H5Aclose, p + ": missing format_version");
+    if (H5Aread(a, H5T_NATIVE_INT32, version) < 0 || version[0] != kFormatMajor)
+      throw OutputError(fmt::format("{}: results format {}.{} cannot be resumed by this dasim (format {}.{})", p, version[0],
+                                    version[1], kFormatMajor, kFormatMinor));
+  }
   std::uint64_t seed = 0;
   std::int32_t replications = 0;
   {
