@@ -8,6 +8,7 @@ colours, which also part in grayscale); a footnote names the options, replicatio
 from __future__ import annotations
 
 import math
+import warnings
 import os
 import textwrap
 from dataclasses import dataclass
@@ -185,8 +186,9 @@ def wait_distributions(res, out_dir):
                                 mew=0.5, ms=4.5, capsize=2, elinewidth=1)
         ax.set_xscale("log")
         if lo:
-            ax.set_xlim(max(1e-2, 10 ** math.floor(math.log10(max(min(lo), 1e-9)))),
-                        10 ** math.ceil(math.log10(max(max(hi), 1e-2))))
+            left = max(1e-2, 10 ** math.floor(math.log10(max(min(lo), 1e-9))))
+            right = 10 ** math.ceil(math.log10(max(max(hi), 1e-2)))
+            ax.set_xlim(left, max(right, left * 10))  # nobody waited: still a decade of axis
         ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
@@ -295,8 +297,11 @@ def monthly(res, out_dir, most=4):
                 if series is None:
                     continue
                 scale = 100 if metric == "occupancy" else 1
-                m = np.nanmean(series, axis=0) * scale
-                half = t * np.nanstd(series, axis=0, ddof=1) * scale if len(series) > 1 else 0 * m
+                # A month with no value in any replication (the partial last month) stays a gap, not a warning.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    m = np.nanmean(series, axis=0) * scale
+                    half = t * np.nanstd(series, axis=0, ddof=1) * scale if len(series) > 1 else 0 * m
                 st = style(res, n)
                 x = np.array(res.scenarios[n]["labels"]["months"], dtype="datetime64[M]")[:len(m)]
                 top = 100 if metric == "occupancy" else np.inf       # a share's band stops at 100%
