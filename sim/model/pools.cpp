@@ -122,15 +122,8 @@ void PlacePool::handle(const Event& e) {
       if (spec_.move_on) {
         // Support has ended but the place stays occupied until move-on accommodation is found.
         const double hold = spec_.move_on->sample(world_.person_of(e.id).rng);
-        std::uint32_t slot;
-        if (free_holds_.empty()) {
-          slot = static_cast<std::uint32_t>(hold_started_.size());
-          hold_started_.push_back(c.started);
-        } else {
-          slot = free_holds_.back();
-          free_holds_.pop_back();
-          hold_started_[slot] = c.started;
-        }
+        const std::uint32_t slot = hold_started_.acquire();
+        hold_started_[slot] = c.started;
         world_.schedule(now + hold, event(kRelease, slot));
       } else {
         --busy_;
@@ -143,7 +136,7 @@ void PlacePool::handle(const Event& e) {
     case kRelease:
       --busy_;
       stats_.release(now, 1, now - hold_started_[e.id]);
-      free_holds_.push_back(e.id);
+      hold_started_.release(e.id);
       dispatch();
       break;
     case kOpening:
@@ -180,14 +173,7 @@ void GroupPool::dispatch() {
 }
 
 void GroupPool::start_cohort() {
-  std::uint32_t index;
-  if (free_cohorts_.empty()) {
-    index = static_cast<std::uint32_t>(cohorts_.size());
-    cohorts_.emplace_back();
-  } else {
-    index = free_cohorts_.back();
-    free_cohorts_.pop_back();
-  }
+  const std::uint32_t index = cohorts_.acquire();
   Cohort& cohort = cohorts_[index];
   cohort.members.clear();
   cohort.started = world_.now();
@@ -231,7 +217,7 @@ void GroupPool::handle(const Event& e) {
       stats_.release(now, static_cast<int>(cohort.members.size()), now - cohort.started);
       --running_;
       const auto members = std::move(cohort.members);
-      free_cohorts_.push_back(e.id);
+      cohorts_.release(e.id);
       for (const auto& [id, epoch] : members) {
         Case& c = world_.case_at(id);
         if (c.epoch != epoch) continue;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/pool_stats.hpp"
+#include "model/slab.hpp"
 #include "model/world.hpp"
 
 namespace dasim::model {
@@ -97,8 +98,7 @@ class PlacePool final : public Pool {
   void begin(std::uint32_t case_id);
   bool open_now() const;
   int busy_ = 0;
-  std::vector<double> hold_started_;  // places held through move-on, by release slot
-  std::vector<std::uint32_t> free_holds_;
+  Slab<double> hold_started_;  // when each place held through move-on was taken, by release slot
 };
 
 /// Cohort programmes: a group starts when enough are waiting, or on scheduled dates, and runs for a set time.
@@ -116,8 +116,7 @@ class GroupPool final : public Pool {
   void handle(const Event& event) override;
   void dispatch() override;
   void start_cohort();
-  std::vector<Cohort> cohorts_;
-  std::vector<std::uint32_t> free_cohorts_;
+  Slab<Cohort> cohorts_;
   int running_ = 0;
 };
 

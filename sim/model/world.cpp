@@ -91,14 +91,7 @@ void World::on_event(const Event& e) {
 
 void World::arrive(int index) {
   const ArrivalSpec& spec = scenario_.arrivals[index];
-  std::uint32_t id;
-  if (free_people_.empty()) {
-    id = static_cast<std::uint32_t>(people_.size());
-    people_.emplace_back();
-  } else {
-    id = free_people_.back();
-    free_people_.pop_back();
-  }
+  const std::uint32_t id = people_.acquire();
   Person& person = people_[id];
   // The person's own stream is named by who they are, not by when or where they are served.
   person = Person{};
@@ -163,14 +156,7 @@ int World::choose(const Route& route, Person& person) {
 }
 
 std::uint32_t World::open_case(std::uint32_t person_id) {
-  std::uint32_t id;
-  if (free_cases_.empty()) {
-    id = static_cast<std::uint32_t>(cases_.size());
-    cases_.emplace_back();
-  } else {
-    id = free_cases_.back();
-    free_cases_.pop_back();
-  }
+  const std::uint32_t id = cases_.acquire();
   Case& c = cases_[id];
   const std::uint32_t epoch = c.epoch + 1;  // keeps stale events for the slot's previous case stale
   c = Case{};
@@ -183,7 +169,7 @@ std::uint32_t World::open_case(std::uint32_t person_id) {
 void World::close_case(std::uint32_t case_id) {
   Case& c = cases_[case_id];
   ++c.epoch;
-  free_cases_.push_back(case_id);
+  cases_.release(case_id);
   if (--people_[c.person].open_cases == 0) person_leaves(c.person);
 }
 
@@ -215,7 +201,7 @@ void World::person_leaves(std::uint32_t id) {
       }
     }
   }
-  free_people_.push_back(id);
+  people_.release(id);
 }
 
 bool World::relocate(std::uint32_t case_id, Person& person) {

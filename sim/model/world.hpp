@@ -10,6 +10,7 @@
 #include "model/calendar.hpp"
 #include "model/pool_stats.hpp"
 #include "model/scheduler.hpp"
+#include "model/slab.hpp"
 #include "model/spec.hpp"
 #include "random/rng.hpp"
 
@@ -119,10 +120,8 @@ class World final : public EventTarget {
   std::vector<std::uint64_t> person_streams_;  // stream family of each arrival stream's people
   int children_attribute_ = -1;
   std::vector<std::unique_ptr<Pool>> pools_;
-  std::vector<Person> people_;
-  std::vector<std::uint32_t> free_people_;
-  std::vector<Case> cases_;
-  std::vector<std::uint32_t> free_cases_;
+  Slab<Person> people_;
+  Slab<Case> cases_;
   WorldTotals totals_;
   int month_ = 0;
   int routing_depth_ = 0;
