@@ -453,11 +453,12 @@ int check(const std::vector<std::string>& files, std::uint64_t seed) {
   return 0;
 }
 
-int report(const std::string& results, const std::string& out) {
+int report(const std::string& results, const std::string& out, bool pdf) {
   const fs::path script = fs::path(DASIM_SOURCE_DIR) / "plots" / "board_pack.py";
   if (!fs::exists(script)) throw std::runtime_error(fmt::format("{}: the board-pack script is missing", script.string()));
   std::vector<std::string> args{"/usr/bin/python3", script.string(), results};
   if (!out.empty()) args.insert(args.end(), {"--out", out});
+  if (!pdf) args.push_back("--no-pdf");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -527,6 +528,8 @@ int dispatch(int argc, char** argv) {
   CLI::App* report_cmd = app.add_subcommand("report", "Write the charts and the board pack (HTML and PDF) from a results file");
   report_cmd->add_option("results", results, "Results file (.h5)")->required();
   report_cmd->add_option("--out", out, "Folder for the charts and the board pack (default: beside the results)");
+  bool no_pdf = false;
+  report_cmd->add_flag("--no-pdf", no_pdf, "Charts and HTML only (the PDF needs Chromium)");
 
   try {
     app.parse(argc, argv);
@@ -549,7 +552,7 @@ int dispatch(int argc, char** argv) {
       return run(std::move(points), o);
     }
     if (*check_cmd) return check(check_files, check_seed);
-    if (*report_cmd) return report(results, out);
+    if (*report_cmd) return report(results, out, !no_pdf);
   } catch (const scenario::LoadError& e) {
     fmt::print(stderr, "dasim: {}\n", e.what());
     return 2;

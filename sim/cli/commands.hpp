@@ -36,6 +36,6 @@ int main(int argc, char** argv);
 int dispatch(int argc, char** argv);
 int run(std::vector<model::Scenario> scenarios, const RunOptions& options);
 int check(const std::vector<std::string>& scenarios, std::uint64_t seed);
-int report(const std::string& results, const std::string& out);
+int report(const std::string& results, const std::string& out, bool pdf);
 
 }  // namespace dasim::cli

@@ -251,3 +251,15 @@ on_decline = [{ to = "ping" }]
   EXPECT_NE(r.output.find("--only-replication"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir_ / "out" / "small.h5")) << "a failed run must not look complete";
 }
+
+TEST_F(Cli, ReportWritesChartsFromARunAndRefusesBadFilesCleanly) {
+  ASSERT_EQ(run("run " + path("small.toml") + " -r 3 -q -o " + path("out")).status, 0);
+  const Result ok = run("report " + path("out/small.h5") + " --no-pdf --out " + path("report"));
+  EXPECT_EQ(ok.status, 0) << ok.output;
+  EXPECT_TRUE(fs::exists(dir_ / "report" / "board-pack.html")) << ok.output;
+  EXPECT_TRUE(fs::exists(dir_ / "report" / "charts" / "waits.png")) << ok.output;
+  write("truncated.h5", "\x89HDF\r\n\x1a\n not really");
+  const Result bad = run("report " + path("truncated.h5") + " --no-pdf --out " + path("report2"));
+  EXPECT_EQ(bad.status, 2) << bad.output;
+  EXPECT_EQ(bad.output.find("Traceback"), std::string::npos) << bad.output;
+}
