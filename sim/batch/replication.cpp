@@ -24,6 +24,12 @@ void append_area(std::vector<double>& out, const model::AreaTally& a, double yea
                          a.started > 0 ? a.waits.quantile(0.95) : kNaN,
                          a.started > 0 ? a.within_target / a.started : kNaN});
 }
+void append_month(std::vector<double>& out, const model::MonthBin& m) {
+  out.insert(out.end(), {m.entered, m.declined, m.started, m.disengaged, m.completed,
+                         m.started > 0 ? m.wait_sum / m.started : kNaN, m.days > 0 ? m.queue_area / m.days : kNaN,
+                         m.days > 0 ? m.busy_area / m.days : kNaN,
+                         m.capacity_area > 0 ? m.busy_area / m.capacity_area : kNaN});
+}
 void append_histogram(std::vector<double>& out, const model::WaitHistogram& h) {
   for (auto c : h.counts) out.push_back(static_cast<double>(c));
 }
@@ -46,7 +52,8 @@ std::uint64_t replication_seed(std::uint64_t master_seed, std::uint64_t replicat
   return random::stream_seed(master_seed, replication, "replication");
 }
 
-ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t master_seed, std::uint64_t replication) {
+ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t master_seed, std::uint64_t replication,
+                                  bool monthly_by_pool) {
   engine::SimGridEngine engine;
   model::World world(scenario, engine, master_seed, replication);
   world.start();
@@ -58,6 +65,8 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
   const double years = (world.horizon() - scenario.simulation.warmup_days) / model::kDaysPerYear;
   for (const auto& pool : world.pools()) {
     const model::PoolStats& s = pool->stats();
+    if (monthly_by_pool)
+      for (const model::MonthBin& m : s.monthly) append_month(r.pool_monthly, m);
     const double T = s.observed_days;
     r.pool_metrics.insert(r.pool_metrics.end(),
                           {s.mean_queue(), s.mean_busy(), s.mean_capacity(),
@@ -90,12 +99,7 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
                              {observed > 0 ? queue_area / observed : kNaN, observed > 0 ? busy_area / observed : kNaN,
                               observed > 0 ? capacity_area / observed : kNaN,
                               capacity_area > 0 ? busy_area / capacity_area : kNaN});
-    for (const model::MonthBin& m : months)
-      r.monthly.insert(r.monthly.end(), {m.entered, m.declined, m.started, m.disengaged, m.completed,
-                                         m.started > 0 ? m.wait_sum / m.started : kNaN,
-                                         m.days > 0 ? m.queue_area / m.days : kNaN,
-                                         m.days > 0 ? m.busy_area / m.days : kNaN,
-                                         m.capacity_area > 0 ? m.busy_area / m.capacity_area : kNaN});
+    for (const model::MonthBin& m : months) append_month(r.monthly, m);
   }
   const model::WorldTotals& t = world.totals();
   const std::vector<double> funders = funder_costs(scenario);
@@ -152,7 +156,7 @@ std::vector<double> get_vector(const std::string& in, std::size_t& at) {
 std::string serialize(const ReplicationResult& r) {
   std::string out;
   out.append(reinterpret_cast<const char*>(&r.replication), sizeof r.replication);
-  for (const auto* v : {&r.area_metrics, &r.service_metrics, &r.pool_metrics, &r.monthly, &r.histogram, &r.totals, &r.outcome_cost})
+  for (const auto* v : {&r.area_metrics, &r.service_metrics, &r.pool_metrics, &r.monthly, &r.pool_monthly, &r.histogram, &r.totals, &r.outcome_cost})
     put_vector(out, *v);
   return out;
 }
@@ -162,7 +166,7 @@ ReplicationResult deserialize(const std::string& in) {
   if (in.size() < sizeof r.replication) throw std::runtime_error("truncated replication result");
   std::memcpy(&r.replication, in.data(), sizeof r.replication);
   std::size_t at = sizeof r.replication;
-  for (auto* v : {&r.area_metrics, &r.service_metrics, &r.pool_metrics, &r.monthly, &r.histogram, &r.totals, &r.outcome_cost})
+  for (auto* v : {&r.area_metrics, &r.service_metrics, &r.pool_metrics, &r.monthly, &r.pool_monthly, &r.histogram, &r.totals, &r.outcome_cost})
     *v = get_vector(in, at);
   return r;
 }

@@ -37,6 +37,7 @@ struct ReplicationResult {
   std::vector<double> service_metrics;  // [services][kServiceMetrics]
   std::vector<double> pool_metrics;     // [pools][kPoolMetrics]
   std::vector<double> monthly;          // [services][months][kMonthlyMetrics]
+  std::vector<double> pool_monthly;     // [pools][months][kMonthlyMetrics], only when asked for (it is large)
   std::vector<double> histogram;        // [services][areas+1][kHistogramBins]
   std::vector<double> totals;        // [kTotals]
   std::vector<double> outcome_cost;  // [payers][2]: cashable, societal; £ a year
@@ -46,7 +47,8 @@ struct ReplicationResult {
 std::uint64_t replication_seed(std::uint64_t master_seed, std::uint64_t replication);
 
 /// Runs one replication in this process. SimGrid allows one per process: call it in a fresh worker.
-ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t master_seed, std::uint64_t replication);
+ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t master_seed, std::uint64_t replication,
+                                  bool monthly_by_pool = false);
 
 /// Annual service cost per funder, from the contracts (the same in every replication).
 std::vector<double> funder_costs(const model::Scenario& scenario);

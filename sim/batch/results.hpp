@@ -28,6 +28,7 @@ struct SensitivityRow {
 
 struct RunRecord {
   std::vector<SensitivityRow> sensitivity;
+  bool monthly_by_pool = false;
   int sensitivity_replications = 0;
   std::uint64_t master_seed = 1;
   int replications = 0;

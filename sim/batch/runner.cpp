@@ -30,12 +30,12 @@ void write_all(int fd, const std::string& data) {
 }
 
 /// In the child: run, send "R" + result or "E" + message, and leave without running the parent's destructors.
-[[noreturn]] void child(const model::Scenario& scenario, const Task& task, std::uint64_t seed, int fd) {
+[[noreturn]] void child(const model::Scenario& scenario, const Task& task, const RunnerOptions& options, int fd) {
   std::signal(SIGINT, SIG_IGN);  // the parent decides what an interrupt means
   std::signal(SIGTERM, SIG_DFL);
   try {
     std::string message(1, 'R');
-    message += serialize(run_replication(scenario, seed, task.replication));
+    message += serialize(run_replication(scenario, options.master_seed, task.replication, options.monthly_by_pool));
     write_all(fd, message);
     _exit(0);
   } catch (const std::exception& e) {
@@ -79,7 +79,7 @@ bool run_tasks(const std::vector<const model::Scenario*>& scenarios, const std::
       if (pid == 0) {
         ::close(fds[0]);
         for (auto& [fd, w] : running) ::close(fd);
-        child(*scenarios[task.scenario], task, options.master_seed, fds[1]);
+        child(*scenarios[task.scenario], task, options, fds[1]);
       }
       ::close(fds[1]);
       running.emplace(fds[0], Worker{pid, task, {}});

@@ -32,6 +32,8 @@ struct RunnerOptions {
   int jobs = 1;
   /// Set (e.g. by a signal handler) to stop: no new replications start and running ones are ended.
   const std::atomic<bool>* stop = nullptr;
+  /// Also keep monthly series for every pool (large: pools × months per replication).
+  bool monthly_by_pool = false;
 };
 
 /// Runs `tasks`, calling `on_result` in this process as each replication completes (in completion order).

@@ -335,6 +335,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   record.master_seed = o.seed;
   record.replications = o.replications;
   record.created = batch::utc_now();
+  record.monthly_by_pool = o.monthly_by_pool;
   for (const auto& s : scenarios)
     record.scenarios.push_back({&s, std::vector<batch::ReplicationResult>(o.replications), std::vector<bool>(o.replications, false)});
   if (o.resume) {
@@ -364,7 +365,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   std::string failure;
   bool finished = false;
   try {
-    finished = batch::run_tasks(pointers, mine, {o.seed, o.jobs, &g_stop}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
+    finished = batch::run_tasks(pointers, mine, {o.seed, o.jobs, &g_stop, o.monthly_by_pool}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
       record.scenarios[t.scenario].replications[t.replication] = std::move(r);
       record.scenarios[t.scenario].done[t.replication] = true;
       progress.update(++done);
@@ -494,6 +495,8 @@ int dispatch(int argc, char** argv) {
   auto* only = run_cmd->add_option("--only-replication", o.only_replication, "Rerun one replication alone (prints it, writes nothing)")->check(CLI::NonNegativeNumber);
   only->excludes(resume);
   run_cmd->add_flag("--by-area", o.by_area, "Print figures for each area as well as all areas");
+  run_cmd->add_flag("--monthly-by-pool", o.monthly_by_pool,
+                    "Also store monthly series for every pool (pool_monthly_data; large for big batches)");
   run_cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
   run_cmd->add_flag("--sensitivity", o.sensitivity,
                     "Also vary each parameter of the baseline marked `assumption` one at a time (tornado-chart data)");

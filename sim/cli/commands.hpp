@@ -19,6 +19,7 @@ struct RunOptions {
   bool resume = false;
   bool by_area = false;
   bool quiet = false;
+  bool monthly_by_pool = false;
   long only_replication = -1;
   // one-at-a-time sensitivity of the baseline's assumptions
   bool sensitivity = false;

@@ -159,6 +159,9 @@ void write_scenario(const Writer& w, hid_t parent, const batch::ScenarioRun& run
   w.array(g, "service_metrics_data", {R, S, ns}, stack(run, S * ns, &ReplicationResult::service_metrics), H5T_NATIVE_DOUBLE, batch::kServiceUnits);
   w.array(g, "pool_metrics_data", {R, P, np}, stack(run, P * np, &ReplicationResult::pool_metrics), H5T_NATIVE_DOUBLE, batch::kPoolUnits);
   w.array(g, "monthly_data", {R, S, M, nm}, stack(run, S * M * nm, &ReplicationResult::monthly), H5T_NATIVE_DOUBLE, batch::kMonthlyUnits);
+  if (std::any_of(run.replications.begin(), run.replications.end(), [](const auto& r) { return !r.pool_monthly.empty(); }))
+    w.array(g, "pool_monthly_data", {R, P, M, nm}, stack(run, P * M * nm, &ReplicationResult::pool_monthly), H5T_NATIVE_DOUBLE,
+            batch::kMonthlyUnits);
   w.array(g, "totals_data", {R, nt}, stack(run, nt, &ReplicationResult::totals), H5T_NATIVE_DOUBLE, batch::kTotalUnits);
   w.array(g, "outcome_cost", {R, Y, 2}, stack(run, Y * 2, &ReplicationResult::outcome_cost), H5T_NATIVE_DOUBLE,
           std::vector<std::string>{"GBP/year"});
@@ -340,6 +343,13 @@ void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& pa
     const auto totals = read_doubles(g, "totals_data", R * batch::kTotals.size(), p);
     const auto outcome = read_doubles(g, "outcome_cost", R * Y * 2, p);
     const auto histogram = read_doubles(g, "wait_histogram_by_replication", R * S * A * H, p);
+    const bool has_pool_series = H5Lexists(g, "pool_monthly_data", H5P_DEFAULT) > 0;
+    if (has_pool_series != run.monthly_by_pool)
+      throw OutputError(fmt::format("{}: the interrupted run was {} --monthly-by-pool; resume with the same options", p,
+                                    has_pool_series ? "started with" : "started without"));
+    const auto pool_monthly = has_pool_series
+                                  ? read_doubles(g, "pool_monthly_data", R * P * M * batch::kMonthlyMetrics.size(), p)
+                                  : std::vector<double>{};
     auto slice = [](const std::vector<double>& all, std::size_t r, std::size_t n) {
       return std::vector<double>(all.begin() + r * n, all.begin() + (r + 1) * n);
     };
@@ -354,6 +364,7 @@ void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& pa
       out.totals = slice(totals, r, totals.size() / R);
       out.outcome_cost = slice(outcome, r, outcome.size() / R);
       out.histogram = slice(histogram, r, histogram.size() / R);
+      if (has_pool_series) out.pool_monthly = slice(pool_monthly, r, pool_monthly.size() / R);
       sr.done[r] = true;
     }
   }

@@ -263,3 +263,14 @@ TEST_F(Cli, ReportWritesChartsFromARunAndRefusesBadFilesCleanly) {
   EXPECT_EQ(bad.status, 2) << bad.output;
   EXPECT_EQ(bad.output.find("Traceback"), std::string::npos) << bad.output;
 }
+
+TEST_F(Cli, MonthlySeriesByPoolOnRequest) {
+  ASSERT_EQ(run("run " + path("small.toml") + " -r 2 -q --monthly-by-pool -o " + path("out")).status, 0);
+  const std::string check = "/usr/bin/python3 -c \"import h5py; f = h5py.File('" + path("out/small.h5") +
+                            "'); print(f['scenarios/small/pool_monthly_data'].shape)\" 2>&1";
+  FILE* pipe = ::popen(check.c_str(), "r");
+  char buffer[256] = {};
+  const std::size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
+  ::pclose(pipe);
+  EXPECT_EQ(std::string(buffer, n), "(2, 1, 25, 9)\n") << "2 replications, 1 pool, 25 months, 9 metrics";
+}
