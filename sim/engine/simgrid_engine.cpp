@@ -53,7 +53,6 @@ void SimGridEngine::fire(std::uint32_t slot) {
   try {
     const double date = now_ = simgrid::s4u::Engine::get_clock();
     if (same_date_.empty() && Timer::next() != date) {  // the common case: no other timer at this date
-      ++events_run_;
       return event.target->on_event(event);
     }
     same_date_.emplace_back(sequence, event);
@@ -62,7 +61,6 @@ void SimGridEngine::fire(std::uint32_t slot) {
     same_date_.clear();
     std::sort(batch.begin(), batch.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [seq, e] : batch) {
-      ++events_run_;
       e.target->on_event(e);
     }
   } catch (...) {

@@ -24,7 +24,6 @@ class SimGridEngine final : public model::Scheduler {
   void schedule(double date, const model::Event& event) override;
   /// Runs every event up to `horizon` (days). Rethrows the first exception a handler raised.
   void run_until(double horizon);
-  std::uint64_t events_run() const { return events_run_; }
 
  private:
   void fire(std::uint32_t slot);
@@ -38,7 +37,6 @@ class SimGridEngine final : public model::Scheduler {
   std::vector<std::uint32_t> free_slots_;
   double now_ = 0;  // SimGrid's clock, read once per event
   std::uint64_t next_sequence_ = 0;
-  std::uint64_t events_run_ = 0;
   std::vector<std::pair<std::uint64_t, model::Event>> same_date_;
   std::exception_ptr failure_;
 };

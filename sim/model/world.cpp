@@ -19,8 +19,6 @@ int Scenario::attribute_index(const std::string& name) const {
 World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t master_seed, std::uint64_t replication)
     : scenario_(scenario),
       scheduler_(scheduler),
-      master_seed_(master_seed),
-      replication_(replication),
       calendar_(scenario.simulation) {
   for (const ArrivalSpec& a : scenario.arrivals) {
     rates_.emplace_back(a, calendar_, horizon());

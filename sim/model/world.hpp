@@ -112,7 +112,6 @@ class World final : public EventTarget {
 
   const Scenario& scenario_;
   Scheduler& scheduler_;
-  std::uint64_t master_seed_, replication_;
   Calendar calendar_;
   std::vector<ArrivalRate> rates_;
   std::vector<random::Rng> arrival_rngs_;

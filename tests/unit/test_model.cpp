@@ -13,12 +13,11 @@ using namespace dasim;
 namespace {
 
 struct ModelRun {
-  explicit ModelRun(const std::string& text, double days = 365.25, std::uint64_t seed = 1)
+  explicit ModelRun(const std::string& text, std::uint64_t seed = 1)
       : scenario(scenario::load_text(text, "model.toml")), world(scenario, scheduler, seed, 0) {
     world.start();
     scheduler.run_until(world.horizon());
     world.finish();
-    (void)days;
   }
   const model::PoolStats& pool(const std::string& name) const {
     for (const auto& p : world.pools())
