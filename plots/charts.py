@@ -370,7 +370,16 @@ def annual_cost(res, out_dir):
         return dr.stat(res, n, "(total)", "service_cost") if f == "(all)" else \
             dr.stat(res, n, "(cost)", "service_cost", area=f)
 
-    fig, ax = _figure(0.42 * len(rows) * max(1, len(res.names) / 2) + 1.3)
+    by_service = {n: _cost_by_service(res.scenarios[n]) for n in res.names}
+    services = [s for s in res.services() if any(by_service[n].get(s, 0) > 0 for n in res.names)]
+    split = all(by_service.values()) and services
+    funder_height = 0.42 * len(rows) * max(1, len(res.names) / 2) + 1.3
+    if split:
+        service_height = 0.42 * len(services) * max(1, len(res.names) / 2) + 1.0
+        fig, (ax, ax2) = _figure(funder_height + service_height, nrows=2,
+                                 gridspec_kw={"height_ratios": [funder_height, service_height]})
+    else:
+        fig, ax = _figure(funder_height)
     _bars(ax, res, rows, res.names, stat, 1e-6)
     ax.set_yticklabels([org_label(f, start=True) if f != "(all)" else "All funders" for f in rows])
     ax.set_xlabel("Service cost (£ million a year, after any pooling efficiency)")
@@ -383,6 +392,14 @@ def annual_cost(res, out_dir):
                 ax.text(s["mean"] * 1e-6, i - 0.4 + h * (j + 0.5), " " + number(s["mean"], "money"),
                         va="center", fontsize=7)
     ax.margins(x=0.12)
+    ax.set_title("By funder", loc="left", fontsize=9, fontweight="bold")
+    if split:
+        fixed_value = lambda n, s: {"mean": by_service[n].get(s, 0.0), "ci_low": math.nan, "ci_high": math.nan}
+        _bars(ax2, res, services, res.names, fixed_value, 1e-6)
+        ax2.set_yticklabels([service_label(s, start=True) for s in services])
+        ax2.set_xlabel("Service cost (£ million a year), contracts shared among their services by staff or units")
+        ax2.set_xlim(left=0)
+        ax2.set_title("By service", loc="left", fontsize=9, fontweight="bold")
     _legend(fig, res, res.names)
     fixed = all(not has_spread(stat(n, f)) for n in res.names for f in rows if stat(n, f) is not None)
     total = {n: dr.stat(res, n, "(total)", "service_cost") for n in res.names}
@@ -391,19 +408,32 @@ def annual_cost(res, out_dir):
         d = dr.diff(res, cheapest, "(total)", "service_cost")
         pct = 100 * d["mean"] / total[res.baseline]["mean"] if d and total[res.baseline]["mean"] else 0.0
         word = "less" if d["mean"] < 0 else "more"
-        title = (f"{sentence_start(phrase(res, cheapest))} costs the funders {number(abs(d['mean']), 'money')} a "
-                 f"year {word} than {phrase(res, res.baseline)} ({abs(pct):.1f}% {word})"
-                 + (f" {ci_text(d, 'money', flip=d['mean'] < 0)}" if has_spread(d) else ""))
+        if abs(d["mean"]) < 0.5 and not has_spread(d):  # the same money, e.g. a pooling saving reinvested
+            title = (f"{sentence_start(phrase(res, cheapest))} costs the funders the same as "
+                     f"{phrase(res, res.baseline)}: {number(total[res.baseline]['mean'], 'money')} a year")
+        else:
+            title = (f"{sentence_start(phrase(res, cheapest))} costs the funders {number(abs(d['mean']), 'money')} a "
+                     f"year {word} than {phrase(res, res.baseline)} ({abs(pct):.1f}% {word})"
+                     + (f" {ci_text(d, 'money', flip=d['mean'] < 0)}" if has_spread(d) else ""))
     else:
         base = total[res.baseline]
         big = max(funders, key=lambda f: (stat(res.baseline, f) or {"mean": 0})["mean"])
         share = stat(res.baseline, big)["mean"] / base["mean"] if base and base["mean"] else math.nan
         title = (f"{sentence_start(phrase(res, res.baseline))} costs the funders {with_ci(base, 'money')} a year, "
                  f"{100 * share:.0f}% of it paid by {org_label(big)}")
-    caption = ("The results give cost per funder, not per service: a contract's value is split between its "
-               "funders by their shares.")
+    caption = ("A contract's value is split between its funders by their shares"
+               + (", and between the services it buys by the staff or units of their pools." if split else "."))
     note = "Contract values are fixed inputs, so they carry no interval." if fixed else ""
     return _finish(fig, res, out_dir, "annual_cost", title, caption, note)
+
+
+def _cost_by_service(scenario):
+    """Annual service cost by service, from the contract datasets ({} when the file has none)."""
+    data, labels = scenario["data"], scenario["labels"]
+    if "contract_cost" not in data or "contract_service_share" not in data:
+        return {}
+    totals = (data["contract_cost"][:, None] * data["contract_service_share"]).sum(axis=0)
+    return dict(zip(labels["services"], totals))
 
 
 def _avoided(res, n, payer, metric):

@@ -169,6 +169,27 @@ void write_scenario(const Writer& w, hid_t parent, const batch::ScenarioRun& run
   std::vector<double> funder_cost;
   for (hsize_t r = 0; r < R; ++r) funder_cost.insert(funder_cost.end(), funders.begin(), funders.end());
   w.array(g, "funder_cost", {R, F}, funder_cost, H5T_NATIVE_DOUBLE, std::vector<std::string>{"GBP/year"});
+  // Contracts, so cost can be shown by service: a contract's cost is shared among the services of its pools in
+  // proportion to their workers (staff or units), an approximation where one contract buys several services.
+  std::vector<std::string> contracts;
+  std::vector<double> contract_cost, funder_share, service_share;
+  for (const auto& c : s.contracts) {
+    contracts.push_back(c.name);
+    contract_cost.push_back(c.annual_cost());
+    funder_share.insert(funder_share.end(), c.funder_share.begin(), c.funder_share.end());
+    std::vector<double> by_service(S, 0.0);
+    double workers = 0;
+    for (int p : c.pools) by_service[s.pools[p].service] += s.pools[p].workers, workers += s.pools[p].workers;
+    for (double& x : by_service) x = workers > 0 ? x / workers : 0.0;
+    service_share.insert(service_share.end(), by_service.begin(), by_service.end());
+  }
+  const hsize_t C = contracts.size();
+  if (C > 0) {
+    w.strings(g, "contracts", contracts);
+    w.array(g, "contract_cost", {C}, contract_cost, H5T_NATIVE_DOUBLE, std::vector<std::string>{"GBP/year"});
+    w.array(g, "contract_funder_share", {C, F}, funder_share, H5T_NATIVE_DOUBLE, std::vector<std::string>{"share"});
+    w.array(g, "contract_service_share", {C, S}, service_share, H5T_NATIVE_DOUBLE, std::vector<std::string>{"share"});
+  }
   // Raw per-replication histograms, kept so that a resumed run can rebuild the merged one exactly.
   w.array(g, "wait_histogram_by_replication", {R, S, A, batch::kHistogramBins},
           stack(run, S * A * batch::kHistogramBins, &ReplicationResult::histogram), H5T_NATIVE_DOUBLE,
