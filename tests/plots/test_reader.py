@@ -142,6 +142,19 @@ class ReadsTheSimulatorsOwnFiles(unittest.TestCase):
         drawn = [c for c in charts.draw_all(res, os.path.join(out, "charts")) if not c.skipped]
         self.assertGreaterEqual(len(drawn), 4)
 
+    def test_cost_by_service_adds_up_to_the_funders_total(self):
+        scenario = os.path.join(helpers.ROOT, "scenarios", "set-pooled.toml")
+        out = os.path.join(TMP, "costs")
+        p = subprocess.run([helpers.DASIM, "run", scenario, "-r", "2", "-q", "-n", "costs", "-o", out, "--force"],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        res = dr.load(os.path.join(out, "costs.h5"))
+        import charts
+        by_service = charts._cost_by_service(res.scenarios["set-pooled"])
+        self.assertGreater(len(by_service), 5)
+        total = dr.stat(res, "set-pooled", "(total)", "service_cost")["mean"]
+        self.assertAlmostEqual(sum(by_service.values()), total, delta=1.0)
+
 
 if __name__ == "__main__":
     unittest.main()
