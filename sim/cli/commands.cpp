@@ -69,14 +69,22 @@ std::string with_ci(const stats::Summary& s, const char* format, double scale = 
                      fmt::format(fmt::runtime(format), s.ci_high * scale));
 }
 
-/// The console table: per service (and area with --by-area), each option's figures, then differences.
+/// The console table: per service and area (all areas only with --totals-only), each option's figures, then
+/// paired differences from the first option.
 void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& rows, bool by_area) {
-  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string>, const batch::Row*> index;
-  for (const auto& r : rows) index[{r.kind, r.scenario, r.service, r.area, r.metric}] = &r;
+  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>, const batch::Row*> index;
+  for (const auto& r : rows) index[{r.kind, r.scenario, r.service, r.pool, r.area, r.metric}] = &r;
   auto get = [&](const std::string& kind, const std::string& scenario, const std::string& service, const std::string& area,
-                 const std::string& metric) -> stats::Summary {
-    const auto it = index.find({kind, scenario, service, area, metric});
+                 const std::string& metric, const std::string& pool = "") -> stats::Summary {
+    const auto it = index.find({kind, scenario, service, pool, area, metric});
     return it == index.end() ? stats::Summary{} : it->second->summary;
+  };
+  // An area's occupancy is that of the pool serving it in each option (shared when the option pools it).
+  auto area_occupancy = [&](const model::Scenario& s, const std::string& service, const std::string& area) {
+    const auto sv = std::find(s.services.begin(), s.services.end(), service) - s.services.begin();
+    const auto a = std::find_if(s.areas.begin(), s.areas.end(), [&](const auto& x) { return x.name == area; }) - s.areas.begin();
+    if (sv == static_cast<long>(s.services.size()) || a == static_cast<long>(s.areas.size())) return stats::Summary{};
+    return get("summary", s.name, service, "all", "occupancy", s.pools[s.service_pool[sv][a]].name);
   };
   const model::Scenario& base = *run.scenarios.front().scenario;
   std::vector<std::string> areas{"all"};
@@ -89,18 +97,21 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
     for (const auto& area : areas) {
       if (get("summary", base.name, service, area, "entered").n == 0) continue;
       fmt::print("\n{} — {}\n{}\n", service, area == "all" ? "all areas" : area, header);
-      auto line = [&](const std::string& kind, const std::string& scenario, const std::string& label) {
+      auto line = [&](const std::string& kind, const model::Scenario& s, const std::string& label) {
+        const std::string& scenario = s.name;
         fmt::print("  {:<26} {:>22} {:>22} {:>20} {:>19} {:>19} {:>19}\n", label,
                    with_ci(get(kind, scenario, service, area, "wait_p50"), "{:.2f}"),
                    with_ci(get(kind, scenario, service, area, "wait_p90"), "{:.2f}"),
                    with_ci(get(kind, scenario, service, area, "within_target"), "{:.1f}", 100),
                    with_ci(get(kind, scenario, service, area, "disengaged"), "{:.1f}"),
                    with_ci(get(kind, scenario, service, area, "declined"), "{:.1f}"),
-                   area == "all" ? with_ci(get(kind, scenario, service, area, "occupancy"), "{:.1f}", 100) : "");
+                   area == "all"          ? with_ci(get(kind, scenario, service, area, "occupancy"), "{:.1f}", 100)
+                   : kind == "summary"    ? with_ci(area_occupancy(s, service, area), "{:.1f}", 100)
+                                          : "");
       };
-      for (const auto& sr : run.scenarios) line("summary", sr.scenario->name, sr.scenario->name);
+      for (const auto& sr : run.scenarios) line("summary", *sr.scenario, sr.scenario->name);
       for (std::size_t k = 1; k < run.scenarios.size(); ++k)
-        line("difference", run.scenarios[k].scenario->name, "  " + run.scenarios[k].scenario->name + " − " + base.name);
+        line("difference", *run.scenarios[k].scenario, "  " + run.scenarios[k].scenario->name + " − " + base.name);
     }
   fmt::print("\nMoney (£ a year)\n");
   for (const auto& sr : run.scenarios) {
@@ -494,7 +505,8 @@ int dispatch(int argc, char** argv) {
   resume->excludes(force);
   auto* only = run_cmd->add_option("--only-replication", o.only_replication, "Rerun one replication alone (prints it, writes nothing)")->check(CLI::NonNegativeNumber);
   only->excludes(resume);
-  run_cmd->add_flag("--by-area", o.by_area, "Print figures for each area as well as all areas");
+  bool totals_only = false;
+  run_cmd->add_flag("--totals-only", totals_only, "Print figures for all areas together only, not for each area");
   run_cmd->add_flag("--monthly-by-pool", o.monthly_by_pool,
                     "Also store monthly series for every pool (pool_monthly_data; large for big batches)");
   run_cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
@@ -541,6 +553,7 @@ int dispatch(int argc, char** argv) {
   }
   try {
     if (*run_cmd) {
+      o.by_area = !totals_only;
       o.baseline_file = o.scenarios.front();
       return run(load_all(o.scenarios), o);
     }

@@ -17,7 +17,7 @@ struct RunOptions {
   int jobs = 1;
   bool force = false;
   bool resume = false;
-  bool by_area = false;
+  bool by_area = true;  // print each area as well as all areas
   bool quiet = false;
   bool monthly_by_pool = false;
   long only_replication = -1;

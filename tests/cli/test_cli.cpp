@@ -86,6 +86,9 @@ TEST_F(Cli, RunWritesResultsAndASummaryTable) {
   EXPECT_TRUE(fs::exists(dir_ / "out" / "small-summary.csv"));
   const Result table = run("run " + path("small.toml") + " -r 3 --force -o " + path("out"));
   EXPECT_NE(table.output.find("idva — all areas"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("idva — a\n"), std::string::npos) << "each area has its own table: " << table.output;
+  const Result totals = run("run " + path("small.toml") + " -r 3 --force --totals-only -o " + path("out"));
+  EXPECT_EQ(totals.output.find("idva — a\n"), std::string::npos) << totals.output;
 }
 
 TEST_F(Cli, BadScenariosGiveFileLineAndNoResults) {
