@@ -82,16 +82,17 @@ void PlacePool::start() {
   if (!spec_.open.always) world_.schedule(next_opening(spec_.open, world_.calendar(), 0.0), event(kOpening));
 }
 
-bool PlacePool::open_now() const { return is_open(spec_.open, world_.calendar(), world_.now()); }
+bool PlacePool::open_now() const { return spec_.open.always || is_open(spec_.open, world_.calendar(), world_.now()); }
 
 void PlacePool::arrive(std::uint32_t case_id) {
   const double now = world_.now();
   world_.case_at(case_id).entered = now;
-  stats_.entered(now, world_.area_of(case_id));
-  if (!world_.matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
+  const int area = world_.area_of(case_id);
+  stats_.entered(now, area);
+  if (!spec_.eligible.empty() && !world_.matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
   const bool full = busy_ >= capacity_;
   if (!full && queue_.size() == 0 && open_now()) {
-    stats_.started_without_queue(world_.area_of(case_id));
+    stats_.started_without_queue(area);
     return begin(case_id);
   }
   if ((full && spec_.decline_when_full) || queue_.size() >= spec_.max_queue) return decline(case_id);
