@@ -301,8 +301,11 @@ void run_sensitivity(const model::Scenario& base, batch::RunRecord& record, cons
   if (!batch::run_tasks(pointers, tasks, {o.seed, o.jobs, &g_stop}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
         results[t.scenario][t.replication] = std::move(r);
         progress.update(++done);
-      }))
-    throw std::runtime_error("interrupted during the sensitivity runs; the main results were not written");
+      })) {
+    // The main run is complete and worth keeping; only the sensitivity table is lost.
+    fmt::print(stderr, "\nsensitivity: interrupted; the main results are written without it\n");
+    return;
+  }
   const batch::ScenarioRun& baseline = record.scenarios.front();
   for (std::size_t v = 0; v < variants.size(); ++v)
     for (const Output& out : outputs) {

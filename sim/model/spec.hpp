@@ -68,6 +68,9 @@ struct ArrivalSpec {
   std::vector<std::pair<int, int>> fixed_attributes;  // (attribute, value) set instead of drawn
 };
 
+/// A route's destination that ends the case (`to = "exit"`), rather than a service.
+constexpr int kExit = -1;
+
 /// One way onward: if `when` holds, with probability `p`, go to one of `to` (weighted), after `delay`.
 struct Route {
   Condition when;

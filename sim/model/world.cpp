@@ -265,12 +265,17 @@ void World::finished(std::uint32_t case_id, Outcome outcome) {
   }
   if (outcome == Outcome::completed)
     for (const Route& route : spec.also)
-      if (applies(route, person)) send(open_case(cases_[case_id].person), choose(route, person), &route);
+      if (applies(route, person))
+        if (const int to = choose(route, person); to != kExit) send(open_case(cases_[case_id].person), to, &route);
   const auto& routes = outcome == Outcome::completed  ? spec.next
                        : outcome == Outcome::declined ? spec.on_decline
                                                       : spec.on_disengage;
   for (const Route& route : routes)
-    if (applies(route, person)) return send(case_id, choose(route, person), &route);
+    if (applies(route, person)) {
+      const int to = choose(route, person);
+      if (to == kExit) break;
+      return send(case_id, to, &route);
+    }
   close_case(case_id);
 }
 

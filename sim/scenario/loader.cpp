@@ -192,9 +192,9 @@ class Builder {
     }
   }
   static std::string range_text(double min, double max, double v) {
-    if (max == HUGE_VAL) return fmt::format("must be >= {:g}, got {:g}", min, v);
-    if (min == -HUGE_VAL) return fmt::format("must be <= {:g}, got {:g}", max, v);
-    return fmt::format("must be between {:g} and {:g}, got {:g}", min, max, v);
+    if (max == HUGE_VAL) return fmt::format("must be >= {:.10g}, got {:.10g}", min, v);
+    if (min == -HUGE_VAL) return fmt::format("must be <= {:.10g}, got {:.10g}", max, v);
+    return fmt::format("must be between {:.10g} and {:.10g}, got {:.10g}", min, max, v);
   }
 
   long date(const toml::node& n, const std::string& key) const;
@@ -318,6 +318,9 @@ int Builder::index_of(const std::vector<std::string>& names, const toml::node& n
 int Builder::service(const toml::node& n, const std::string& key) { return service(text(n, key), n); }
 
 int Builder::service(const std::string& name, const toml::node& where) {
+  if (name == "exit")
+    throw LoadError(fmt::format("{}: 'exit' ends a case in a route; it cannot be used as a service here",
+                                position(where.source(), file_)));
   auto it = std::find(s_.services.begin(), s_.services.end(), name);
   if (it != s_.services.end()) return static_cast<int>(it - s_.services.begin());
   s_.services.push_back(name);
@@ -396,14 +399,14 @@ std::vector<model::Route> Builder::routes(const toml::table& t, std::string_view
     if (to->is_table()) {
       double total = 0;
       for (auto&& [name, weight] : *to->as_table()) {
-        route.to.push_back(service(std::string(name.str()), weight));
+        route.to.push_back(name.str() == "exit" ? model::kExit : service(std::string(name.str()), weight));
         total += number(weight, sub + ".to." + std::string(name.str()), 0);
         route.weights.push_back(total);
       }
       if (route.to.empty() || total <= 0) fail(*to, sub + ".to", "needs at least one service with a positive weight");
       for (double& w : route.weights) w /= total;
     } else {
-      route.to.push_back(service(*to, sub + ".to"));
+      route.to.push_back(to->is_string() && to->as_string()->get() == "exit" ? model::kExit : service(*to, sub + ".to"));
       route.weights.push_back(1.0);
     }
     if (const toml::node* w = r.get("when")) route.when = condition(*w, sub + ".when");
@@ -574,7 +577,7 @@ void Builder::read_arrivals() {
     a.area = index_of(area_names, *area, ctx + ".area", "area");
     const std::string source = text(t, "source", ctx, "referral");
     a.source = static_cast<int>(std::find(s_.sources.begin(), s_.sources.end(), source) - s_.sources.begin());
-    a.rate_per_year = required_number(t, "rate_per_year", ctx, 0);
+    a.rate_per_year = required_number(t, "rate_per_year", ctx, 0, 1e8);
     if (const toml::node* season = t.get("seasonal")) {
       const toml::array& arr = array_at(*season, ctx + ".seasonal");
       if (arr.size() != 12) fail(*season, ctx + ".seasonal", fmt::format("needs 12 monthly factors, got {}", arr.size()));
@@ -629,6 +632,9 @@ void Builder::read_pools() {
       for (auto&& a : array_at(*areas, key + ".areas")) p.serves_area[index_of(area_names, a, key + ".areas", "area")] = true;
     p.workers = whole(t, "workers", key, 1, 1);
     p.cases_per_worker = whole(t, "cases_per_worker", key, 1, 1);
+    if (static_cast<long long>(p.workers) * p.cases_per_worker > 100'000'000)
+      fail(v, key, fmt::format("workers × cases_per_worker = {} places is beyond what dasim can hold (at most 100,000,000)",
+                               static_cast<long long>(p.workers) * p.cases_per_worker));
     if (p.kind != model::PoolKind::caseload && t.get("cases_per_worker"))
       fail(*t.get("cases_per_worker"), key + ".cases_per_worker", "applies to caseload pools only");
     if (const toml::node* d = t.get("duration")) p.duration = distribution(*d, key + ".duration");

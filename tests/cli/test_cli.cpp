@@ -101,7 +101,7 @@ TEST_F(Cli, BadScenariosGiveFileLineAndNoResults) {
       {std::string(kScenario) + "[pools.x]\nduration = 1\nworkers = \"many\"\n", "bad.toml:20:11: pools.x.workers: must be a whole number"},
       {std::string(kScenario) + "[pools.x]\nduration = 1\nworkers = 0\n", "must be a whole number >= 1, got 0"},
       {std::string(kScenario) + "[[arrivals]]\nname = \"n\"\narea = \"a\"\nrate_per_year = nan\nto = \"idva\"\n", "must be a finite number"},
-      {std::string(kScenario) + "[[arrivals]]\nname = \"n\"\narea = \"a\"\nrate_per_year = -1\nto = \"idva\"\n", "bad.toml:21:17: arrivals.n.rate_per_year: must be >= 0"},
+      {std::string(kScenario) + "[[arrivals]]\nname = \"n\"\narea = \"a\"\nrate_per_year = -1\nto = \"idva\"\n", "bad.toml:21:17: arrivals.n.rate_per_year: must be between 0 and 100000000, got -1"},
   };
   for (const Case& c : cases) {
     write("bad.toml", c.text);

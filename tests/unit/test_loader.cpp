@@ -95,7 +95,7 @@ TEST(Loader, WrongTypeNegativeNaNAndNoCapacity) {
   const std::string rate = base + "[[arrivals]]\nname = \"x\"\narea = \"north\"\nrate_per_year = nan\nto = \"triage\"\n";
   EXPECT_NE(error_of(rate).find("arrivals.x.rate_per_year: must be a finite number"), std::string::npos) << error_of(rate);
   const std::string negative = base + "[[arrivals]]\nname = \"x\"\narea = \"north\"\nrate_per_year = -5\nto = \"triage\"\n";
-  EXPECT_NE(error_of(negative).find(":" + std::to_string(appended_line(4)) + ":17: arrivals.x.rate_per_year: must be >= 0, got -5"), std::string::npos)
+  EXPECT_NE(error_of(negative).find(":" + std::to_string(appended_line(4)) + :17: arrivals.x.rate_per_year: must be between 0 and 100000000, got -5"), std::string::npos)
       << error_of(negative);
 }
 
@@ -171,4 +171,11 @@ TEST_F(ScenarioFiles, MissingFilesAndCycles) {
   }
   write("c.toml", "extends = \"missing.toml\"\n");
   EXPECT_THROW(scenario::load(dir_ / "c.toml"), scenario::LoadError);
+}
+
+TEST(Loader, ExitIsARouteEndNotAService) {
+  const std::string e = error_of(std::string(kMinimal) + "[[arrivals]]\nname = \"x\"\narea = \"north\"\nrate_per_year = 1\nto = \"exit\"\n");
+  EXPECT_NE(e.find("'exit' ends a case in a route"), std::string::npos) << e;
+  const model::Scenario s = scenario::load_text(std::string(kMinimal) + "[pools.triage2]\nservice = \"t2\"\nduration = 1\nnext = [{ to = \"exit\" }]\n", "t.toml");
+  EXPECT_EQ(s.pools.back().next.front().to.front(), model::kExit);
 }

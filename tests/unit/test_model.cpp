@@ -394,3 +394,26 @@ duration = 1
   EXPECT_NEAR(with / without, 0.5, 0.12);
   EXPECT_NEAR(without / 1000 / declined.world.totals().people, 0.2, 0.03);
 }
+
+TEST(Routing, ExitEndsTheCaseInsteadOfFallingThrough) {
+  ModelRun run(kHeader + R"(
+[[arrivals]]
+name = "referrals"
+area = "here"
+rate_per_year = 1000
+to = "triage"
+[pools.triage]
+workers = 100
+duration = 0.01
+next = [{ to = { exit = 0.5, outreach = 0.5 } }, { to = "helpline" }]
+[pools.outreach]
+workers = 100
+duration = 1
+[pools.helpline]
+workers = 100
+duration = 1
+)");
+  const double triaged = run.pool("triage").total().completed;
+  EXPECT_NEAR(run.pool("outreach").total().entered / triaged, 0.5, 0.07);
+  EXPECT_EQ(run.pool("helpline").total().entered, 0) << "an exit is taken, not passed over";
+}
