@@ -95,7 +95,7 @@ TEST(Loader, WrongTypeNegativeNaNAndNoCapacity) {
   const std::string rate = base + "[[arrivals]]\nname = \"x\"\narea = \"north\"\nrate_per_year = nan\nto = \"triage\"\n";
   EXPECT_NE(error_of(rate).find("arrivals.x.rate_per_year: must be a finite number"), std::string::npos) << error_of(rate);
   const std::string negative = base + "[[arrivals]]\nname = \"x\"\narea = \"north\"\nrate_per_year = -5\nto = \"triage\"\n";
-  EXPECT_NE(error_of(negative).find(":" + std::to_string(appended_line(4)) + :17: arrivals.x.rate_per_year: must be between 0 and 100000000, got -5"), std::string::npos)
+  EXPECT_NE(error_of(negative).find(":" + std::to_string(appended_line(4)) + ":17: arrivals.x.rate_per_year: must be between 0 and 100000000, got -5"), std::string::npos)
       << error_of(negative);
 }
 
