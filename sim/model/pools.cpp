@@ -8,7 +8,9 @@ namespace dasim::model {
 Pool::Pool(World& world, const PoolSpec& spec)
     : world_(world),
       spec_(spec),
-      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon(), spec.capacity()),
+      // A meeting holds no places, so it reports no occupancy rather than a misleading zero.
+      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon(),
+             spec.kind == PoolKind::meeting ? 0 : spec.capacity()),
       queue_(spec.priority_attribute >= 0 ? static_cast<int>(spec.priority_rank.size()) : 1),
       capacity_(spec.capacity()) {}
 
