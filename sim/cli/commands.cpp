@@ -61,12 +61,14 @@ class Progress {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-std::string with_ci(const stats::Summary& s, const char* format, double scale = 1) {
+/// "mean (low–high)"; a share's interval (`share`) is kept within 0–100%, the range a share can take.
+std::string with_ci(const stats::Summary& s, const char* format, double scale = 1, bool share = false) {
   if (s.n == 0 || std::isnan(s.mean)) return "-";
   const std::string mean = fmt::format(fmt::runtime(format), s.mean * scale);
   if (std::isnan(s.ci_low)) return mean;
-  return fmt::format("{} ({}–{})", mean, fmt::format(fmt::runtime(format), s.ci_low * scale),
-                     fmt::format(fmt::runtime(format), s.ci_high * scale));
+  const double low = share ? std::max(0.0, s.ci_low) : s.ci_low, high = share ? std::min(1.0, s.ci_high) : s.ci_high;
+  return fmt::format("{} ({}–{})", mean, fmt::format(fmt::runtime(format), low * scale),
+                     fmt::format(fmt::runtime(format), high * scale));
 }
 
 /// The console table: per service and area (all areas only with --totals-only), each option's figures, then
@@ -102,11 +104,11 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
         fmt::print("  {:<26} {:>22} {:>22} {:>20} {:>19} {:>19} {:>19}\n", label,
                    with_ci(get(kind, scenario, service, area, "wait_p50"), "{:.2f}"),
                    with_ci(get(kind, scenario, service, area, "wait_p90"), "{:.2f}"),
-                   with_ci(get(kind, scenario, service, area, "within_target"), "{:.1f}", 100),
+                   with_ci(get(kind, scenario, service, area, "within_target"), "{:.1f}", 100, kind == "summary"),
                    with_ci(get(kind, scenario, service, area, "disengaged"), "{:.1f}"),
                    with_ci(get(kind, scenario, service, area, "declined"), "{:.1f}"),
-                   area == "all"          ? with_ci(get(kind, scenario, service, area, "occupancy"), "{:.1f}", 100)
-                   : kind == "summary"    ? with_ci(area_occupancy(s, service, area), "{:.1f}", 100)
+                   area == "all"          ? with_ci(get(kind, scenario, service, area, "occupancy"), "{:.1f}", 100, kind == "summary")
+                   : kind == "summary"    ? with_ci(area_occupancy(s, service, area), "{:.1f}", 100, true)
                                           : "");
       };
       for (const auto& sr : run.scenarios) line("summary", *sr.scenario, sr.scenario->name);
