@@ -399,6 +399,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
 
   if (single) {
     // A rerun of one replication, for diagnosis: print it, write nothing.
+    if (!failure.empty()) throw batch::ReplicationFailure(failure, 0, static_cast<std::uint64_t>(o.only_replication));
     batch::RunRecord one = record;
     for (auto& s : one.scenarios) {
       s.replications = {s.replications[o.only_replication]};

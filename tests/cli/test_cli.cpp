@@ -253,6 +253,10 @@ on_decline = [{ to = "ping" }]
   EXPECT_NE(r.output.find("replication seed"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--only-replication"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir_ / "out" / "small.h5")) << "a failed run must not look complete";
+  // The rerun the message suggests reproduces the failure alone.
+  const Result alone = run("run " + path("loop.toml") + " -r 4 -q --only-replication 0 -o " + path("out"));
+  EXPECT_EQ(alone.status, 1) << alone.output;
+  EXPECT_NE(alone.output.find("routing loop"), std::string::npos) << alone.output;
 }
 
 TEST_F(Cli, ReportWritesChartsFromARunAndRefusesBadFilesCleanly) {
