@@ -45,15 +45,17 @@ p = 0.5
 mean = 1.5
 )";
 
+/// One stream of referrals, as a scenario's [[arrivals]] table.
+std::string referrals(double rate_per_year, const std::string& to, const std::string& name = "referrals",
+                      const std::string& area = "here") {
+  return "\n[[arrivals]]\nname = \"" + name + "\"\narea = \"" + area + "\"\nrate_per_year = " +
+         std::to_string(rate_per_year) + "\nto = \"" + to + "\"\n";
+}
+
 }  // namespace
 
 TEST(Refuge, TeenBoysAreNeverPlacedInCommunalRefugeAndGoToDispersedUnits) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "families"
-area = "here"
-rate_per_year = 400
-to = "refuge"
+  ModelRun run(kHeader + referrals(400, "refuge", "families") + R"(
 [pools.refuge]
 kind = "beds"
 workers = 50
@@ -75,12 +77,7 @@ duration = 20
 }
 
 TEST(Refuge, ADeclinedCaseNeverOccupiesABed) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 2000
-to = "refuge"
+  ModelRun run(kHeader + referrals(2000, "refuge") + R"(
 [pools.refuge]
 kind = "beds"
 workers = 3
@@ -101,12 +98,7 @@ duration = 1
 }
 
 TEST(MoveOn, ABedStaysOccupiedAfterSupportEnds) {
-  const std::string pools = R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 36.525
-to = "refuge"
+  const std::string pools = referrals(36.525, "refuge") + R"(
 [pools.refuge]
 kind = "beds"
 workers = 100
@@ -124,12 +116,7 @@ duration = 50
 }
 
 TEST(Groups, ACohortStartsOnlyWhenEnoughAreWaiting) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "perpetrators"
-area = "here"
-rate_per_year = 52
-to = "programme"
+  ModelRun run(kHeader + referrals(52, "programme", "perpetrators") + R"(
 [pools.programme]
 kind = "group"
 workers = 1
@@ -147,12 +134,7 @@ duration = 182
 }
 
 TEST(Groups, ScheduledCohortsStartOnlyOnTheirDates) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "perpetrators"
-area = "here"
-rate_per_year = 365.25
-to = "programme"
+  ModelRun run(kHeader + referrals(365.25, "programme", "perpetrators") + R"(
 [pools.programme]
 kind = "group"
 workers = 100
@@ -170,12 +152,7 @@ schedule = { first = "2025-04-01", every_days = 28 }
 }
 
 TEST(Meetings, CasesWaitForTheNextSittingAndAreReviewedInABatch) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "high-risk"
-area = "here"
-rate_per_year = 730.5
-to = "marac"
+  ModelRun run(kHeader + referrals(730.5, "marac", "high-risk") + R"(
 [pools.marac]
 kind = "meeting"
 every_days = 14
@@ -188,12 +165,7 @@ first_sitting = "2025-04-08"
 }
 
 TEST(OpeningHours, TriageStartsOnlyWhenOpen) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "calls"
-area = "here"
-rate_per_year = 3652.5
-to = "front-door"
+  ModelRun run(kHeader + referrals(3652.5, "front-door", "calls") + R"(
 [pools.front-door]
 workers = 50
 duration = 0.01
@@ -209,12 +181,7 @@ target_days = 1
 }
 
 TEST(Capacity, ChangesOnTheirDates) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 3652.5
-to = "idva"
+  ModelRun run(kHeader + referrals(3652.5, "idva") + R"(
 [pools.idva]
 workers = 5
 cases_per_worker = 10
@@ -227,12 +194,7 @@ capacity_changes = [{ date = "2025-10-01", workers = 10 }]
 }
 
 TEST(Routing, AlsoOpensParallelCasesAndNextIsExclusive) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 1000
-to = "triage"
+  ModelRun run(kHeader + referrals(1000, "triage") + R"(
 [pools.triage]
 workers = 100
 duration = 0.01
@@ -259,12 +221,7 @@ duration = 5
 
 TEST(Priority, TheFirstClassInTheOrderIsServedFirst) {
   // Priority by home area, so the per-area tallies give each class's waits.
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "here"
-area = "here"
-rate_per_year = 1643.6
-to = "idva"
+  ModelRun run(kHeader + referrals(1643.6, "idva", "here") + R"(
 [[arrivals]]
 name = "there"
 area = "there"
@@ -282,12 +239,7 @@ priority = { attribute = "area", order = ["here"] }
 }
 
 TEST(Patience, ThoseWhoWaitTooLongLeaveAndAreCounted) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 3652.5
-to = "outreach"
+  ModelRun run(kHeader + referrals(3652.5, "outreach") + R"(
 [pools.outreach]
 workers = 1
 cases_per_worker = 5
@@ -301,12 +253,7 @@ patience = { dist = "fixed", value = 2 }
 }
 
 TEST(Repeats, PeopleComeBackAtTheHazardOfHowTheirSupportEnded) {
-  const std::string body = R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 500
-to = "outreach"
+  const std::string body = referrals(500, "outreach") + R"(
 [pools.outreach]
 workers = 1000
 duration = 1
@@ -324,12 +271,7 @@ to = "outreach"
 }
 
 TEST(Relocation, SeparateFrontDoorsTriageAgainButOneFrontDoorFollowsThePerson) {
-  const std::string arrivals = R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 1000
-to = "front-door"
+  const std::string arrivals = referrals(1000, "front-door") + R"(
 [pools.support]
 workers = 1000
 duration = 1
@@ -373,12 +315,7 @@ next = [{ to = "support" }]
 }
 
 TEST(Outcomes, SupportLowersTheChanceOfACostlyOutcome) {
-  const std::string body = R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 2000
-to = "idva"
+  const std::string body = referrals(2000, "idva") + R"(
 [outcomes.child_protection]
 payer = "childrens_social_care"
 initial_cost = 1000
@@ -396,12 +333,7 @@ duration = 1
 }
 
 TEST(Routing, ExitEndsTheCaseInsteadOfFallingThrough) {
-  ModelRun run(kHeader + R"(
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 1000
-to = "triage"
+  ModelRun run(kHeader + referrals(1000, "triage") + R"(
 [pools.triage]
 workers = 100
 duration = 0.01
