@@ -26,6 +26,7 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
     person_streams_.push_back(random::stream_family(master_seed, replication, a.name));
   }
   children_attribute_ = scenario.attribute_index("children");
+  retriage_.delay = scenario.relocation.retriage_delay;
   arrival_counts_.assign(scenario.arrivals.size(), 0);
   totals_.outcome_count.assign(scenario.outcomes.size(), 0);
   totals_.outcome_cost.assign(scenario.payers.size(), {0, 0});
@@ -226,9 +227,7 @@ bool World::relocate(std::uint32_t case_id, Person& person) {
     close_case(case_id);
     return true;
   }
-  Route retriage;
-  retriage.delay = r.retriage_delay;
-  send(case_id, r.front_door, &retriage);
+  send(case_id, r.front_door, &retriage_);
   return true;
 }
 

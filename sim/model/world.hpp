@@ -118,6 +118,7 @@ class World final : public EventTarget {
   std::vector<std::uint64_t> arrival_counts_;
   std::vector<std::uint64_t> person_streams_;  // stream family of each arrival stream's people
   int children_attribute_ = -1;
+  Route retriage_;  // the way back to a front door after a move: only its delay matters
   std::vector<std::unique_ptr<Pool>> pools_;
   Slab<Person> people_;
   Slab<Case> cases_;
