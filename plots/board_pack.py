@@ -72,8 +72,8 @@ def summary_paragraph(res):
     base = ch.phrase(res, res.baseline)
     cost = {n: dr.stat(res, n, "(total)", "service_cost") for n in res.names}
     if not res.others:
-        gave_up = dr.mean_ci(dr.system_values(res, res.baseline, "disengaged"))
-        declined = dr.mean_ci(dr.system_values(res, res.baseline, "declined"))
+        gave_up = dr.system_stat(res, res.baseline, "disengaged")
+        declined = dr.system_stat(res, res.baseline, "declined")
         waits = [(dr.stat(res, res.baseline, s, "wait_p50"), s) for s in services]
         waits = [w for w in waits if w[0] is not None]
         text = f"This run has one option, {base}, so it compares nothing: the comparison charts are left out."
@@ -158,7 +158,7 @@ def key_measures(res):
                               "share", "pp") for n in res.names}))
     for m, label in (("disengaged", "All services: gave up while waiting (people a year)"),
                      ("declined", "All services: declined (people a year)")):
-        rows.append((label, {n: cell(n, dr.mean_ci(dr.system_values(res, n, m)), dr.system_difference(res, n, m),
+        rows.append((label, {n: cell(n, dr.system_stat(res, n, m), dr.system_difference(res, n, m),
                                      "people") for n in res.names}))
     for m, label in (("service_cost", "Service cost (£ a year)"),
                      ("cashable_outcome_cost", "Cashable outcome costs (£ a year)"),

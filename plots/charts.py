@@ -8,7 +8,6 @@ colours, which also part in grayscale); a footnote names the options, replicatio
 from __future__ import annotations
 
 import math
-import warnings
 import os
 import textwrap
 from dataclasses import dataclass
@@ -287,25 +286,22 @@ def monthly(res, out_dir, most=4):
     months = np.array(sc0["labels"]["months"], dtype="datetime64[M]")
     warm_months = round(float(sc0["attrs"].get("warmup_days", 0) or 0) / 30.4375)
     fig, axes = _figure(1.75 * len(services) + 0.6, nrows=len(services), ncols=2, squeeze=False, sharex=True)
-    t = dr.t975(res.replications - 1) / math.sqrt(res.replications) if res.replications > 1 else 0.0
     for i, service in enumerate(services):
         for j, (metric, ylabel) in enumerate((("occupancy", "Occupied (% of places)"),
                                               ("mean_queue", "Waiting (people)"))):
             ax = axes[i, j]
             for n in res.names:
-                series = dr.monthly(res, n, service, metric)
-                if series is None:
+                band = dr.monthly_band(res, n, service, metric)
+                if band is None:
                     continue
                 scale = 100 if metric == "occupancy" else 1
-                # A month with no value in any replication (the partial last month) stays a gap, not a warning.
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    m = np.nanmean(series, axis=0) * scale
-                    half = t * np.nanstd(series, axis=0, ddof=1) * scale if len(series) > 1 else 0 * m
+                # The simulator's 95% CI of each month's mean; a month with no value (the partial last one) is a gap.
+                m, low, high = (b * scale for b in band)
+                low, high = np.where(np.isnan(low), m, low), np.where(np.isnan(high), m, high)
                 st = style(res, n)
                 x = np.array(res.scenarios[n]["labels"]["months"], dtype="datetime64[M]")[:len(m)]
                 top = 100 if metric == "occupancy" else np.inf       # a share's band stops at 100%
-                ax.fill_between(x, m - half, np.minimum(m + half, top), color=st["color"], alpha=0.25, lw=0)
+                ax.fill_between(x, low, np.minimum(high, top), color=st["color"], alpha=0.25, lw=0)
                 ax.plot(x, m, color=st["color"], ls=st["ls"], lw=1.3)
             if warm_months:
                 ax.axvspan(months[0], months[min(warm_months, len(months) - 1)], color="#eeeeee", zorder=0)
@@ -352,7 +348,7 @@ def disengaged_declined(res, out_dir):
                      f"year {words} across all services {ci_text(d, 'people', flip=d['mean'] < 0)} against "
                      f"{phrase(res, res.baseline)}")
     else:
-        d = dr.mean_ci(dr.system_values(res, res.baseline, "disengaged"))
+        d = dr.system_stat(res, res.baseline, "disengaged")
         title = f"{with_ci(d, 'people')} people a year give up while waiting across all services"
     caption = "A person is counted at each service they give up on or are declined by."
     return _finish(fig, res, out_dir, "disengaged_declined", title, caption)

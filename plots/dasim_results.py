@@ -5,8 +5,10 @@
     dr.stat(res, "pooled", "idva", "wait_p90")          # {"mean", "ci_low", "ci_high", "n", "units", "sd"}
     dr.diff(res, "pooled", "idva", "wait_p90")          # the same for pooled − baseline, paired
     res.summary.rows(scenario="pooled", service="(cost)")
+    res.display_name("wait_p90")                        # "90th-percentile wait (days)", from the file's /schema
 
-Results are kept by service, so options that split a service into different pools compare directly.
+Results are kept by service, so options that split a service into different pools compare directly. Every mean and
+confidence interval here is one the simulator computed and stored; this module does no statistics of its own.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import h5py
 import numpy as np
 
 SUPPORTED_MAJOR = 1
+MINIMUM_MINOR = 1          # 1.1 added /schema, monthly_band and the "(all services)" rows this reader relies on
+ALL_SERVICES = "(all services)"
 FILETYPE = "dasim-results"
 
 
@@ -79,8 +83,9 @@ class Table:
 class Results:
     """Everything in one results file. Attributes are plain Python values, datasets numpy arrays."""
 
-    def __init__(self, path, attrs, scenarios, summary, comparisons, sensitivity):
+    def __init__(self, path, attrs, scenarios, summary, comparisons, sensitivity, schema):
         self.path = path
+        self.schema = schema                  # group -> {"dataset", "axes", "labels", "metrics": [{name, units, display_name}]}
         self.attrs = attrs
         self.scenarios = scenarios            # name -> {"attrs", "labels", "data", "units"}
         self.summary = summary                # Table
@@ -100,6 +105,24 @@ class Results:
     def services(self):
         """Services in the order they first appear in the scenarios."""
         return list(dict.fromkeys(s for n in self.names for s in self.scenarios[n]["labels"]["services"]))
+
+    def metric(self, name, group=None):
+        """A metric's schema entry {name, units, display_name}: of `group`, or the first group that has it."""
+        for g, entry in self.schema.items():
+            if group in (None, g):
+                for m in entry["metrics"]:
+                    if m["name"] == name:
+                        return m
+        return None
+
+    def display_name(self, name, group=None):
+        """The metric's name for people, as the simulator's schema gives it (the key itself if unknown)."""
+        m = self.metric(name, group)
+        return m["display_name"] if m else name
+
+    def units(self, name, group=None):
+        m = self.metric(name, group)
+        return m["units"] if m else ""
 
 
 def load(path):
@@ -131,10 +154,11 @@ def _read(path, f):
     if attrs.get("filetype") != FILETYPE:
         raise ResultsError(f"{path}: not a dasim results file (filetype {attrs.get('filetype')!r})")
     version = [int(v) for v in np.atleast_1d(attrs.get("format_version", [0, 0]))]
-    if version[0] != SUPPORTED_MAJOR:
+    if version[0] != SUPPORTED_MAJOR or version[1:2] < [MINIMUM_MINOR]:
         newer = "newer than" if version[0] > SUPPORTED_MAJOR else "different from"
         raise ResultsError(f"{path}: results format {'.'.join(map(str, version))} is {newer} the "
-                           f"{SUPPORTED_MAJOR}.x this reader supports; use plots/ from the same dasim version")
+                           f"{SUPPORTED_MAJOR}.{MINIMUM_MINOR}+ this reader supports; use plots/ from the same dasim "
+                           f"version")
     if int(attrs.get("complete", 0)) != 1:
         raise ResultsError(f"{path}: the run is incomplete (complete = 0); finish it with `dasim run --resume`")
     for key in ("scenarios", "replications", "master_seed"):
@@ -143,6 +167,9 @@ def _read(path, f):
     attrs["scenarios"] = _texts(attrs["scenarios"])
     if not attrs["scenarios"]:
         raise ResultsError(f"{path}: the run has no scenarios")
+    if "schema" not in f:
+        raise ResultsError(f"{path}: the /schema group is missing")
+    schema = {name: _read_schema_group(g) for name, g in f["schema"].items()}
     scenarios = {name: _read_scenario(f["scenarios"][name]) for name in attrs["scenarios"]}
     summary = _read_table(f["summary"])
     comparisons = _read_table(f["comparisons"]) if "comparisons" in f else Table({})
@@ -157,7 +184,13 @@ def _read(path, f):
             units = [units] if isinstance(units, str) else list(units)
             units = units if len(units) == len(table) else (units[:1] or [""]) * len(table)
         sensitivity = {"table": table, "attrs": sattrs, "units": [str(u) for u in units]}
-    return Results(path, attrs, scenarios, summary, comparisons, sensitivity)
+    return Results(path, attrs, scenarios, summary, comparisons, sensitivity, schema)
+
+
+def _read_schema_group(g):
+    names, units, display = (_texts(g[k][()]) for k in ("name", "units", "display_name"))
+    return {"dataset": _attr(g.attrs["dataset"]), "axes": _texts(g.attrs["axes"]), "labels": _attr(g.attrs["labels"]),
+            "metrics": [{"name": n, "units": u, "display_name": d} for n, u, d in zip(names, units, display)]}
 
 
 def _read_table(group):
@@ -185,35 +218,6 @@ def _read_scenario(g):
     for key in ("description", "source_text", "resolved", "start_date"):
         sc["attrs"].setdefault(key, "")
     return sc
-
-
-# ---------------------------------------------------------------------------------------------------- statistics
-
-_T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
-
-
-def t975(df):
-    """97.5th percentile of Student's t; a table to 30, then the Cornish-Fisher series (good to 1e-4)."""
-    if df < 1:
-        return float("nan")
-    if df <= 30:
-        return _T975[int(df) - 1]
-    z = 1.959964
-    return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2)
-
-
-def mean_ci(values):
-    """Mean and 95% Student-t interval of the mean over replications (NaNs ignored), as /summary/ gives them."""
-    v = np.asarray(values, dtype=float)
-    v = v[np.isfinite(v)]
-    n = len(v)
-    if n == 0:
-        return None
-    m = float(v.mean())
-    sd = float(v.std(ddof=1)) if n > 1 else 0.0
-    half = t975(n - 1) * sd / math.sqrt(n) if n > 1 else float("nan")   # as the writer: no interval from one value
-    return {"mean": m, "ci_low": m - half, "ci_high": m + half, "n": n, "sd": sd}
 
 
 # ------------------------------------------------------------------------------------------------------ look-ups
@@ -244,18 +248,14 @@ def area_values(res, scenario, service, metric, area="all"):
                                            lab["area_metrics"].index(metric)].astype(float)
 
 
-def system_values(res, scenario, metric, area="all"):
-    """[R] an area metric summed over every service (a person counts once at each service)."""
-    sc = res.scenarios[scenario]
-    lab = sc["labels"]
-    d = sc["data"]["area_metrics_data"][:, :, lab["areas"].index(area), lab["area_metrics"].index(metric)]
-    return np.nansum(d.astype(float), axis=1)
+def system_stat(res, scenario, metric):
+    """Mean and CI of a count summed over every service (a person counts once at each service), or None."""
+    return stat(res, scenario, ALL_SERVICES, metric)
 
 
 def system_difference(res, scenario, metric):
-    """Paired mean and CI of an all-services total, scenario − baseline (replications pair by index)."""
-    a, b = system_values(res, scenario, metric), system_values(res, res.baseline, metric)
-    return mean_ci(a - b) if len(a) == len(b) else None
+    """Paired difference scenario − baseline of a count summed over every service, or None."""
+    return diff(res, scenario, ALL_SERVICES, metric)
 
 
 def monthly(res, scenario, service, metric):
@@ -266,6 +266,16 @@ def monthly(res, scenario, service, metric):
         return None
     return sc["data"]["monthly_data"][:, lab["services"].index(service), :,
                                       lab["monthly_metrics"].index(metric)].astype(float)
+
+
+def monthly_band(res, scenario, service, metric):
+    """(mean, ci_low, ci_high), each [months]: a service's monthly series across replications, or None."""
+    sc = res.scenarios[scenario]
+    lab = sc["labels"]
+    if service not in lab["services"] or metric not in lab["monthly_metrics"]:
+        return None
+    band = sc["data"]["monthly_band"][lab["services"].index(service), :, lab["monthly_metrics"].index(metric), :]
+    return tuple(band[:, k].astype(float) for k in range(3))
 
 
 def histogram(res, scenario, service, area="all"):

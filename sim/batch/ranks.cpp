@@ -68,15 +68,4 @@ std::vector<std::string> gather_at_root(const std::string& mine) {
 #endif
 }
 
-bool any_rank(bool value) {
-  if (g_ranks.size == 1) return value;
-#ifdef DASIM_WITH_MPI
-  int in = value, out = 0;
-  MPI_Allreduce(&in, &out, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
-  return out != 0;
-#else
-  return value;
-#endif
-}
-
 }  // namespace dasim::batch

@@ -21,7 +21,5 @@ const Ranks& ranks();
 
 /// Every rank's `mine`, at rank 0 (in rank order); an empty list elsewhere.
 std::vector<std::string> gather_at_root(const std::string& mine);
-/// True on every rank if any rank says true (e.g. an interrupt seen by one rank).
-bool any_rank(bool value);
 
 }  // namespace dasim::batch

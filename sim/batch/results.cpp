@@ -8,7 +8,6 @@
 #include <functional>
 #include <map>
 
-#include "model/calendar.hpp"
 
 namespace dasim::batch {
 
@@ -31,57 +30,77 @@ std::string utc_now() {
 namespace {
 
 /// One measure of a scenario: its identity and how to read it from a replication.
-struct Measure {
+struct RowMeasure {
   std::string service, pool, area, metric, units;
   bool comparable;  // exists in every option (services, costs, totals), so a paired difference means something
   std::function<double(const ReplicationResult&)> value;
 };
 
-std::vector<Measure> measures(const model::Scenario& s) {
-  std::vector<Measure> out;
-  const std::size_t areas = s.areas.size();
-  const std::size_t na = kAreaMetrics.size(), ns = kServiceMetrics.size(), np = kPoolMetrics.size();
+/// Reads cell `at` of a group's array.
+std::function<double(const ReplicationResult&)> cell(const Group& g, std::size_t at) {
+  return [field = g.field, at](const ReplicationResult& r) { return (r.*field)[at]; };
+}
+
+std::vector<RowMeasure> measures(const model::Scenario& s) {
+  std::vector<RowMeasure> out;
+  const std::vector<std::string> areas = axis_labels(Axis::area, s);
+  const Group &area = area_group(), &service = service_group(), &pool = pool_group();
+  const Shape area_shape = area.shape(s), service_shape = service.shape(s), pool_shape = pool.shape(s);
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
-    for (std::size_t a = 0; a <= areas; ++a)
-      for (std::size_t m = 0; m < na; ++m)
-        out.push_back({s.services[sv], "", a < areas ? s.areas[a].name : "all", kAreaMetrics[m], kAreaUnits[m], true,
-                       [i = (sv * (areas + 1) + a) * na + m](const ReplicationResult& r) { return r.area_metrics[i]; }});
-    for (std::size_t m = 0; m < ns; ++m)
-      out.push_back({s.services[sv], "", "all", kServiceMetrics[m], kServiceUnits[m], true,
-                     [i = sv * ns + m](const ReplicationResult& r) { return r.service_metrics[i]; }});
+    for (std::size_t a = 0; a < areas.size(); ++a)
+      for (std::size_t m = 0; m < area.metrics.size(); ++m)
+        out.push_back({s.services[sv], "", areas[a], area.metrics[m].name, area.metrics[m].units, true,
+                       cell(area, area_shape.at({sv, a, m}))});
+    for (std::size_t m = 0; m < service.metrics.size(); ++m)
+      out.push_back({s.services[sv], "", "all", service.metrics[m].name, service.metrics[m].units, true,
+                     cell(service, service_shape.at({sv, m}))});
   }
   for (std::size_t p = 0; p < s.pools.size(); ++p)
-    for (std::size_t m = 0; m < np; ++m)
-      out.push_back({s.services[s.pools[p].service], s.pools[p].name, "all", kPoolMetrics[m], kPoolUnits[m], false,
-                     [i = p * np + m](const ReplicationResult& r) { return r.pool_metrics[i]; }});
+    for (std::size_t m = 0; m < pool.metrics.size(); ++m)
+      out.push_back({s.services[s.pools[p].service], s.pools[p].name, "all", pool.metrics[m].name, pool.metrics[m].units,
+                     false, cell(pool, pool_shape.at({p, m}))});
   const std::vector<double> funders = funder_costs(s);
   for (std::size_t f = 0; f < funders.size(); ++f)
     out.push_back({"(cost)", "", s.funders[f], "service_cost", "GBP/year", true,
                    [c = funders[f]](const ReplicationResult&) { return c; }});
+  const Group& outcome = outcome_group();
+  const Shape outcome_shape = outcome.shape(s);
   for (std::size_t p = 0; p < s.payers.size(); ++p)
-    for (int k = 0; k < 2; ++k)
-      out.push_back({"(outcome)", "", s.payers[p], k == 0 ? "cashable_cost" : "societal_cost", "GBP/year", true,
-                     [i = p * 2 + k](const ReplicationResult& r) { return r.outcome_cost[i]; }});
-  for (std::size_t t = 0; t < kTotals.size(); ++t)
-    out.push_back({"(total)", "", "all", kTotals[t], kTotalUnits[t], true,
-                   [t](const ReplicationResult& r) { return r.totals[t]; }});
+    for (std::size_t m = 0; m < outcome.metrics.size(); ++m)
+      out.push_back({"(outcome)", "", s.payers[p], outcome.metrics[m].name, outcome.metrics[m].units, true,
+                     cell(outcome, outcome_shape.at({p, m}))});
+  const Group& totals = totals_group();
+  for (std::size_t t = 0; t < totals.metrics.size(); ++t)
+    out.push_back({"(total)", "", "all", totals.metrics[t].name, totals.metrics[t].units, true, cell(totals, t)});
+  // All services together, all areas: a person counts once at each service.
+  for (std::size_t m = 0; m < area.metrics.size(); ++m) {
+    if (!adds_across_services(area.metrics[m])) continue;
+    std::vector<std::size_t> at;
+    for (std::size_t sv = 0; sv < s.services.size(); ++sv) at.push_back(area_shape.at({sv, areas.size() - 1, m}));
+    out.push_back({kAllServices, "", "all", area.metrics[m].name, area.metrics[m].units, true,
+                   [at](const ReplicationResult& r) {
+                     double sum = 0;
+                     for (std::size_t i : at) sum += r.area_metrics[i];
+                     return sum;
+                   }});
+  }
   return out;
 }
 
-std::vector<double> values(const ScenarioRun& run, const Measure& m) {
+std::vector<double> values(const ScenarioRun& run, const RowMeasure& m) {
   std::vector<double> v;
   for (std::size_t i = 0; i < run.replications.size(); ++i)
     if (run.done[i]) v.push_back(m.value(run.replications[i]));
   return v;
 }
 
-std::string key(const Measure& m) { return m.service + "\x1f" + m.area + "\x1f" + m.metric; }
+std::string key(const RowMeasure& m) { return m.service + "\x1f" + m.area + "\x1f" + m.metric; }
 
 }  // namespace
 
 std::function<double(const ReplicationResult&)> measure(const model::Scenario& scenario, const std::string& service,
                                                         const std::string& area, const std::string& metric, std::string* units) {
-  for (const Measure& m : measures(scenario))
+  for (const RowMeasure& m : measures(scenario))
     if (m.pool.empty() && m.service == service && m.area == area && m.metric == metric) {
       if (units) *units = m.units;
       return m.value;
@@ -96,21 +115,22 @@ std::function<double(const ReplicationResult&)> measure(const model::Scenario& s
 std::vector<Row> summary_rows(const RunRecord& run) {
   std::vector<Row> rows;
   for (const ScenarioRun& sr : run.scenarios)
-    for (const Measure& m : measures(*sr.scenario))
+    for (const RowMeasure& m : measures(*sr.scenario))
       rows.push_back({"summary", sr.scenario->name, "", m.service, m.pool, m.area, m.metric, m.units,
                       stats::summarize(values(sr, m))});
   if (run.scenarios.size() < 2) return rows;
   const ScenarioRun& base = run.scenarios.front();
-  const std::vector<Measure> base_measures = measures(*base.scenario);
-  auto total_index = [](const char* name) { return std::find(kTotals.begin(), kTotals.end(), name) - kTotals.begin(); };
-  const std::size_t outcome_index = total_index("outcome_cost"), service_index = total_index("service_cost");
+  const std::vector<RowMeasure> base_measures = measures(*base.scenario);
+  const Group& totals = totals_group();
+  const std::size_t outcome = totals.metric("outcome_cost"), cashable_outcome = totals.metric("cashable_outcome_cost");
+  const std::size_t societal_outcome = totals.metric("societal_outcome_cost"), service = totals.metric("service_cost");
   for (std::size_t k = 1; k < run.scenarios.size(); ++k) {
     const ScenarioRun& sr = run.scenarios[k];
-    std::map<std::string, const Measure*> own;
-    const std::vector<Measure> own_measures = measures(*sr.scenario);
-    for (const Measure& m : own_measures)
+    std::map<std::string, const RowMeasure*> own;
+    const std::vector<RowMeasure> own_measures = measures(*sr.scenario);
+    for (const RowMeasure& m : own_measures)
       if (m.comparable) own.emplace(key(m), &m);
-    for (const Measure& bm : base_measures) {
+    for (const RowMeasure& bm : base_measures) {
       // Services and funders present in both options pair up; one option's extra service has no counterpart.
       const auto it = bm.comparable ? own.find(key(bm)) : own.end();
       if (it == own.end()) continue;
@@ -123,10 +143,10 @@ std::vector<Row> summary_rows(const RunRecord& run) {
       if (!sr.done[i] || !base.done[i]) continue;
       const auto& a = sr.replications[i].totals;
       const auto& b = base.replications[i].totals;
-      avoided.push_back(b[outcome_index] - a[outcome_index]);
-      cashable.push_back(b[outcome_index + 1] - a[outcome_index + 1]);
-      societal.push_back(b[outcome_index + 2] - a[outcome_index + 2]);
-      per_pound.push_back(a[service_index] > 0 ? avoided.back() / a[service_index] : std::nan(""));
+      avoided.push_back(b[outcome] - a[outcome]);
+      cashable.push_back(b[cashable_outcome] - a[cashable_outcome]);
+      societal.push_back(b[societal_outcome] - a[societal_outcome]);
+      per_pound.push_back(a[service] > 0 ? avoided.back() / a[service] : std::nan(""));
     }
     const std::string name = sr.scenario->name, bname = base.scenario->name;
     rows.push_back({"difference", name, bname, "(total)", "", "all", "cost_avoided", "GBP/year", stats::summarize(avoided)});
@@ -135,41 +155,6 @@ std::vector<Row> summary_rows(const RunRecord& run) {
     rows.push_back({"difference", name, bname, "(total)", "", "all", "return_per_pound", "GBP per GBP", stats::summarize(per_pound)});
   }
   return rows;
-}
-
-std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run) {
-  const model::Scenario& s = *run.scenario;
-  const std::size_t months = month_labels(s).size(), nm = kMonthlyMetrics.size();
-  const auto queue = std::find(kMonthlyMetrics.begin(), kMonthlyMetrics.end(), "mean_queue") - kMonthlyMetrics.begin();
-  const auto busy = std::find(kMonthlyMetrics.begin(), kMonthlyMetrics.end(), "mean_busy") - kMonthlyMetrics.begin();
-  const int warmup_months = static_cast<int>(std::lround(s.simulation.warmup_days / (model::kDaysPerYear / 12)));
-  std::vector<WarmupCheck> out;
-  for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
-    // The last month may be partial; leave it out.
-    std::vector<double> series(months > 1 ? months - 1 : months, 0.0);
-    int n = 0;
-    for (std::size_t r = 0; r < run.replications.size(); ++r) {
-      if (!run.done[r]) continue;
-      ++n;
-      for (std::size_t m = 0; m < series.size(); ++m) {
-        const double* row = &run.replications[r].monthly[(sv * months + m) * nm];
-        series[m] += (std::isnan(row[queue]) ? 0 : row[queue]) + (std::isnan(row[busy]) ? 0 : row[busy]);
-      }
-    }
-    if (n == 0 || series.size() < 4) continue;
-    int best = 0;
-    double best_value = HUGE_VAL;
-    for (std::size_t d = 0; d <= series.size() / 2; ++d) {
-      const double kept = static_cast<double>(series.size() - d);
-      double mean = 0, ss = 0;
-      for (std::size_t i = d; i < series.size(); ++i) mean += series[i] / kept;
-      for (std::size_t i = d; i < series.size(); ++i) ss += (series[i] - mean) * (series[i] - mean);
-      // Strict improvement only, so that a flat series keeps the earliest point.
-      if (ss / (kept * kept) < best_value * (1 - 1e-9)) best_value = ss / (kept * kept), best = static_cast<int>(d);
-    }
-    out.push_back({s.services[sv], warmup_months, best, best == static_cast<int>(series.size() / 2)});
-  }
-  return out;
 }
 
 }  // namespace dasim::batch

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "batch/replication.hpp"
+#include "batch/schema.hpp"
 #include "model/spec.hpp"
 #include "stats/summary.hpp"
 
@@ -43,20 +44,11 @@ struct Row {
   stats::Summary summary;
 };
 
-/// Summary rows for every scenario, then paired differences of each later scenario against the first.
+/// Summary rows for every scenario, then paired differences of each later scenario against the first. Besides the
+/// schema's groups, each scenario has rows of service "(all services)": the area metrics that add across services
+/// (counts a year), summed over services, for all areas.
 std::vector<Row> summary_rows(const RunRecord& run);
-
-/// Whether the warm-up was long enough, per service: MSER (White 1997) on the replication-averaged monthly number
-/// in the system (queued + in service) picks the truncation point that minimises the standard error of the mean
-/// of what is kept; a point beyond the warm-up means the warm-up was too short.
-struct WarmupCheck {
-  std::string service;
-  int warmup_months = 0;
-  int mser_months = 0;  // suggested truncation, months from the start
-  bool drifting = false;  // the truncation hit its limit (half the run): the series has no steady level
-  bool long_enough() const { return mser_months <= warmup_months; }
-};
-std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run);
+constexpr const char* kAllServices = "(all services)";
 
 /// Reads one measure, named as in the summary rows (service, area, metric), from a replication's result.
 /// Throws std::invalid_argument naming what exists when there is no such measure.

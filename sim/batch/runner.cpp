@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "batch/wire.hpp"
+
 namespace dasim::batch {
 
 namespace {

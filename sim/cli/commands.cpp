@@ -1,24 +1,22 @@
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <csignal>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <fnmatch.h>
 #include <map>
-#include <sstream>
-#include <cstring>
+#include <memory>
 #include <set>
 #include <unistd.h>
 
-#include "batch/replication.hpp"
-#include "batch/ranks.hpp"
-#include "batch/results.hpp"
-#include "batch/runner.hpp"
+#include "batch/figures.hpp"
+#include "batch/plan.hpp"
+#include "batch/schema.hpp"
+#include "batch/sensitivity.hpp"
 #include "output/writers.hpp"
 #include "scenario/loader.hpp"
 
@@ -27,9 +25,6 @@ namespace fs = std::filesystem;
 namespace dasim::cli {
 
 namespace {
-
-std::atomic<bool> g_stop{false};
-void on_signal(int) { g_stop = true; }
 
 /// Progress on stderr: a bar with an ETA on a terminal, plain lines every ten seconds otherwise.
 class Progress {
@@ -134,53 +129,10 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
   }
 }
 
-/// Sends this rank's results to rank 0, which stores them in `record`. Returns whether every rank finished;
-/// `failure` becomes the first rank's failure message, if any.
-bool gather_results(batch::RunRecord& record, const std::vector<batch::Task>& mine, bool finished, std::string& failure) {
-  std::string blob;
-  auto put = [&blob](const auto& value) { blob.append(reinterpret_cast<const char*>(&value), sizeof value); };
-  put(static_cast<std::uint8_t>(finished));
-  put(static_cast<std::uint64_t>(failure.size()));
-  blob += failure;
-  for (const auto& t : mine) {
-    if (!record.scenarios[t.scenario].done[t.replication]) continue;
-    const std::string bytes = batch::serialize(record.scenarios[t.scenario].replications[t.replication]);
-    put(static_cast<std::int32_t>(t.scenario));
-    put(static_cast<std::uint64_t>(bytes.size()));
-    blob += bytes;
-  }
-  const std::vector<std::string> all = batch::gather_at_root(blob);
-  bool all_finished = true;
-  for (std::size_t r = 1; r < all.size(); ++r) {
-    const std::string& b = all[r];
-    std::size_t at = 0;
-    auto get = [&](auto& value) {
-      std::memcpy(&value, b.data() + at, sizeof value);
-      at += sizeof value;
-    };
-    std::uint8_t rank_finished;
-    std::uint64_t length;
-    get(rank_finished);
-    get(length);
-    all_finished = all_finished && rank_finished;
-    if (failure.empty() && length) failure = b.substr(at, length);
-    at += length;
-    while (at < b.size()) {
-      std::int32_t scenario;
-      get(scenario);
-      get(length);
-      batch::ReplicationResult result = batch::deserialize(b.substr(at, length));
-      at += length;
-      record.scenarios[scenario].done[result.replication] = true;
-      record.scenarios[scenario].replications[result.replication] = std::move(result);
-    }
-  }
-  return finished && all_finished;
-}
-
-void print_warmup(const batch::RunRecord& run) {
-  for (const auto& sr : run.scenarios) {
-    const auto checks = batch::warmup_checks(sr);
+void print_warmup(const batch::RunRecord& run, const batch::RunSummary& summary) {
+  for (std::size_t k = 0; k < run.scenarios.size(); ++k) {
+    const batch::ScenarioRun& sr = run.scenarios[k];
+    const std::vector<batch::WarmupCheck>& checks = summary.scenarios[k].warmup;
     std::vector<std::string> short_ones;
     int worst = 0;
     for (const auto& c : checks) {
@@ -215,125 +167,35 @@ std::vector<model::Scenario> load_all(const std::vector<std::string>& files) {
   return out;
 }
 
-}  // namespace
-
-/// One-at-a-time sensitivity: each assumption of the baseline set to (1 ∓ spread) × its value, on the same
-/// replications (common random numbers) as the baseline's first `sensitivity_replications`.
-void run_sensitivity(const model::Scenario& base, batch::RunRecord& record, const RunOptions& o) {
-  const int reps = std::min(o.sensitivity_replications, o.replications);
-  std::vector<std::string> specs = o.metrics.empty() ? std::vector<std::string>{"(total):all:outcome_cost"} : o.metrics;
-  struct Output {
-    std::string spec, units;
-    std::function<double(const batch::ReplicationResult&)> value;
+/// Progress of this rank's replications, on stderr (rank 0 only) unless quiet.
+std::function<void(std::size_t, std::size_t)> progress_bar(bool quiet, std::unique_ptr<Progress>& bar) {
+  return [quiet, &bar](std::size_t done, std::size_t of) {
+    if (!bar) bar = std::make_unique<Progress>(of, quiet || !batch::ranks().root());
+    bar->update(done);
   };
-  std::vector<Output> outputs;
-  for (const auto& spec : specs) {
-    const auto a = spec.find(':'), b = spec.rfind(':');
-    if (a == std::string::npos || a == b) throw std::invalid_argument(fmt::format("--metric '{}': expected SERVICE:AREA:METRIC, e.g. refuge:all:wait_p90", spec));
-    Output out{spec, "", nullptr};
-    out.value = batch::measure(base, spec.substr(0, a), spec.substr(a + 1, b - a - 1), spec.substr(b + 1), &out.units);
-    outputs.push_back(std::move(out));
-  }
-  // A parameter is one assumption, or with --vary-only a group: every assumption matching a pattern such as
-  // `pools.refuge-*.duration.median` moves together, as one assumption written in several pools.
-  struct Variant {
-    std::string name, where;
-    double value, low, high;
-  };
-  const std::vector<scenario::Assumption> all = scenario::assumptions(o.baseline_file);
-  std::vector<std::pair<std::string, std::vector<scenario::Assumption>>> groups;
-  if (o.vary_only.empty()) {
-    for (const auto& a : all) groups.push_back({a.key, {a}});
-  } else {
-    std::stringstream patterns(o.vary_only);
-    for (std::string pattern; std::getline(patterns, pattern, ',');) {
-      std::vector<scenario::Assumption> matched;
-      for (const auto& a : all)
-        if (::fnmatch(pattern.c_str(), a.key.c_str(), 0) == 0) matched.push_back(a);
-      if (matched.empty()) fmt::print(stderr, "sensitivity: no parameter marked `assumption` matches '{}'\n", pattern);
-      else groups.push_back({pattern, matched});
-    }
-  }
-  auto scaled = [&](const scenario::Assumption& a, double factor) {
-    double v = a.value * factor;
-    if (a.integer) {
-      v = std::round(v);
-      if (v == a.value) v = a.value + (factor < 1 ? -1 : 1);
-    }
-    return v;
-  };
-  std::vector<Variant> variants;
-  std::vector<model::Scenario> scenarios;  // low, high for each variant
-  for (const auto& [name, members] : groups) {
-    std::vector<scenario::Override> low, high;
-    for (const auto& a : members)
-      if (a.value != 0) {  // nothing to scale
-        low.push_back({a.key, scaled(a, 1 - o.spread)});
-        high.push_back({a.key, scaled(a, 1 + o.spread)});
-      }
-    if (low.empty()) continue;
-    try {
-      model::Scenario lo = scenario::load(o.baseline_file, low);
-      model::Scenario hi = scenario::load(o.baseline_file, high);
-      lo.name = fmt::format("{}[{} low]", base.name, name);
-      hi.name = fmt::format("{}[{} high]", base.name, name);
-      scenarios.push_back(std::move(lo));
-      scenarios.push_back(std::move(hi));
-      const auto& first = members.front();
-      variants.push_back({name, members.size() > 1 ? fmt::format("{} (+{} more)", first.where, members.size() - 1) : first.where,
-                          first.value, low.front().value, high.front().value});
-    } catch (const scenario::LoadError& e) {
-      fmt::print(stderr, "sensitivity: leaving out {}: {}\n", name, e.what());
-    }
-  }
-  if (variants.empty()) {
-    fmt::print(stderr, "sensitivity: no parameter marked `assumption` in {}{}\n", o.baseline_file,
-               o.vary_only.empty() ? "" : " matches --vary-only");
-    return;
-  }
-  std::vector<const model::Scenario*> pointers;
-  for (const auto& s : scenarios) pointers.push_back(&s);
-  std::vector<batch::Task> tasks;
-  for (int r = 0; r < reps; ++r)
-    for (std::size_t v = 0; v < scenarios.size(); ++v) tasks.push_back({static_cast<int>(v), static_cast<std::uint64_t>(r)});
-  std::vector<std::vector<batch::ReplicationResult>> results(scenarios.size(), std::vector<batch::ReplicationResult>(reps));
-  if (!o.quiet) fmt::print(stderr, "sensitivity: {} assumptions, low and high, {} replications each\n", variants.size(), reps);
-  Progress progress(tasks.size(), o.quiet);
-  std::size_t done = 0;
-  if (!batch::run_tasks(pointers, tasks, {o.seed, o.jobs, &g_stop}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
-        results[t.scenario][t.replication] = std::move(r);
-        progress.update(++done);
-      })) {
-    // The main run is complete and worth keeping; only the sensitivity table is lost.
-    fmt::print(stderr, "\nsensitivity: interrupted; the main results are written without it\n");
-    return;
-  }
-  const batch::ScenarioRun& baseline = record.scenarios.front();
-  for (std::size_t v = 0; v < variants.size(); ++v)
-    for (const Output& out : outputs) {
-      std::vector<double> base_values, low, high;
-      for (int r = 0; r < reps; ++r) {
-        base_values.push_back(out.value(baseline.replications[r]));
-        low.push_back(out.value(results[2 * v][r]));
-        high.push_back(out.value(results[2 * v + 1][r]));
-      }
-      batch::SensitivityRow row;
-      row.parameter = variants[v].name;
-      row.where = variants[v].where;
-      row.output = out.spec;
-      row.units = out.units;
-      row.base_value = variants[v].value;
-      row.low_value = variants[v].low;
-      row.high_value = variants[v].high;
-      row.output_base = stats::summarize(base_values).mean;
-      row.output_at_low = stats::summarize(low).mean;
-      row.output_at_high = stats::summarize(high).mean;
-      row.effect_low = stats::summarize(stats::paired_differences(low, base_values));
-      row.effect_high = stats::summarize(stats::paired_differences(high, base_values));
-      record.sensitivity.push_back(std::move(row));
-    }
-  record.sensitivity_replications = reps;
 }
+
+/// The baseline's variants for a sensitivity run. The loader can read a scenario only from its files, so each
+/// variant is checked to come from the same text as the baseline that ran: a file edited during the run is refused
+/// rather than mixed with results of the old one.
+batch::VariantSource variants_of(const model::Scenario& base, const std::string& file) {
+  batch::VariantSource source{file, scenario::assumptions(file), nullptr};
+  source.load = [&base, file](const std::vector<scenario::Override>& overrides) {
+    model::Scenario s = scenario::load(file, overrides);
+    if (s.source_text != base.source_text)
+      throw std::runtime_error(fmt::format("{}: changed since the run started; the sensitivity run needs the same "
+                                           "baseline (rerun it)", file));
+    return s;
+  };
+  return source;
+}
+
+void write_partial(const batch::RunRecord& record, const fs::path& partial) {
+  const batch::RunSummary summary = batch::summarise(record);
+  output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
+}
+
+}  // namespace
 
 int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const fs::path dir = o.output;
@@ -347,59 +209,26 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (!single && !o.force && !o.resume && (fs::exists(h5) || fs::exists(csv)))
     throw output::OutputError(fmt::format("{} already exists: choose another --name or --output, or pass --force to overwrite it", h5.string()));
 
-  batch::RunRecord record;
-  record.master_seed = o.seed;
-  record.replications = o.replications;
-  record.created = batch::utc_now();
-  record.monthly_by_pool = o.monthly_by_pool;
-  for (const auto& s : scenarios)
-    record.scenarios.push_back({&s, std::vector<batch::ReplicationResult>(o.replications), std::vector<bool>(o.replications, false)});
+  batch::RunRecord record = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
   if (o.resume) {
     if (!fs::exists(partial))
       throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file of that name)", partial.string()));
     output::read_hdf5_for_resume(record, partial);
   }
-  std::vector<batch::Task> tasks;
-  for (int r = 0; r < o.replications; ++r)
-    for (std::size_t s = 0; s < scenarios.size(); ++s)
-      if (!record.scenarios[s].done[r] && (!single || r == o.only_replication)) tasks.push_back({static_cast<int>(s), static_cast<std::uint64_t>(r)});
   if (single && o.only_replication >= o.replications)
     throw std::invalid_argument(fmt::format("--only-replication {} is not below --replications {}", o.only_replication, o.replications));
+  const std::vector<batch::Task> tasks = batch::plan_tasks(record, o.only_replication);
 
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::vector<const model::Scenario*> pointers;
-  for (const auto& s : scenarios) pointers.push_back(&s);
-  // Under mpirun each rank takes every size-th task; rank 0 gathers the results below.
-  const batch::Ranks& ranks = batch::ranks();
-  std::vector<batch::Task> mine;
-  for (std::size_t i = 0; i < tasks.size(); ++i)
-    if (static_cast<int>(i % ranks.size) == ranks.rank) mine.push_back(tasks[i]);
-  Progress progress(mine.size(), o.quiet || !ranks.root());
-  std::size_t done = 0;
-  progress.update(0);
-  std::string failure;
-  bool finished = false;
-  try {
-    finished = batch::run_tasks(pointers, mine, {o.seed, o.jobs, &g_stop, o.monthly_by_pool}, [&](const batch::Task& t, batch::ReplicationResult&& r) {
-      record.scenarios[t.scenario].replications[t.replication] = std::move(r);
-      record.scenarios[t.scenario].done[t.replication] = true;
-      progress.update(++done);
-    });
-  } catch (const batch::ReplicationFailure& e) {
-    failure = e.what();
-  }
-  if (ranks.size > 1) {
-    finished = gather_results(record, mine, finished, failure);
-    if (!ranks.root()) return failure.empty() ? 0 : 1;
-    done = 0;
-    for (const auto& t : tasks) done += record.scenarios[t.scenario].done[t.replication];
-  }
-  const double seconds = progress.seconds();
+  const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
+  std::unique_ptr<Progress> bar;
+  const auto started = std::chrono::steady_clock::now();
+  const batch::PlanOutcome outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar));
+  if (!batch::ranks().root()) return outcome.failure.empty() ? 0 : 1;
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   if (single) {
     // A rerun of one replication, for diagnosis: print it, write nothing.
-    if (!failure.empty()) throw batch::ReplicationFailure(failure, 0, static_cast<std::uint64_t>(o.only_replication));
+    if (!outcome.failure.empty()) throw batch::ReplicationFailure(outcome.failure, 0, static_cast<std::uint64_t>(o.only_replication));
     batch::RunRecord one = record;
     for (auto& s : one.scenarios) {
       s.replications = {s.replications[o.only_replication]};
@@ -407,35 +236,44 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     }
     one.replications = 1;
     print_summary(one, batch::summary_rows(one), o.by_area);
-    return finished ? 0 : 130;
+    return outcome.finished ? 0 : 130;
   }
-  if (o.sensitivity && finished && failure.empty()) run_sensitivity(scenarios.front(), record, o);
-  const std::vector<batch::Row> rows = batch::summary_rows(record);
-  if (!failure.empty()) {
-    output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
-    throw batch::ReplicationFailure(failure + fmt::format("; the {} replications that finished are kept in {}", done, partial.string()), 0, 0);
+  if (!outcome.failure.empty()) {
+    write_partial(record, partial);
+    throw batch::ReplicationFailure(outcome.failure + fmt::format("; the {} replications that finished are kept in {}",
+                                                                  outcome.done, partial.string()), 0, 0);
   }
-  if (!finished) {
-    output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
+  if (!outcome.finished) {
+    write_partial(record, partial);
     fmt::print(stderr, "\ninterrupted: {} of {} replications kept in {} (marked incomplete); finish with the same command and --resume\n",
-               done, tasks.size(), partial.string());
+               outcome.done, tasks.size(), partial.string());
     return 130;
   }
-  output::write_atomically(h5, [&](const fs::path& tmp) { output::write_hdf5(record, rows, tmp); });
-  output::write_atomically(csv, [&](const fs::path& tmp) { output::write_csv(rows, tmp); });
+  if (o.sensitivity) {
+    const batch::SensitivityOptions so{o.spread, o.sensitivity_replications, o.metrics, o.vary_only};
+    std::unique_ptr<Progress> sensitivity_bar;
+    batch::run_sensitivity(record, variants_of(scenarios.front(), o.baseline_file), so, runner,
+                           [](const std::string& m) { fmt::print(stderr, "{}\n", m); },
+                           [&o](const std::string& m) { if (!o.quiet) fmt::print(stderr, "{}\n", m); },
+                           progress_bar(o.quiet, sensitivity_bar));
+  }
+  const batch::RunSummary summary = batch::summarise(record);
+  output::write_atomically(h5, [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
+  output::write_atomically(csv, [&](const fs::path& tmp) { output::write_csv(summary.rows, tmp); });
   if (!record.sensitivity.empty()) {
     const fs::path sensitivity_csv = dir / (name + "-sensitivity.csv");
     output::write_atomically(sensitivity_csv, [&](const fs::path& tmp) { output::write_sensitivity_csv(record, tmp); });
   }
   fs::remove(partial, ec);
   if (!o.quiet) {
-    print_summary(record, rows, o.by_area);
-    print_warmup(record);
+    print_summary(record, summary.rows, o.by_area);
+    print_warmup(record, summary);
   }
+  const std::size_t events_at = batch::totals_group().metric("events");
   double events = 0;
   for (const auto& s : record.scenarios)
-    for (const auto& r : s.replications) events += r.totals.empty() ? 0 : r.totals.back();
-  fmt::print("\n{} replications in {:.1f} s ({:.0f} events/s with {} job{}); results: {} and {}\n", done, seconds,
+    for (const auto& r : s.replications) events += r.totals.size() > events_at ? r.totals[events_at] : 0;
+  fmt::print("\n{} replications in {:.1f} s ({:.0f} events/s with {} job{}); results: {} and {}\n", outcome.done, seconds,
              seconds > 0 ? events / seconds : 0, o.jobs, o.jobs == 1 ? "" : "s", h5.string(), csv.string());
   return 0;
 }
@@ -448,7 +286,9 @@ int check(const std::vector<std::string>& files, std::uint64_t seed) {
     std::vector<const model::Scenario*> one{&s};
     batch::ReplicationResult pilot;
     batch::run_tasks(one, {{0, 0}}, {seed, 1, nullptr}, [&](const batch::Task&, batch::ReplicationResult&& r) { pilot = std::move(r); });
-    const std::size_t areas = s.areas.size(), na = batch::kAreaMetrics.size();
+    const std::size_t areas = s.areas.size();
+    const batch::Shape area_shape = batch::area_group().shape(s);
+    const std::size_t entered = batch::area_group().metric("entered");
     fmt::print("\noffered load from a pilot replication (rho = arrivals x mean duration / capacity):\n");
     int warnings = 0;
     for (std::size_t p = 0; p < s.pools.size(); ++p) {
@@ -457,7 +297,7 @@ int check(const std::vector<std::string>& files, std::uint64_t seed) {
       // arrivals at this pool: its service's entries from the areas it serves
       double per_year = 0;
       for (std::size_t a = 0; a < areas; ++a)
-        if (pool.serves_area[a]) per_year += pilot.area_metrics[(pool.service * (areas + 1) + a) * na];  // entered
+        if (pool.serves_area[a]) per_year += pilot.area_metrics[area_shape.at({static_cast<std::size_t>(pool.service), a, entered})];
       const double hold = pool.duration.mean() + (pool.move_on ? pool.move_on->mean() : 0);
       const double places = pool.kind == model::PoolKind::group ? static_cast<double>(pool.workers) * pool.group_max : pool.capacity();
       const double rho = per_year / model::kDaysPerYear * hold / places;
@@ -471,9 +311,31 @@ int check(const std::vector<std::string>& files, std::uint64_t seed) {
   return 0;
 }
 
+/// The board-pack scripts: $DASIM_PLOTS_DIR if set, else plots/ beside the binary's folder (build/dasim in a
+/// source tree) or share/dasim/plots of an installed tree.
+fs::path plots_dir() {
+  if (const char* env = std::getenv("DASIM_PLOTS_DIR"); env && *env) {
+    if (!fs::exists(fs::path(env) / "board_pack.py"))
+      throw std::runtime_error(fmt::format("DASIM_PLOTS_DIR={}: no board_pack.py there", env));
+    return env;
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> tried;
+  if (!ec)
+    for (const fs::path& candidate : {exe.parent_path().parent_path() / "plots", exe.parent_path() / "plots",
+                                      exe.parent_path().parent_path() / "share" / "dasim" / "plots"}) {
+      if (fs::exists(candidate / "board_pack.py")) return candidate;
+      tried.push_back(candidate);
+    }
+  std::string where;
+  for (const auto& t : tried) where += (where.empty() ? "" : ", ") + t.string();
+  throw std::runtime_error(fmt::format("cannot find the board-pack scripts (plots/board_pack.py; looked in {}); set "
+                                       "DASIM_PLOTS_DIR to the plots folder", where.empty() ? "no folder: the binary's path is unknown" : where));
+}
+
 int report(const std::string& results, const std::string& out, bool pdf) {
-  const fs::path script = fs::path(DASIM_SOURCE_DIR) / "plots" / "board_pack.py";
-  if (!fs::exists(script)) throw std::runtime_error(fmt::format("{}: the board-pack script is missing", script.string()));
+  const fs::path script = plots_dir() / "board_pack.py";
   std::vector<std::string> args{"/usr/bin/python3", script.string(), results};
   if (!out.empty()) args.insert(args.end(), {"--out", out});
   if (!pdf) args.push_back("--no-pdf");
@@ -485,6 +347,27 @@ int report(const std::string& results, const std::string& out, bool pdf) {
   throw std::runtime_error(fmt::format("cannot run {}: {}", args[0], std::strerror(errno)));
 }
 
+namespace {
+/// The options `run` and `sweep` share.
+void add_run_options(CLI::App* cmd, RunOptions& o, bool& totals_only) {
+  cmd->add_option("-r,--replications", o.replications, "Replications per scenario")->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results");
+  cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
+  cmd->add_option("-n,--name", o.name, "Base name of the results files (default: the scenario names joined by +, or the sweep file's name)");
+  cmd->add_option("-j,--jobs", o.jobs, "Worker processes running replications at once")->check(CLI::Range(1, 1024));
+  auto* force = cmd->add_flag("--force", o.force, "Overwrite existing results files of the same name");
+  auto* resume = cmd->add_flag("--resume", o.resume, "Finish an interrupted run from its .h5.partial file");
+  force->excludes(resume);
+  resume->excludes(force);
+  auto* only = cmd->add_option("--only-replication", o.only_replication, "Rerun one replication alone (prints it, writes nothing)")->check(CLI::NonNegativeNumber);
+  only->excludes(resume);
+  cmd->add_flag("--totals-only", totals_only, "Print figures for all areas together only, not for each area");
+  cmd->add_flag("--monthly-by-pool", o.monthly_by_pool,
+                "Also store monthly series for every pool (pool_monthly_data; large for big batches)");
+  cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   batch::start_ranks(&argc, &argv);
   const int status = dispatch(argc, argv);
@@ -495,27 +378,13 @@ int main(int argc, char** argv) {
 int dispatch(int argc, char** argv) {
   CLI::App app{"dasim: discrete-event simulation of demand for domestic abuse services, for comparing commissioning options"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("dasim ") + DASIM_VERSION + " (" + DASIM_GIT_COMMIT + ")");
+  app.set_version_flag("--version", std::string("dasim ") + DASIM_VERSION + " (" + output::build_commit() + ")");
 
   RunOptions o;
+  bool totals_only = false;
   CLI::App* run_cmd = app.add_subcommand("run", "Run scenarios for N replications on common random numbers; write HDF5 and CSV results");
   run_cmd->add_option("scenarios", o.scenarios, "Scenario files (TOML); the first is the baseline for differences")->required()->check(CLI::ExistingFile);
-  run_cmd->add_option("-r,--replications", o.replications, "Replications per scenario")->check(CLI::Range(1, 10'000'000));
-  run_cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results");
-  run_cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
-  run_cmd->add_option("-n,--name", o.name, "Base name of the results files (default: the scenario names joined by +)");
-  run_cmd->add_option("-j,--jobs", o.jobs, "Worker processes running replications at once")->check(CLI::Range(1, 1024));
-  auto* force = run_cmd->add_flag("--force", o.force, "Overwrite existing results files of the same name");
-  auto* resume = run_cmd->add_flag("--resume", o.resume, "Finish an interrupted run from its .h5.partial file");
-  force->excludes(resume);
-  resume->excludes(force);
-  auto* only = run_cmd->add_option("--only-replication", o.only_replication, "Rerun one replication alone (prints it, writes nothing)")->check(CLI::NonNegativeNumber);
-  only->excludes(resume);
-  bool totals_only = false;
-  run_cmd->add_flag("--totals-only", totals_only, "Print figures for all areas together only, not for each area");
-  run_cmd->add_flag("--monthly-by-pool", o.monthly_by_pool,
-                    "Also store monthly series for every pool (pool_monthly_data; large for big batches)");
-  run_cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
+  add_run_options(run_cmd, o, totals_only);
   run_cmd->add_flag("--sensitivity", o.sensitivity,
                     "Also vary each parameter of the baseline marked `assumption` one at a time (tornado-chart data)");
   run_cmd->add_option("--spread", o.spread, "Sensitivity: low and high are (1 - spread) and (1 + spread) times the value")
@@ -529,15 +398,7 @@ int dispatch(int argc, char** argv) {
   std::string sweep_file;
   CLI::App* sweep_cmd = app.add_subcommand("sweep", "Run every point of a sweep file (lists or a grid of parameter values) on common random numbers");
   sweep_cmd->add_option("sweep", sweep_file, "Sweep file (TOML: scenario, mode, [[vary]] key/values)")->required()->check(CLI::ExistingFile);
-  for (CLI::App* cmd : {sweep_cmd}) {
-    cmd->add_option("-r,--replications", o.replications, "Replications per point")->check(CLI::Range(1, 10'000'000));
-    cmd->add_option("-s,--seed", o.seed, "Master seed");
-    cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
-    cmd->add_option("-n,--name", o.name, "Base name of the results files");
-    cmd->add_option("-j,--jobs", o.jobs, "Worker processes")->check(CLI::Range(1, 1024));
-    cmd->add_flag("--force", o.force, "Overwrite existing results files of the same name");
-    cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table");
-  }
+  add_run_options(sweep_cmd, o, totals_only);
 
   std::vector<std::string> check_files;
   std::uint64_t check_seed = 1;
@@ -558,8 +419,8 @@ int dispatch(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
+    o.by_area = !totals_only;
     if (*run_cmd) {
-      o.by_area = !totals_only;
       o.baseline_file = o.scenarios.front();
       return run(load_all(o.scenarios), o);
     }

@@ -5,11 +5,16 @@
 #include <string>
 #include <vector>
 
+#include "batch/figures.hpp"
 #include "batch/results.hpp"
 
 namespace dasim::output {
 
-constexpr int kFormatMajor = 1, kFormatMinor = 0;
+// 1.1 added /schema, dimension scales, monthly_band and the "(all services)" summary rows.
+constexpr int kFormatMajor = 1, kFormatMinor = 1;
+
+/// The commit the binary was built from (refreshed at every build, not only when CMake configures).
+const char* build_commit();
 
 struct OutputError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -17,7 +22,7 @@ struct OutputError : std::runtime_error {
 
 /// Writes the whole run to `path` (replications not yet done are stored as NaN, with `done` = 0 and the root
 /// attribute `complete` = 0). The caller writes to a temporary name and renames.
-void write_hdf5(const batch::RunRecord& run, const std::vector<batch::Row>& rows, const std::filesystem::path& path);
+void write_hdf5(const batch::RunRecord& run, const batch::RunSummary& summary, const std::filesystem::path& path);
 
 /// Reads back the replications stored in a partial file made by the same scenarios, for --resume.
 /// Throws OutputError if the file was made by other scenarios, another seed or another replication count.

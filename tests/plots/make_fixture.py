@@ -19,20 +19,73 @@ import numpy as np
 
 AREAS = ["southend", "essex", "thurrock"]
 POPULATION = {"southend": 180_700, "essex": 1_503_494, "thurrock": 176_000}
-# Labels and units exactly as sim/batch/replication.hpp writes them.
-AREA_METRICS = ["entered", "declined", "started", "disengaged", "completed", "wait_mean", "wait_p50", "wait_p90",
-                "wait_p95", "within_target"]
-AREA_UNITS = ["people/year"] * 5 + ["days"] * 4 + ["share"]
-SERVICE_METRICS = ["mean_queue", "mean_busy", "mean_capacity", "occupancy"]
-SERVICE_UNITS = ["people", "places", "places", "share"]
-POOL_METRICS = ["mean_queue", "mean_busy", "mean_capacity", "occupancy", "little_L", "little_lambda_W", "throughput"]
-POOL_UNITS = ["people", "places", "places", "share", "people", "people", "people/year"]
-MONTHLY_METRICS = ["entered", "declined", "started", "disengaged", "completed", "wait_mean", "mean_queue",
-                   "mean_busy", "occupancy"]
-MONTHLY_UNITS = ["people"] * 5 + ["days", "people", "places", "share"]
-TOTALS = ["people", "repeats", "relocations", "retriaged", "lost_at_retriage", "service_cost", "outcome_cost",
-          "cashable_outcome_cost", "societal_outcome_cost", "events"]
-TOTAL_UNITS = ["people/year"] * 5 + ["GBP/year"] * 4 + ["events"]
+
+
+def _group(dataset, labels, axes, *metrics):
+    return dict(dataset=dataset, labels=labels, axes=["replication"] + axes,
+                metrics=[dict(name=n, units=u, display_name=d) for n, u, d in metrics])
+
+
+# The results schema exactly as sim/batch/schema.cpp writes it into /schema (test_reader.py checks the two agree).
+_MONTHLY = (("entered", "people", "Referrals (people in the month)"), ("declined", "people", "Declined (people in the month)"),
+            ("started", "people", "Started (people in the month)"),
+            ("disengaged", "people", "Gave up while waiting (people in the month)"),
+            ("completed", "people", "Completed (people in the month)"), ("wait_mean", "days", "Mean wait (days)"),
+            ("mean_queue", "people", "Waiting (people, month average)"),
+            ("mean_busy", "places", "Places in use (month average)"), ("occupancy", "share", "Occupancy (share of places)"))
+_CAPACITY = (("mean_queue", "people", "Waiting (people, time average)"),
+             ("mean_busy", "places", "Places in use (time average)"), ("mean_capacity", "places", "Places (time average)"),
+             ("occupancy", "share", "Occupancy (share of places)"))
+SCHEMA = {
+    "area_metrics": _group(
+        "area_metrics_data", "area_metrics", ["service", "area", "metric"],
+        ("entered", "people/year", "Referrals (people a year)"), ("declined", "people/year", "Declined (people a year)"),
+        ("started", "people/year", "Started (people a year)"),
+        ("disengaged", "people/year", "Gave up while waiting (people a year)"),
+        ("completed", "people/year", "Completed (people a year)"), ("wait_mean", "days", "Mean wait (days)"),
+        ("wait_p50", "days", "Median wait (days)"), ("wait_p90", "days", "90th-percentile wait (days)"),
+        ("wait_p95", "days", "95th-percentile wait (days)"), ("within_target", "share", "Share started within target")),
+    "service_metrics": _group("service_metrics_data", "service_metrics", ["service", "metric"], *_CAPACITY),
+    "pool_metrics": _group(
+        "pool_metrics_data", "pool_metrics", ["pool", "metric"], *_CAPACITY,
+        ("little_L", "people", "Little's law: time-average queue (people)"),
+        ("little_lambda_W", "people", "Little's law: throughput x mean time queued (people)"),
+        ("throughput", "people/year", "Completed (people a year)")),
+    "monthly": _group("monthly_data", "monthly_metrics", ["service", "month", "metric"], *_MONTHLY),
+    "pool_monthly": _group("pool_monthly_data", "monthly_metrics", ["pool", "month", "metric"], *_MONTHLY),
+    "wait_histogram": _group("wait_histogram_by_replication", "", ["service", "area", "bin"],
+                             ("waits", "people", "People who started, by wait")),
+    "totals": _group(
+        "totals_data", "totals_metrics", ["metric"],
+        ("people", "people/year", "New referrals (people a year)"),
+        ("repeats", "people/year", "Repeat referrals (people a year)"),
+        ("relocations", "people/year", "Moved across a boundary (people a year)"),
+        ("retriaged", "people/year", "Triaged again after a move (people a year)"),
+        ("lost_at_retriage", "people/year", "Lost at a second triage (people a year)"),
+        ("service_cost", "GBP/year", "Service cost (£ a year)"), ("outcome_cost", "GBP/year", "Outcome costs (£ a year)"),
+        ("cashable_outcome_cost", "GBP/year", "Cashable outcome costs (£ a year)"),
+        ("societal_outcome_cost", "GBP/year", "Societal outcome costs (£ a year)"), ("events", "events", "Events simulated")),
+    "outcome_cost": _group("outcome_cost", "", ["payer", "metric"],
+                           ("cashable_cost", "GBP/year", "Cashable outcome costs (£ a year)"),
+                           ("societal_cost", "GBP/year", "Societal outcome costs (£ a year)")),
+}
+OPTIONAL = {"pool_monthly"}       # written only by `dasim run --monthly-by-pool`; the fixture leaves it out
+ALL_SERVICES = "(all services)"   # summary rows of counts summed over services
+
+
+def _names(group):
+    return [m["name"] for m in SCHEMA[group]["metrics"]]
+
+
+def _units(group):
+    return [m["units"] for m in SCHEMA[group]["metrics"]]
+
+
+AREA_METRICS, AREA_UNITS = _names("area_metrics"), _units("area_metrics")
+SERVICE_METRICS, SERVICE_UNITS = _names("service_metrics"), _units("service_metrics")
+POOL_METRICS, POOL_UNITS = _names("pool_metrics"), _units("pool_metrics")
+MONTHLY_METRICS, MONTHLY_UNITS = _names("monthly"), _units("monthly")
+TOTALS, TOTAL_UNITS = _names("totals"), _units("totals")
 FUNDERS = ["essex_cc", "southend_cc", "thurrock_council", "pfcc"]
 PAYERS = ["childrens_social_care", "police", "housing", "health", "society"]
 
@@ -271,9 +324,9 @@ def months_between(start, n):
 
 
 def bin_edges():
-    """As the writer: bin 0 from 0 to 1e-4 days, 255 log-spaced bins from 1e-4 to 1e4, top edge 1e4 x 1.075."""
+    """As the writer: bin 0 from 0 to 1e-4 days, 255 log-spaced bins from 1e-4 to 1e4 (the top edge)."""
     k = 255 / (math.log(1e4) - math.log(1e-4))
-    return np.array([0.0] + [math.exp(math.log(1e-4) + (b - 1) / k) for b in range(1, 256)] + [1e4 * 1.075])
+    return np.array([0.0] + [math.exp(math.log(1e-4) + (b - 1) / k) for b in range(1, 257)])
 
 
 def wait_stats(waits, target):
@@ -402,11 +455,33 @@ def measures(name, sim):
         out += [("(outcome)", "", payer, m, "GBP/year", True, sim["outcome"][:, i, k])
                 for k, m in enumerate(("cashable_cost", "societal_cost"))]
     out += [("(total)", "", "all", m, TOTAL_UNITS[k], True, sim["totals"][:, k]) for k, m in enumerate(TOTALS)]
+    out += [(ALL_SERVICES, "", "all", m, AREA_UNITS[k], True, sim["am"][:, :, len(AREAS), k].sum(axis=1))
+            for k, m in enumerate(AREA_METRICS) if AREA_UNITS[k] == "people/year"]
     return out
 
 
+def monthly_band(md):
+    """[services, months, metrics, (mean, ci_low, ci_high)] of md [R, services, months, metrics], as the writer."""
+    band = np.full(md.shape[1:] + (3,), np.nan)
+    for index in np.ndindex(*md.shape[1:]):
+        s = summarise(md[(slice(None),) + index])
+        band[index] = (s["mean"], s["ci_low"], s["ci_high"])
+    return band
+
+
+def write_schema(f, strings):
+    for name, group in SCHEMA.items():
+        g = f.create_group(f"schema/{name}")
+        for key, field in (("name", "name"), ("units", "units"), ("display_name", "display_name")):
+            g.create_dataset(key, data=[m[field] for m in group["metrics"]], dtype=strings)
+        g.attrs["dataset"] = group["dataset"]
+        g.attrs.create("axes", group["axes"], dtype=strings)
+        g.attrs["labels"] = group["labels"]
+        g.attrs["optional"] = np.int32(name in OPTIONAL)
+
+
 def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20250401, sensitivity=True,
-          format_version=(1, 0), complete=1):
+          format_version=(1, 1), complete=1):
     names = list(names)
     sims = {name: simulate(name, replications, seed) for name in names}
     strings = h5py.string_dtype("utf-8")
@@ -422,6 +497,7 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
         f.attrs["complete"] = np.int32(complete)
         f.attrs.create("scenarios", names, dtype=strings)
         f.attrs["baseline"] = names[0]
+        write_schema(f, strings)
         for name in names:
             sim = sims[name]
             g = f.create_group(f"scenarios/{name}")
@@ -452,6 +528,9 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                                      ("wait_bin_edges", bin_edges(), ["days"])):
                 d = g.create_dataset(key, data=np.asarray(data, dtype=float))
                 d.attrs.create("units", units, dtype=strings)
+            band = g.create_dataset("monthly_band", data=monthly_band(sim["md"]))
+            band.attrs.create("units", MONTHLY_UNITS, dtype=strings)
+            band.attrs.create("statistics", ["mean", "ci_low", "ci_high"], dtype=strings)
             for service, pool, area, metric, units, _, values in measures(name, sim):
                 summary.append(dict(scenario=name, service=service, pool=pool, area=area, metric=metric, units=units,
                                     **summarise(values)))
@@ -536,7 +615,7 @@ def main(argv=None):
     ap.add_argument("--replications", type=int, default=20)
     ap.add_argument("--seed", type=int, default=20250401)
     ap.add_argument("--no-sensitivity", action="store_true")
-    ap.add_argument("--format-version", default="1.0")
+    ap.add_argument("--format-version", default="1.1")
     ap.add_argument("--incomplete", action="store_true", help="write complete = 0, as an interrupted run leaves")
     a = ap.parse_args(argv)
     write(a.out, a.scenarios.split(","), a.replications, a.seed, not a.no_sensitivity,

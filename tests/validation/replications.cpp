@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "batch/runner.hpp"
+#include "batch/schema.hpp"
 #include "scenario/loader.hpp"
 
 namespace dasim::validation {
@@ -47,39 +48,37 @@ double Replications::observed_days() const {
 
 std::vector<double> Replications::area(const std::string& service, const std::string& area,
                                        const std::string& metric) const {
-  std::vector<std::string> areas;
-  for (const auto& a : scenario_->areas) areas.push_back(a.name);
+  const std::vector<std::string> areas = batch::axis_labels(batch::Axis::area, *scenario_);
   const std::size_t s = index_in(scenario_->services, service, "service");
-  const std::size_t a = area.empty() ? areas.size() : index_in(areas, area, "area");
-  const std::size_t m = index_in(batch::kAreaMetrics, metric, "area metric");
+  const std::size_t a = area.empty() ? areas.size() - 1 : index_in(areas, area, "area");
+  const batch::Group& group = batch::area_group();
+  const std::size_t at = group.shape(*scenario_).at({s, a, group.metric(metric)});
   std::vector<double> out;
-  for (const auto& r : results_)
-    out.push_back(r.area_metrics[(s * (areas.size() + 1) + a) * batch::kAreaMetrics.size() + m]);
+  for (const auto& r : results_) out.push_back(r.area_metrics[at]);
   return out;
 }
 
 std::vector<double> Replications::pool(const std::string& pool, const std::string& metric) const {
-  const std::size_t p = index_in(pool_names(), pool, "pool");
-  const std::size_t m = index_in(batch::kPoolMetrics, metric, "pool metric");
+  const batch::Group& group = batch::pool_group();
+  const std::size_t at = group.shape(*scenario_).at({index_in(pool_names(), pool, "pool"), group.metric(metric)});
   std::vector<double> out;
-  for (const auto& r : results_) out.push_back(r.pool_metrics[p * batch::kPoolMetrics.size() + m]);
+  for (const auto& r : results_) out.push_back(r.pool_metrics[at]);
   return out;
 }
 
 std::vector<double> Replications::monthly(const std::string& service, int month, const std::string& metric) const {
-  const std::size_t s = index_in(scenario_->services, service, "service");
-  const std::size_t m = index_in(batch::kMonthlyMetrics, metric, "monthly metric");
+  const batch::Group& group = batch::monthly_group();
+  const batch::Shape shape = group.shape(*scenario_);
+  if (month < 0 || static_cast<std::size_t>(month) >= shape.dims[1]) throw std::out_of_range("no such month");
+  const std::size_t at = shape.at({index_in(scenario_->services, service, "service"), static_cast<std::size_t>(month),
+                                   group.metric(metric)});
   std::vector<double> out;
-  for (const auto& r : results_) {
-    const std::size_t months = r.monthly.size() / (scenario_->services.size() * batch::kMonthlyMetrics.size());
-    if (month < 0 || static_cast<std::size_t>(month) >= months) throw std::out_of_range("no such month");
-    out.push_back(r.monthly[(s * months + month) * batch::kMonthlyMetrics.size() + m]);
-  }
+  for (const auto& r : results_) out.push_back(r.monthly[at]);
   return out;
 }
 
 std::vector<double> Replications::total(const std::string& metric) const {
-  const std::size_t m = index_in(batch::kTotals, metric, "total");
+  const std::size_t m = batch::totals_group().metric(metric);
   std::vector<double> out;
   for (const auto& r : results_) out.push_back(r.totals[m]);
   return out;

@@ -42,13 +42,13 @@ class Replications {
   /// The same in years of 365.25 days: per-year metrics times this are counts.
   double observed_years() const { return observed_days() / model::kDaysPerYear; }
 
-  /// An area metric (kAreaMetrics) of a service, for one area or, with area "", all areas; one value a replication.
+  /// An area metric (batch/schema.hpp) of a service, for one area or, with area "", all areas; one value a replication.
   std::vector<double> area(const std::string& service, const std::string& area, const std::string& metric) const;
   /// A pool metric (kPoolMetrics) of a pool, one value a replication.
   std::vector<double> pool(const std::string& pool, const std::string& metric) const;
   /// A service's monthly metric (kMonthlyMetrics) for month index `month` (0 = the start month).
   std::vector<double> monthly(const std::string& service, int month, const std::string& metric) const;
-  /// A whole-run total (kTotals), one value a replication.
+  /// A whole-run total (batch/schema.hpp), one value a replication.
   std::vector<double> total(const std::string& metric) const;
   std::vector<std::string> pool_names() const;
 

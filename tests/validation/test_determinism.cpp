@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "batch/runner.hpp"
+#include "batch/wire.hpp"
 #include "replications.hpp"
 #include "scenario/loader.hpp"
 

@@ -27,6 +27,7 @@
 #include <limits>
 #include <map>
 
+#include "batch/schema.hpp"
 #include "queueing_theory.hpp"
 #include "replications.hpp"
 #include "scenario/loader.hpp"
@@ -76,18 +77,16 @@ TEST_P(SteadyState, OnlyTheFinalQueueIsMissing) {
   const int count = theory.empty() ? 10 : 100;
   const std::vector<batch::ReplicationResult> results = run(scenario, count, seed(3), 2);
   const double T = scenario.simulation.horizon_days() - scenario.simulation.warmup_days;
-  const std::size_t metrics = batch::kPoolMetrics.size();
-  const std::size_t at_L = 4, at_lambda_W = 5;
-  ASSERT_EQ(batch::kPoolMetrics[at_L], "little_L");
-  ASSERT_EQ(batch::kPoolMetrics[at_lambda_W], "little_lambda_W");
+  const batch::Shape shape = batch::pool_group().shape(scenario);
+  const std::size_t at_L = batch::pool_group().metric("little_L"), at_lambda_W = batch::pool_group().metric("little_lambda_W");
   for (std::size_t p = 0; p < scenario.pools.size(); ++p) {
     const std::string& pool = scenario.pools[p].name;
     std::vector<double> final_age;  // R = (L - lambda W) T, case-days
     int ended_with_queue = 0;
     bool queued = false;
     for (int r = 0; r < count; ++r) {
-      const double L = results[r].pool_metrics[p * metrics + at_L];
-      const double lambda_W = results[r].pool_metrics[p * metrics + at_lambda_W];
+      const double L = results[r].pool_metrics[shape.at({p, at_L})];
+      const double lambda_W = results[r].pool_metrics[shape.at({p, at_lambda_W})];
       EXPECT_GE(L - lambda_W, -kRounding * std::max(1.0, L)) << file << " " << pool << " replication " << r;
       queued |= L > 0;
       final_age.push_back((L - lambda_W) * T);
@@ -95,7 +94,7 @@ TEST_P(SteadyState, OnlyTheFinalQueueIsMissing) {
     }
     if (!queued) {
       // Nobody ever queued: both sides are zero, not merely close.
-      for (int r = 0; r < count; ++r) EXPECT_EQ(results[r].pool_metrics[p * metrics + at_lambda_W], 0.0) << pool;
+      for (int r = 0; r < count; ++r) EXPECT_EQ(results[r].pool_metrics[shape.at({p, at_lambda_W})], 0.0) << pool;
       std::printf("%s %s: no queue, L = lambda W = 0 in every replication\n", file.c_str(), pool.c_str());
       continue;
     }
@@ -128,8 +127,7 @@ TEST(LittlesLaw, ExactOnceEveryQueueHasDrained) {
   const Replications run("little.toml", 16);
   // The scenario stops referrals long enough before the end for every queue to empty (see its header). Check that
   // it did: a service's mean queue over the last month is zero only if none of its pools had anyone waiting.
-  const int last_month = static_cast<int>(run.results()[0].monthly.size() /
-                                          (run.scenario().services.size() * batch::kMonthlyMetrics.size())) - 1;
+  const int last_month = static_cast<int>(batch::month_labels(run.scenario()).size()) - 1;
   for (const std::string& service : run.scenario().services)
     for (double q : run.monthly(service, last_month, "mean_queue"))
       ASSERT_EQ(q, 0.0) << service << " still had a queue in the last month: the drain period is too short";

@@ -1,0 +1,38 @@
+#pragma once
+// One-at-a-time sensitivity of the baseline: each parameter marked `assumption` (or, with `vary_only`, each group
+// of them matching a pattern) set to (1 ∓ spread) × its value, on the same replications (common random numbers) as
+// the baseline's first `replications`. The rows go into the run record.
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "batch/results.hpp"
+#include "batch/runner.hpp"
+#include "scenario/loader.hpp"
+
+namespace dasim::batch {
+
+struct SensitivityOptions {
+  double spread = 0.25;
+  int replications = 10;
+  std::vector<std::string> metrics;  // SERVICE:AREA:METRIC; default (total):all:outcome_cost
+  std::string vary_only;             // comma-separated key patterns, * matching anything
+};
+
+/// Where the variants come from: the baseline's assumptions, and the baseline with some values overridden.
+struct VariantSource {
+  std::string file;  // the baseline's file, for messages
+  std::vector<scenario::Assumption> assumptions;
+  std::function<model::Scenario(const std::vector<scenario::Override>&)> load;
+};
+
+using Messages = std::function<void(const std::string&)>;
+
+/// Runs the variants and appends the rows to `record.sensitivity`. Warnings for the user (parameters left out, an
+/// interrupt) go to `note`, what is about to run to `info`. Throws std::invalid_argument for a malformed --metric.
+void run_sensitivity(RunRecord& record, const VariantSource& source, const SensitivityOptions& options,
+                     const RunnerOptions& runner, const Messages& note, const Messages& info,
+                     const std::function<void(std::size_t done, std::size_t of)>& progress);
+
+}  // namespace dasim::batch

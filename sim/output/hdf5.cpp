@@ -1,0 +1,222 @@
+#include "output/hdf5.hpp"
+
+#include <fmt/format.h>
+#include <hdf5_hl.h>
+#include <utility>
+
+namespace dasim::output::h5 {
+
+template <>
+hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
+template <>
+hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
+template <>
+hid_t native_type<std::int8_t>() { return H5T_NATIVE_INT8; }
+template <>
+hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+
+Handle::Handle(hid_t id, herr_t (*close)(hid_t), const std::string& failure) : id_(id), close_(close) {
+  if (id < 0) throw OutputError(failure);
+}
+Handle::~Handle() {
+  if (id_ >= 0) close_(id_);
+}
+Handle::Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), close_(other.close_) {}
+Handle& Handle::operator=(Handle&& other) noexcept {
+  if (this != &other) {
+    if (id_ >= 0) close_(id_);
+    id_ = std::exchange(other.id_, -1);
+    close_ = other.close_;
+  }
+  return *this;
+}
+
+namespace {
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw OutputError(what);
+}
+
+/// Variable-length UTF-8 strings, as h5py reads them into str.
+Handle string_type(const std::string& where) {
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose, where + ": cannot make a string type");
+  check(H5Tset_size(t.id(), H5T_VARIABLE), where + ": cannot make a string type");
+  check(H5Tset_cset(t.id(), H5T_CSET_UTF8), where + ": cannot make a string type");
+  return t;
+}
+
+Handle simple_space(const std::vector<hsize_t>& dims, const std::string& where) {
+  return Handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, where + ": dataspace");
+}
+
+std::vector<const char*> c_strings(const std::vector<std::string>& values) {
+  std::vector<const char*> p;
+  for (const auto& v : values) p.push_back(v.c_str());
+  return p;
+}
+
+}  // namespace
+
+std::string Object::path_of(const std::string& child) const {
+  if (child.empty()) return name_;
+  return name_ + (name_.back() == '/' ? "" : "/") + child;
+}
+
+std::string Object::where(const std::string& child) const { return fmt::format("{}: {}", file_, path_of(child)); }
+
+void Object::set_attribute(const char* name, const std::string& value) const {
+  const std::string at = where(std::string("@") + name);
+  Handle type = string_type(at);
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose, at + ": dataspace");
+  Handle a(H5Acreate2(id(), name, type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, at + ": cannot create");
+  const char* p = value.c_str();
+  check(H5Awrite(a.id(), type.id(), &p), at + ": cannot write (is the disk full?)");
+}
+
+void Object::set_attribute(const char* name, const std::vector<std::string>& values) const {
+  const std::string at = where(std::string("@") + name);
+  Handle type = string_type(at);
+  const hsize_t n = values.size();
+  Handle space(n ? H5Screate_simple(1, &n, nullptr) : H5Screate(H5S_NULL), H5Sclose, at + ": dataspace");
+  Handle a(H5Acreate2(id(), name, type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, at + ": cannot create");
+  const auto p = c_strings(values);
+  if (n) check(H5Awrite(a.id(), type.id(), p.data()), at + ": cannot write (is the disk full?)");
+}
+
+template <class T>
+void Object::set_numbers(const char* name, const std::vector<T>& values) const {
+  const std::string at = where(std::string("@") + name);
+  const hsize_t n = values.size();
+  Handle space(n == 1 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr), H5Sclose, at + ": dataspace");
+  Handle a(H5Acreate2(id(), name, native_type<T>(), space.id(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose, at + ": cannot create");
+  check(H5Awrite(a.id(), native_type<T>(), values.data()), at + ": cannot write (is the disk full?)");
+}
+
+bool Object::has_attribute(const char* name) const {
+  const htri_t exists = H5Aexists(id(), name);
+  check(exists, where(std::string("@") + name) + ": cannot look for the attribute");
+  return exists > 0;
+}
+
+std::string Object::string_attribute(const char* name) const {
+  const std::string at = where(std::string("@") + name);
+  Handle a(H5Aopen(id(), name, H5P_DEFAULT), H5Aclose, at + ": missing");
+  Handle memtype = string_type(at);
+  char* value = nullptr;
+  if (H5Aread(a.id(), memtype.id(), &value) < 0 || !value) throw OutputError(at + ": cannot read it as a string");
+  std::string out(value);
+  H5free_memory(value);
+  return out;
+}
+
+template <class T>
+std::vector<T> Object::number_attribute(const char* name, std::size_t count) const {
+  const std::string at = where(std::string("@") + name);
+  Handle a(H5Aopen(id(), name, H5P_DEFAULT), H5Aclose, at + ": missing");
+  Handle space(H5Aget_space(a.id()), H5Sclose, at + ": dataspace");
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  if (n < 0 || static_cast<std::size_t>(n) != count)
+    throw OutputError(fmt::format("{}: holds {} values, not {}", at, n, count));
+  std::vector<T> out(count);
+  check(H5Aread(a.id(), native_type<T>(), out.data()), at + ": cannot read it as numbers");
+  return out;
+}
+
+void Dataset::make_scale(const std::string& axis) const {
+  check(H5DSset_scale(id(), axis.c_str()), where() + ": cannot make it a dimension scale");
+}
+
+void Dataset::attach_scale(const Dataset& scale, unsigned dim, const std::string& axis) const {
+  check(H5DSattach_scale(id(), scale.id(), dim), fmt::format("{}: cannot attach a dimension scale to axis {}", where(), dim));
+  check(H5DSset_label(id(), dim, axis.c_str()), fmt::format("{}: cannot label axis {}", where(), dim));
+}
+
+Group Group::create_group(const std::string& name) const {
+  return Group(Handle(H5Gcreate2(id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                      where(name) + ": cannot create the group"),
+               file_, path_of(name));
+}
+
+Group Group::open_group(const std::string& name) const {
+  return Group(Handle(H5Gopen2(id(), name.c_str(), H5P_DEFAULT), H5Gclose, where(name) + ": missing group"), file_,
+               path_of(name));
+}
+
+bool Group::has(const std::string& name) const {
+  const htri_t exists = H5Lexists(id(), name.c_str(), H5P_DEFAULT);
+  check(exists, where(name) + ": cannot look for it");
+  return exists > 0;
+}
+
+Dataset Group::write_strings(const std::string& name, const std::vector<std::string>& values) const {
+  const std::string at = where(name);
+  Handle type = string_type(at);
+  Handle space = simple_space({values.size()}, at);
+  Dataset d(Handle(H5Dcreate2(id(), name.c_str(), type.id(), space.id(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
+                   at + ": cannot create the dataset"),
+            file_, path_of(name));
+  const auto p = c_strings(values);
+  if (!values.empty())
+    check(H5Dwrite(d.id(), type.id(), H5S_ALL, H5S_ALL, H5P_DEFAULT, p.data()), at + ": cannot write (is the disk full?)");
+  return d;
+}
+
+template <class T>
+Dataset Group::write(const std::string& name, const std::vector<std::size_t>& dims, const std::vector<T>& data) const {
+  const std::string at = where(name);
+  const std::vector<hsize_t> shape(dims.begin(), dims.end());
+  Handle space = simple_space(shape, at);
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, at + ": property list");
+  if (data.size() > 4096 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+    std::vector<hsize_t> chunk = shape;
+    chunk[0] = 1;  // one replication a chunk
+    check(H5Pset_chunk(plist.id(), static_cast<int>(chunk.size()), chunk.data()), at + ": cannot set chunking");
+    check(H5Pset_deflate(plist.id(), 4), at + ": cannot set compression");
+  }
+  Dataset d(Handle(H5Dcreate2(id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
+                   H5Dclose, at + ": cannot create the dataset"),
+            file_, path_of(name));
+  if (!data.empty())
+    check(H5Dwrite(d.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), at + ": cannot write (is the disk full?)");
+  return d;
+}
+
+std::vector<double> Group::read_doubles(const std::string& name, std::size_t expected) const {
+  const std::string at = where(name);
+  Handle d(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), H5Dclose, at + ": missing dataset");
+  Handle space(H5Dget_space(d.id()), H5Sclose, at + ": dataspace");
+  const hssize_t n = H5Sget_simple_extent_npoints(space.id());
+  if (n < 0 || static_cast<std::size_t>(n) != expected)
+    throw OutputError(fmt::format("{}: holds {} values where this run has {}: it was made by other scenarios", at, n, expected));
+  std::vector<double> out(expected);
+  check(H5Dread(d.id(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), at + ": cannot read");
+  return out;
+}
+
+File File::create(const std::filesystem::path& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with the path, not HDF5's stack dump
+  return File(Handle(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+                     fmt::format("{}: cannot create the file (does the folder exist and is it writable?)", path.string())),
+              path.string(), "/");
+}
+
+File File::open_read_only(const std::filesystem::path& path) {
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const std::string p = path.string();
+  if (H5Fis_hdf5(p.c_str()) <= 0) throw OutputError(fmt::format("{}: not a readable HDF5 file (truncated?)", p));
+  return File(Handle(H5Fopen(p.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose, fmt::format("{}: cannot open", p)), p, "/");
+}
+
+void File::flush() const { check(H5Fflush(id(), H5F_SCOPE_GLOBAL), file_ + ": flushing failed (is the disk full?)"); }
+
+template void Object::set_numbers(const char*, const std::vector<double>&) const;
+template void Object::set_numbers(const char*, const std::vector<std::int32_t>&) const;
+template void Object::set_numbers(const char*, const std::vector<std::uint64_t>&) const;
+template std::vector<std::int32_t> Object::number_attribute(const char*, std::size_t) const;
+template std::vector<std::uint64_t> Object::number_attribute(const char*, std::size_t) const;
+template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<double>&) const;
+template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::int32_t>&) const;
+template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::int8_t>&) const;
+template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::uint64_t>&) const;
+
+}  // namespace dasim::output::h5

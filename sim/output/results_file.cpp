@@ -1,0 +1,271 @@
+// The results-file layout (docs/results-format.md), driven by the results schema: each metric group of
+// batch/schema.hpp becomes one dataset per scenario, labelled by dimension scales, and is described in /schema.
+#include <algorithm>
+#include <fmt/format.h>
+#include <limits>
+#include <map>
+
+#include "batch/figures.hpp"
+#include "batch/schema.hpp"
+#include "output/hdf5.hpp"
+#include "output/writers.hpp"
+#include "scenario/loader.hpp"
+
+namespace dasim::output {
+
+namespace {
+
+using batch::Axis;
+using batch::Group;
+
+/// The label dataset of an axis, where the scenario stores one.
+const char* axis_dataset(Axis axis) {
+  switch (axis) {
+    case Axis::service: return "services";
+    case Axis::area: return "areas";
+    case Axis::pool: return "pools";
+    case Axis::month: return "months";
+    case Axis::payer: return "payers";
+    case Axis::bin: return "";
+  }
+  return "";
+}
+
+std::vector<std::string> metric_names(const Group& g) {
+  std::vector<std::string> out;
+  for (const auto& m : g.metrics) out.push_back(m.name);
+  return out;
+}
+
+/// [R, cells] of one group, NaN where a replication is not done yet.
+std::vector<double> stack(const batch::ScenarioRun& run, const Group& g, std::size_t cells) {
+  std::vector<double> out(run.replications.size() * cells, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t r = 0; r < run.replications.size(); ++r)
+    if (run.done[r]) {
+      const auto& v = run.replications[r].*g.field;
+      std::copy(v.begin(), v.begin() + std::min(v.size(), cells), out.begin() + r * cells);
+    }
+  return out;
+}
+
+void write_schema(const h5::Group& file) {
+  const h5::Group schema = file.create_group("schema");
+  schema.set_attribute("description", "metric groups: each is the dataset `dataset` of every scenario group");
+  for (const Group& g : batch::groups()) {
+    const h5::Group out = schema.create_group(g.name);
+    std::vector<std::string> names, units, display, axes{"replication"};
+    for (const auto& m : g.metrics) names.push_back(m.name), units.push_back(m.units), display.push_back(m.display);
+    for (Axis a : g.axes) axes.push_back(batch::axis_name(a));
+    if (g.metric_axis) axes.push_back("metric");
+    out.write_strings("name", names);
+    out.write_strings("units", units);
+    out.write_strings("display_name", display);
+    out.set_attribute("dataset", g.dataset);
+    out.set_attribute("axes", axes);
+    out.set_attribute("labels", g.labels);
+    out.set_numbers("optional", std::vector<std::int32_t>{g.optional ? 1 : 0});
+  }
+}
+
+void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, const batch::ScenarioFigures& figures,
+                    std::uint64_t master_seed, bool monthly_by_pool) {
+  const model::Scenario& s = *run.scenario;
+  const h5::Group g = parent.create_group(s.name);
+  g.set_attribute("description", s.description);
+  g.set_attribute("source_text", s.source_text);
+  g.set_attribute("resolved", scenario::describe(s));
+  g.set_numbers("horizon_days", std::vector<double>{s.simulation.horizon_days()});
+  g.set_numbers("warmup_days", std::vector<double>{s.simulation.warmup_days});
+  g.set_attribute("start_date", fmt::format("{:04}-{:02}-{:02}", s.simulation.start_year, s.simulation.start_month, s.simulation.start_day));
+
+  // Labels, each a dimension scale so that tools such as xarray name the axes.
+  std::map<std::string, h5::Dataset> scales;
+  auto labels = [&](const std::string& name, const std::vector<std::string>& values, const std::string& axis) {
+    h5::Dataset d = g.write_strings(name, values);
+    d.make_scale(axis);
+    scales.emplace(name, std::move(d));
+  };
+  for (Axis a : {Axis::service, Axis::pool, Axis::area, Axis::payer, Axis::month})
+    labels(axis_dataset(a), batch::axis_labels(a, s), batch::axis_name(a));
+  std::vector<std::string> pool_service;
+  for (const auto& p : s.pools) pool_service.push_back(s.services[p.service]);
+  g.write_strings("pool_service", pool_service);
+  g.write_strings("funders", s.funders);
+  const std::size_t R = run.replications.size();
+  std::vector<std::int32_t> replication;
+  std::vector<std::uint64_t> seeds;
+  std::vector<std::int8_t> done;
+  for (std::size_t r = 0; r < R; ++r)
+    replication.push_back(static_cast<std::int32_t>(r)), seeds.push_back(batch::replication_seed(master_seed, r)),
+        done.push_back(run.done[r]);
+  scales.emplace("replication", g.write("replication", {R}, replication));
+  scales.at("replication").make_scale("replication");
+  g.write("replication_seed", {R}, seeds);
+  g.write("done", {R}, done);
+
+  for (const Group& grp : batch::groups()) {
+    if (grp.optional && !monthly_by_pool) continue;
+    if (!grp.labels.empty() && !scales.count(grp.labels)) labels(grp.labels, metric_names(grp), "metric");
+    const batch::Shape shape = grp.shape(s);
+    std::vector<std::size_t> dims{R};
+    dims.insert(dims.end(), shape.dims.begin(), shape.dims.end());
+    const h5::Dataset d = g.write(grp.dataset, dims, stack(run, grp, shape.size()));
+    d.set_attribute("units", grp.units());
+    d.attach_scale(scales.at("replication"), 0, "replication");
+    for (std::size_t k = 0; k < grp.axes.size(); ++k)
+      if (*axis_dataset(grp.axes[k]))
+        d.attach_scale(scales.at(axis_dataset(grp.axes[k])), static_cast<unsigned>(k + 1), batch::axis_name(grp.axes[k]));
+    if (!grp.labels.empty()) d.attach_scale(scales.at(grp.labels), static_cast<unsigned>(dims.size() - 1), "metric");
+  }
+
+  const std::size_t S = s.services.size(), A = s.areas.size() + 1, M = batch::month_labels(s).size(), F = s.funders.size();
+  const std::vector<double> funders = batch::funder_costs(s);
+  std::vector<double> funder_cost;
+  for (std::size_t r = 0; r < R; ++r) funder_cost.insert(funder_cost.end(), funders.begin(), funders.end());
+  g.write("funder_cost", {R, F}, funder_cost).set_attribute("units", std::vector<std::string>{"GBP/year"});
+  if (!figures.contracts.empty()) {
+    std::vector<std::string> names;
+    std::vector<double> cost, funder_share, service_share;
+    for (const auto& c : figures.contracts) {
+      names.push_back(c.name), cost.push_back(c.annual_cost);
+      funder_share.insert(funder_share.end(), c.funder_share.begin(), c.funder_share.end());
+      service_share.insert(service_share.end(), c.service_share.begin(), c.service_share.end());
+    }
+    const std::size_t C = names.size();
+    g.write_strings("contracts", names);
+    g.write("contract_cost", {C}, cost).set_attribute("units", std::vector<std::string>{"GBP/year"});
+    g.write("contract_funder_share", {C, F}, funder_share).set_attribute("units", std::vector<std::string>{"share"});
+    g.write("contract_service_share", {C, S}, service_share).set_attribute("units", std::vector<std::string>{"share"});
+  }
+  g.write("wait_histogram", {S, A, std::size_t(batch::kHistogramBins)}, figures.wait_histogram)
+      .set_attribute("units", std::vector<std::string>{"people"});
+  if (!figures.warmup.empty()) {
+    std::vector<std::int32_t> mser;
+    for (const auto& c : figures.warmup) mser.push_back(c.mser_months);
+    g.write("warmup_mser_months", {mser.size()}, mser).set_attribute("units", std::vector<std::string>{"months"});
+    g.set_numbers("warmup_months", std::vector<std::int32_t>{figures.warmup.front().warmup_months});
+  }
+  const std::vector<double> edges = batch::bin_edges();
+  g.write("wait_bin_edges", {edges.size()}, edges).set_attribute("units", std::vector<std::string>{"days"});
+  const Group& monthly = batch::monthly_group();
+  const h5::Dataset band = g.write("monthly_band", {S, M, monthly.metrics.size(), batch::kBandStatistics.size()},
+                                   figures.monthly_band);
+  band.set_attribute("units", monthly.units());
+  band.set_attribute("statistics", batch::kBandStatistics);
+}
+
+void write_rows(const h5::Group& parent, const char* name, const std::vector<batch::Row>& rows, const std::string& kind) {
+  const h5::Group g = parent.create_group(name);
+  std::vector<std::string> scenario, baseline, service, pool, area, metric, units;
+  std::vector<double> mean, lo, hi, sd, p05, p50, p95;
+  std::vector<std::int32_t> n;
+  for (const auto& r : rows) {
+    if (r.kind != kind) continue;
+    scenario.push_back(r.scenario), baseline.push_back(r.baseline), service.push_back(r.service), pool.push_back(r.pool);
+    area.push_back(r.area), metric.push_back(r.metric), units.push_back(r.units);
+    const auto& s = r.summary;
+    mean.push_back(s.mean), lo.push_back(s.ci_low), hi.push_back(s.ci_high), sd.push_back(s.sd);
+    p05.push_back(s.p05), p50.push_back(s.p50), p95.push_back(s.p95), n.push_back(s.n);
+  }
+  const std::size_t count = scenario.size();
+  for (auto [label, v] : {std::pair{"scenario", &scenario}, {"service", &service}, {"pool", &pool}, {"area", &area},
+                          {"metric", &metric}, {"units", &units}})
+    g.write_strings(label, *v);
+  if (kind == "difference") g.write_strings("baseline", baseline);
+  for (auto [label, v] : {std::pair{"mean", &mean}, {"ci_low", &lo}, {"ci_high", &hi}, {"sd", &sd}, {"p05", &p05},
+                          {"p50", &p50}, {"p95", &p95}})
+    g.write(label, {count}, *v);
+  g.write("n", {count}, n);
+}
+
+void write_sensitivity(const h5::Group& file, const batch::RunRecord& run) {
+  const h5::Group g = file.create_group("sensitivity");
+  g.set_numbers("replications", std::vector<std::int32_t>{run.sensitivity_replications});
+  g.set_attribute("scenario", run.scenarios.front().scenario->name);
+  std::vector<std::string> parameter, where, output, units;
+  std::vector<double> base, low, high, out_base, out_low, out_high, ell, elh, ehl, ehh;
+  for (const auto& r : run.sensitivity) {
+    parameter.push_back(r.parameter), where.push_back(r.where), output.push_back(r.output), units.push_back(r.units);
+    base.push_back(r.base_value), low.push_back(r.low_value), high.push_back(r.high_value);
+    out_base.push_back(r.output_base), out_low.push_back(r.output_at_low), out_high.push_back(r.output_at_high);
+    ell.push_back(r.effect_low.ci_low), elh.push_back(r.effect_low.ci_high);
+    ehl.push_back(r.effect_high.ci_low), ehh.push_back(r.effect_high.ci_high);
+  }
+  const std::size_t n = parameter.size();
+  g.write_strings("parameter", parameter);
+  g.write_strings("where", where);
+  g.write_strings("output", output);
+  g.write_strings("output_units", units);
+  g.set_attribute("units", units.empty() ? std::string() : units.front());
+  for (auto [label, v] : {std::pair{"base_value", &base}, {"low_value", &low}, {"high_value", &high}, {"output_base", &out_base},
+                          {"output_at_low", &out_low}, {"output_at_high", &out_high}, {"effect_low_ci_low", &ell},
+                          {"effect_low_ci_high", &elh}, {"effect_high_ci_low", &ehl}, {"effect_high_ci_high", &ehh}})
+    g.write(label, {n}, *v);
+}
+
+}  // namespace
+
+void write_hdf5(const batch::RunRecord& run, const batch::RunSummary& summary, const std::filesystem::path& path) {
+  const h5::File file = h5::File::create(path);
+  file.set_attribute("filetype", "dasim-results");
+  file.set_numbers("format_version", std::vector<std::int32_t>{kFormatMajor, kFormatMinor});
+  file.set_attribute("dasim_version", DASIM_VERSION);
+  file.set_attribute("git_commit", build_commit());
+  file.set_attribute("created", run.created);
+  file.set_numbers("master_seed", std::vector<std::uint64_t>{run.master_seed});
+  file.set_numbers("replications", std::vector<std::int32_t>{run.replications});
+  file.set_numbers("complete", std::vector<std::int32_t>{run.complete() ? 1 : 0});
+  std::vector<std::string> names;
+  for (const auto& s : run.scenarios) names.push_back(s.scenario->name);
+  file.set_attribute("scenarios", names);
+  file.set_attribute("baseline", names.empty() ? "" : names.front());
+  write_schema(file);
+  {
+    const h5::Group scenarios = file.create_group("scenarios");
+    for (std::size_t k = 0; k < run.scenarios.size(); ++k)
+      write_scenario(scenarios, run.scenarios[k], summary.scenarios.at(k), run.master_seed, run.monthly_by_pool);
+  }
+  write_rows(file, "summary", summary.rows, "summary");
+  write_rows(file, "comparisons", summary.rows, "difference");
+  if (!run.sensitivity.empty()) write_sensitivity(file, run);
+  file.flush();
+}
+
+void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& path) {
+  const h5::File file = h5::File::open_read_only(path);
+  const std::string p = path.string();
+  if (file.string_attribute("filetype") != "dasim-results") throw OutputError(fmt::format("{}: not a dasim results file", p));
+  const auto version = file.number_attribute<std::int32_t>("format_version", 2);
+  if (version[0] != kFormatMajor)
+    throw OutputError(fmt::format("{}: results format {}.{} cannot be resumed by this dasim (format {}.{})", p, version[0],
+                                  version[1], kFormatMajor, kFormatMinor));
+  const std::uint64_t seed = file.number_attribute<std::uint64_t>("master_seed", 1)[0];
+  const std::int32_t replications = file.number_attribute<std::int32_t>("replications", 1)[0];
+  if (seed != run.master_seed || replications != run.replications)
+    throw OutputError(fmt::format("{}: was started with --seed {} --replications {}, not --seed {} --replications {}; "
+                                  "resume with the same options", p, seed, replications, run.master_seed, run.replications));
+  const h5::Group scenarios = file.open_group("scenarios");
+  for (batch::ScenarioRun& sr : run.scenarios) {
+    const model::Scenario& s = *sr.scenario;
+    if (!scenarios.has(s.name)) throw OutputError(fmt::format("{}: was made by other scenarios (no '{}' in it)", p, s.name));
+    const h5::Group g = scenarios.open_group(s.name);
+    if (g.string_attribute("source_text") != s.source_text)
+      throw OutputError(fmt::format("{}: scenario '{}' has changed since the interrupted run; start afresh with --force", p, s.name));
+    const std::size_t R = sr.replications.size();
+    const auto done = g.read_doubles("done", R);
+    for (const Group& grp : batch::groups()) {
+      if (grp.optional && g.has(grp.dataset) != run.monthly_by_pool)
+        throw OutputError(fmt::format("{}: the interrupted run was {} --monthly-by-pool; resume with the same options", p,
+                                      run.monthly_by_pool ? "started without" : "started with"));
+      if (grp.optional && !run.monthly_by_pool) continue;
+      const std::size_t cells = grp.shape(s).size();
+      const std::vector<double> all = g.read_doubles(grp.dataset, R * cells);
+      for (std::size_t r = 0; r < R; ++r)
+        if (done[r] != 0) sr.replications[r].*grp.field = std::vector<double>(all.begin() + r * cells, all.begin() + (r + 1) * cells);
+    }
+    for (std::size_t r = 0; r < R; ++r)
+      if (done[r] != 0) sr.replications[r].replication = r, sr.done[r] = true;
+  }
+}
+
+}  // namespace dasim::output
