@@ -19,8 +19,9 @@ struct Result {
   std::string output;  // stdout and stderr together
 };
 
-Result run(const std::string& args) {
-  const std::string command = std::string(DASIM_BINARY) + " " + args + " 2>&1";
+/// Runs dasim with `args`; `environment` (e.g. "NAME=value") is set for it alone.
+Result run(const std::string& args, const std::string& environment = "") {
+  const std::string command = (environment.empty() ? "" : "env " + environment + " ") + DASIM_BINARY + " " + args + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   std::string out;
   std::array<char, 4096> buffer;
@@ -214,6 +215,34 @@ TEST_F(Cli, SweepRunsEveryGridPointOnCommonRandomNumbers) {
   const Result bad = run("sweep " + path("bad-sweep.toml") + " -r 2 -q -o " + path("out") + " --force");
   EXPECT_EQ(bad.status, 2) << bad.output;
   EXPECT_NE(bad.output.find("cannot vary 'pools.idva.wrokers'"), std::string::npos) << bad.output;
+}
+
+TEST_F(Cli, SweepTakesRunsOptionsIncludingResume) {
+  write("sweep.toml", "scenario = \"small.toml\"\n[[vary]]\nkey = \"pools.idva.workers\"\nvalues = [4, 6]\n");
+  const Result none = run("sweep " + path("sweep.toml") + " -r 3 -q -o " + path("out") + " --resume");
+  EXPECT_NE(none.status, 0);
+  EXPECT_NE(none.output.find("nothing to resume"), std::string::npos) << none.output;
+  ASSERT_EQ(run("sweep " + path("sweep.toml") + " -r 3 -q -s 4 --totals-only -o " + path("out")).status, 0);
+  // A partial file with every replication done: the resume reads it all back and reruns nothing.
+  fs::copy_file(dir_ / "out" / "sweep.h5", dir_ / "out" / "sweep.h5.partial");
+  fs::rename(dir_ / "out" / "sweep-summary.csv", dir_ / "out" / "first-summary.csv");
+  const Result resumed = run("sweep " + path("sweep.toml") + " -r 3 -q -s 4 -o " + path("out") + " --resume");
+  ASSERT_EQ(resumed.status, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("0 replications"), std::string::npos) << resumed.output;
+  std::ifstream a(dir_ / "out" / "first-summary.csv"), b(dir_ / "out" / "sweep-summary.csv");
+  const std::string first((std::istreambuf_iterator<char>(a)), {}), again((std::istreambuf_iterator<char>(b)), {});
+  EXPECT_FALSE(first.empty());
+  EXPECT_EQ(first, again);
+  const Result other_seed = run("sweep " + path("sweep.toml") + " -r 3 -q -s 5 -o " + path("out") + " --force --resume");
+  EXPECT_EQ(other_seed.status, 2) << "--force and --resume exclude each other: " << other_seed.output;
+}
+
+TEST_F(Cli, ReportSaysWhereItLookedForItsScripts) {
+  ASSERT_EQ(run("run " + path("small.toml") + " -r 2 -q -o " + path("out")).status, 0);
+  const Result missing = run("report " + path("out/small.h5") + " --no-pdf", "DASIM_PLOTS_DIR=" + path("nowhere"));
+  EXPECT_EQ(missing.status, 1) << missing.output;
+  EXPECT_NE(missing.output.find("DASIM_PLOTS_DIR=" + path("nowhere") + ": no board_pack.py there"), std::string::npos)
+      << missing.output;
 }
 
 TEST_F(Cli, SensitivityVariesEachAssumptionLowAndHigh) {
