@@ -128,6 +128,10 @@ void Dataset::make_scale(const std::string& axis) const {
 
 void Dataset::attach_scale(const Dataset& scale, unsigned dim, const std::string& axis) const {
   check(H5DSattach_scale(id(), scale.id(), dim), fmt::format("{}: cannot attach a dimension scale to axis {}", where(), dim));
+  label_axis(dim, axis);
+}
+
+void Dataset::label_axis(unsigned dim, const std::string& axis) const {
   check(H5DSset_label(id(), dim, axis.c_str()), fmt::format("{}: cannot label axis {}", where(), dim));
 }
 

@@ -69,6 +69,8 @@ class Dataset : public Object {
   void make_scale(const std::string& axis) const;
   /// Labels dimension `dim` of this dataset `axis`, with `scale` holding the labels along it.
   void attach_scale(const Dataset& scale, unsigned dim, const std::string& axis) const;
+  /// Labels dimension `dim` `axis` where it has no labels to attach (the bins of a histogram).
+  void label_axis(unsigned dim, const std::string& axis) const;
 };
 
 class Group : public Object {

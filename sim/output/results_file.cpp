@@ -112,10 +112,14 @@ void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, cons
     const h5::Dataset d = g.write(grp.dataset, dims, stack(run, grp, shape.size()));
     d.set_attribute("units", grp.units());
     d.attach_scale(scales.at("replication"), 0, "replication");
-    for (std::size_t k = 0; k < grp.axes.size(); ++k)
-      if (*axis_dataset(grp.axes[k]))
-        d.attach_scale(scales.at(axis_dataset(grp.axes[k])), static_cast<unsigned>(k + 1), batch::axis_name(grp.axes[k]));
-    if (!grp.labels.empty()) d.attach_scale(scales.at(grp.labels), static_cast<unsigned>(dims.size() - 1), "metric");
+    for (std::size_t k = 0; k < grp.axes.size(); ++k) {
+      const auto dim = static_cast<unsigned>(k + 1);
+      if (*axis_dataset(grp.axes[k])) d.attach_scale(scales.at(axis_dataset(grp.axes[k])), dim, batch::axis_name(grp.axes[k]));
+      else d.label_axis(dim, batch::axis_name(grp.axes[k]));
+    }
+    const auto metric_dim = static_cast<unsigned>(dims.size() - 1);
+    if (!grp.labels.empty()) d.attach_scale(scales.at(grp.labels), metric_dim, "metric");
+    else if (grp.metric_axis) d.label_axis(metric_dim, "metric");
   }
 
   const std::size_t S = s.services.size(), A = s.areas.size() + 1, M = batch::month_labels(s).size(), F = s.funders.size();
