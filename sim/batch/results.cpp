@@ -107,9 +107,9 @@ std::function<double(const ReplicationResult&)> measure(const model::Scenario& s
     }
   std::string services;
   for (const auto& s : scenario.services) { if (!services.empty()) services += ", "; services += s; }
-  throw std::invalid_argument(fmt::format("no measure '{}:{}:{}' in scenario '{}' (services: {}, plus (total); areas: "
-                                          "the scenario's or all; metrics as in docs/results-format.md)",
-                                          service, area, metric, scenario.name, services));
+  throw std::invalid_argument(fmt::format("no measure '{}:{}:{}' in scenario '{}' (services: {}, plus (total) and {}; "
+                                          "areas: the scenario's or all; metrics as in a results file's /schema)",
+                                          service, area, metric, scenario.name, services, kAllServices));
 }
 
 std::vector<Row> summary_rows(const RunRecord& run) {

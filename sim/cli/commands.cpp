@@ -175,16 +175,15 @@ std::function<void(std::size_t, std::size_t)> progress_bar(bool quiet, std::uniq
   };
 }
 
-/// The baseline's variants for a sensitivity run. The loader can read a scenario only from its files, so each
-/// variant is checked to come from the same text as the baseline that ran: a file edited during the run is refused
-/// rather than mixed with results of the old one.
+/// The baseline's variants for a sensitivity run. The loader can apply overrides only to a scenario it reads from
+/// its files, so each variant is checked to come from the same text as the baseline that ran: a variant of a file
+/// edited since is left out (with a message), not mixed with results of the old text.
 batch::VariantSource variants_of(const model::Scenario& base, const std::string& file) {
   batch::VariantSource source{file, scenario::assumptions(file), nullptr};
   source.load = [&base, file](const std::vector<scenario::Override>& overrides) {
     model::Scenario s = scenario::load(file, overrides);
     if (s.source_text != base.source_text)
-      throw std::runtime_error(fmt::format("{}: changed since the run started; the sensitivity run needs the same "
-                                           "baseline (rerun it)", file));
+      throw scenario::LoadError(fmt::format("{}: changed since the run started; rerun to vary the text that ran", file));
     return s;
   };
   return source;
