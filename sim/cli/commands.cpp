@@ -7,8 +7,6 @@
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <map>
 #include <memory>
 #include <set>
 #include <unistd.h>
@@ -17,6 +15,7 @@
 #include "batch/plan.hpp"
 #include "batch/schema.hpp"
 #include "batch/sensitivity.hpp"
+#include "cli/console.hpp"
 #include "output/writers.hpp"
 #include "scenario/loader.hpp"
 
@@ -25,130 +24,6 @@ namespace fs = std::filesystem;
 namespace dasim::cli {
 
 namespace {
-
-/// Progress on stderr: a bar with an ETA on a terminal, plain lines every ten seconds otherwise.
-class Progress {
- public:
-  Progress(std::size_t total, bool quiet) : total_(total), quiet_(quiet), tty_(::isatty(2)) {}
-  void update(std::size_t done) {
-    if (quiet_ || total_ == 0) return;
-    const double elapsed = seconds();
-    const double eta = done > 0 ? elapsed / static_cast<double>(done) * static_cast<double>(total_ - done) : NAN;
-    if (tty_) {
-      const int width = 30, filled = static_cast<int>(width * done / total_);
-      fmt::print(stderr, "\r[{}{}] {}/{} replications, {:.1f} s elapsed, ETA {}   ", std::string(filled, '#'),
-                 std::string(width - filled, '.'), done, total_, elapsed, done ? fmt::format("{:.0f} s", eta) : "-");
-      if (done == total_) fmt::print(stderr, "\n");
-    } else if (done == total_ || elapsed - last_line_ >= 10) {
-      last_line_ = elapsed;
-      fmt::print(stderr, "progress: {}/{} replications, {:.1f} s elapsed{}\n", done, total_, elapsed,
-                 done && done < total_ ? fmt::format(", about {:.0f} s to go", eta) : "");
-    }
-  }
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-
- private:
-  std::size_t total_;
-  bool quiet_, tty_;
-  double last_line_ = 0;
-  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
-};
-
-/// "mean (low–high)"; a share's interval (`share`) is kept within 0–100%, the range a share can take.
-std::string with_ci(const stats::Summary& s, const char* format, double scale = 1, bool share = false) {
-  if (s.n == 0 || std::isnan(s.mean)) return "-";
-  const std::string mean = fmt::format(fmt::runtime(format), s.mean * scale);
-  if (std::isnan(s.ci_low)) return mean;
-  const double low = share ? std::max(0.0, s.ci_low) : s.ci_low, high = share ? std::min(1.0, s.ci_high) : s.ci_high;
-  return fmt::format("{} ({}–{})", mean, fmt::format(fmt::runtime(format), low * scale),
-                     fmt::format(fmt::runtime(format), high * scale));
-}
-
-/// The console table: per service and area (all areas only with --totals-only), each option's figures, then
-/// paired differences from the first option.
-void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& rows, bool by_area) {
-  std::map<std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>, const batch::Row*> index;
-  for (const auto& r : rows) index[{r.kind, r.scenario, r.service, r.pool, r.area, r.metric}] = &r;
-  auto get = [&](const std::string& kind, const std::string& scenario, const std::string& service, const std::string& area,
-                 const std::string& metric, const std::string& pool = "") -> stats::Summary {
-    const auto it = index.find({kind, scenario, service, pool, area, metric});
-    return it == index.end() ? stats::Summary{} : it->second->summary;
-  };
-  // An area's occupancy is that of the pool serving it in each option (shared when the option pools it).
-  auto area_occupancy = [&](const model::Scenario& s, const std::string& service, const std::string& area) {
-    const auto sv = std::find(s.services.begin(), s.services.end(), service) - s.services.begin();
-    const auto a = std::find_if(s.areas.begin(), s.areas.end(), [&](const auto& x) { return x.name == area; }) - s.areas.begin();
-    if (sv == static_cast<long>(s.services.size()) || a == static_cast<long>(s.areas.size())) return stats::Summary{};
-    return get("summary", s.name, service, "all", "occupancy", s.pools[s.service_pool[sv][a]].name);
-  };
-  const model::Scenario& base = *run.scenarios.front().scenario;
-  std::vector<std::string> areas{"all"};
-  if (by_area)
-    for (const auto& a : base.areas) areas.push_back(a.name);
-  fmt::print("\nResults: mean (95% CI) over {} replications, seed {}\n", run.replications, run.master_seed);
-  const std::string header = fmt::format("  {:<26} {:>22} {:>22} {:>20} {:>19} {:>19} {:>19}", "option", "median wait (d)",
-                                         "90th pct wait (d)", "within target (%)", "disengaged/yr", "declined/yr", "occupancy (%)");
-  for (const auto& service : base.services)
-    for (const auto& area : areas) {
-      if (get("summary", base.name, service, area, "entered").n == 0) continue;
-      fmt::print("\n{} — {}\n{}\n", service, area == "all" ? "all areas" : area, header);
-      auto line = [&](const std::string& kind, const model::Scenario& s, const std::string& label) {
-        const std::string& scenario = s.name;
-        fmt::print("  {:<26} {:>22} {:>22} {:>20} {:>19} {:>19} {:>19}\n", label,
-                   with_ci(get(kind, scenario, service, area, "wait_p50"), "{:.2f}"),
-                   with_ci(get(kind, scenario, service, area, "wait_p90"), "{:.2f}"),
-                   with_ci(get(kind, scenario, service, area, "within_target"), "{:.1f}", 100, kind == "summary"),
-                   with_ci(get(kind, scenario, service, area, "disengaged"), "{:.1f}"),
-                   with_ci(get(kind, scenario, service, area, "declined"), "{:.1f}"),
-                   area == "all"          ? with_ci(get(kind, scenario, service, area, "occupancy"), "{:.1f}", 100, kind == "summary")
-                   : kind == "summary"    ? with_ci(area_occupancy(s, service, area), "{:.1f}", 100, true)
-                                          : "");
-      };
-      for (const auto& sr : run.scenarios) line("summary", *sr.scenario, sr.scenario->name);
-      for (std::size_t k = 1; k < run.scenarios.size(); ++k)
-        line("difference", *run.scenarios[k].scenario, "  " + run.scenarios[k].scenario->name + " − " + base.name);
-    }
-  fmt::print("\nMoney (£ a year)\n");
-  for (const auto& sr : run.scenarios) {
-    const auto& s = *sr.scenario;
-    fmt::print("  {}\n", s.name);
-    for (const auto& f : s.funders)
-      fmt::print("    service cost, {:<32} {:>14}\n", f, with_ci(get("summary", s.name, "(cost)", f, "service_cost"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "outcome costs (cashable + societal)", with_ci(get("summary", s.name, "(total)", "all", "outcome_cost"), "{:.0f}"));
-  }
-  for (std::size_t k = 1; k < run.scenarios.size(); ++k) {
-    const std::string& name = run.scenarios[k].scenario->name;
-    fmt::print("  {} against {}\n", name, base.name);
-    fmt::print("    {:<46} {:>14}\n", "service cost difference", with_ci(get("difference", name, "(total)", "all", "service_cost"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "cost avoided (all)", with_ci(get("difference", name, "(total)", "all", "cost_avoided"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "cost avoided, cashable", with_ci(get("difference", name, "(total)", "all", "cashable_cost_avoided"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "cost avoided, societal", with_ci(get("difference", name, "(total)", "all", "societal_cost_avoided"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "return per £1 of service cost", with_ci(get("difference", name, "(total)", "all", "return_per_pound"), "{:.2f}"));
-  }
-}
-
-void print_warmup(const batch::RunRecord& run, const batch::RunSummary& summary) {
-  for (std::size_t k = 0; k < run.scenarios.size(); ++k) {
-    const batch::ScenarioRun& sr = run.scenarios[k];
-    const std::vector<batch::WarmupCheck>& checks = summary.scenarios[k].warmup;
-    std::vector<std::string> short_ones;
-    int worst = 0;
-    for (const auto& c : checks) {
-      worst = std::max(worst, c.mser_months);
-      if (c.drifting) short_ones.push_back(fmt::format("{} (still drifting at half the run: no steady level)", c.service));
-      else if (!c.long_enough()) short_ones.push_back(fmt::format("{} ({} months)", c.service, c.mser_months));
-    }
-    if (checks.empty()) continue;
-    if (short_ones.empty())
-      fmt::print("\nwarm-up ({}): {} months is long enough; MSER truncation is at most {} months for every service\n",
-                 sr.scenario->name, checks.front().warmup_months, worst);
-    else
-      fmt::print("\nwarm-up ({}): WARNING: {} months may be too short; MSER suggests more for: {}\n", sr.scenario->name,
-                 checks.front().warmup_months, fmt::join(short_ones, ", "));
-  }
-}
 
 std::string default_name(const std::vector<model::Scenario>& scenarios) {
   std::string name;
