@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "output/writers.hpp"
+#include "output/error.hpp"
 
 namespace dasim::output::h5 {
 

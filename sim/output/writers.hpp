@@ -7,6 +7,7 @@
 
 #include "batch/figures.hpp"
 #include "batch/results.hpp"
+#include "output/error.hpp"
 
 namespace dasim::output {
 
@@ -15,10 +16,6 @@ constexpr int kFormatMajor = 1, kFormatMinor = 1;
 
 /// The commit the binary was built from (refreshed at every build, not only when CMake configures).
 const char* build_commit();
-
-struct OutputError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 /// Writes the whole run to `path` (replications not yet done are stored as NaN, with `done` = 0 and the root
 /// attribute `complete` = 0). The caller writes to a temporary name and renames.
