@@ -14,8 +14,8 @@ void commission(Scenario& scenario) {
     c.extra_workers = reinvested_workers(c);
     if (c.extra_workers == 0) continue;
     PoolSpec& pool = scenario.pools[c.reinvest_pool];
-    pool.workers += c.extra_workers;
-    for (CapacityChange& change : pool.capacity_changes) change.workers += c.extra_workers;
+    pool.count += c.extra_workers;
+    for (CapacityChange& change : pool.capacity_changes) change.count += c.extra_workers;
   }
 }
 

@@ -179,7 +179,7 @@ void write_scenario(const Writer& w, hid_t parent, const batch::ScenarioRun& run
     funder_share.insert(funder_share.end(), c.funder_share.begin(), c.funder_share.end());
     std::vector<double> by_service(S, 0.0);
     double workers = 0;
-    for (int p : c.pools) by_service[s.pools[p].service] += s.pools[p].workers, workers += s.pools[p].workers;
+    for (int p : c.pools) by_service[s.pools[p].service] += s.pools[p].count, workers += s.pools[p].count;
     for (double& x : by_service) x = workers > 0 ? x / workers : 0.0;
     service_share.insert(service_share.end(), by_service.begin(), by_service.end());
   }

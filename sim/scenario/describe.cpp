@@ -26,22 +26,24 @@ std::string describe(const model::Scenario& s) {
     out += fmt::format("arrivals {}: area {}, source {}, {:g} a year, trend {:+g}/yr, {} dated factors -> {}\n", a.name,
                        s.areas[a.area].name, s.sources[a.source], a.rate_per_year, a.trend_per_year, a.dated.size(),
                        s.services[a.service]);
-  static const char* kKinds[] = {"caseload", "beds", "group", "meeting"};
   for (const auto& p : s.pools) {
     std::string areas;
     for (std::size_t a = 0; a < s.areas.size(); ++a)
       if (p.serves_area[a]) { if (!areas.empty()) areas += ","; areas += s.areas[a].name; }
-    out += fmt::format("pool {} ({} for {}; areas {}): ", p.name, kKinds[static_cast<int>(p.kind)], s.services[p.service], areas);
-    switch (p.kind) {
-      case model::PoolKind::caseload:
-        out += fmt::format("{} workers x {} cases = {} places", p.workers, p.cases_per_worker, p.capacity());
-        break;
-      case model::PoolKind::beds: out += fmt::format("{} units, {}", p.workers, p.decline_when_full ? "declines when full" : "waiting list"); break;
-      case model::PoolKind::group: out += fmt::format("{} groups of {}-{}, dropout {:g}", p.workers, p.group_min, p.group_max, p.dropout); break;
-      case model::PoolKind::meeting: out += fmt::format("sits every {:g} days", p.meeting_interval); break;
+    out += fmt::format("pool {} ({} for {}; areas {}): ", p.name, p.kind_name(), s.services[p.service], areas);
+    if (const auto* places = std::get_if<model::PlacesSpec>(&p.kind)) {
+      if (places->unit == model::CapacityUnit::staff)
+        out += fmt::format("{} workers x {} cases = {} places", p.count, places->cases_per_worker, p.places());
+      else
+        out += fmt::format("{} units, {}", p.count, places->decline_when_full ? "declines when full" : "waiting list");
+    } else if (const auto* group = std::get_if<model::GroupSpec>(&p.kind)) {
+      out += fmt::format("{} groups of {}-{}, dropout {:g}", p.count, group->group_min, group->group_max, group->dropout);
+    } else if (const auto* meeting = std::get_if<model::MeetingSpec>(&p.kind)) {
+      out += fmt::format("sits every {:g} days", meeting->interval);
     }
     out += fmt::format("; duration {}", p.duration.describe());
-    if (p.move_on) out += "; move-on " + p.move_on->describe();
+    if (const auto* places = std::get_if<model::PlacesSpec>(&p.kind); places && places->move_on)
+      out += "; move-on " + places->move_on->describe();
     if (p.patience) out += "; patience " + p.patience->describe();
     out += fmt::format("; target {:g} {}\n", p.target_days, p.target_working_days ? "working days" : "d");
   }

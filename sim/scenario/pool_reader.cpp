@@ -18,8 +18,17 @@ constexpr std::string_view kCommonKeys[] = {
 struct KindReader {
   std::string_view name;
   std::vector<std::string_view> keys;
+  /// Reads the kind's own keys into `p.kind`; `p`'s common part is read already.
   void (*read)(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& p);
 };
+
+/// Places are counted in an int: `workers` × `per_name` must stay far below its limit.
+void check_places(const ScenarioBuilder& in, const toml::table& t, const std::string& key, int count, int per,
+                  const char* per_name) {
+  const long long places = static_cast<long long>(count) * per;
+  if (places > 100'000'000)
+    in.fail(t, key, fmt::format("workers × {} = {} places is beyond what dasim can hold (at most 100,000,000)", per_name, places));
+}
 
 void read_opening_hours(ScenarioBuilder& in, const toml::node& o, const std::string& key, model::OpeningHours& open) {
   const toml::table& ot = in.table_at(o, key);
@@ -36,21 +45,36 @@ void read_opening_hours(ScenarioBuilder& in, const toml::node& o, const std::str
   if (open.to_hour <= open.from_hour) in.fail(ot, key, "`to` must be after `from`");
 }
 
-/// Caseloads and beds: places held for the duration, with optional opening hours, move-on and a full rule.
-void read_places(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& p) {
-  p.cases_per_worker = in.whole(t, "cases_per_worker", key, 1, 1);
-  if (static_cast<long long>(p.workers) * p.cases_per_worker > 100'000'000)
-    in.fail(t, key, fmt::format("workers × cases_per_worker = {} places is beyond what dasim can hold (at most 100,000,000)",
-                                static_cast<long long>(p.workers) * p.cases_per_worker));
-  if (const toml::node* d = t.get("move_on")) p.move_on = in.distribution(*d, key + ".move_on");
+/// Places held for the duration, with optional opening hours, move-on and a rule for when all are taken.
+void read_places(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PlacesSpec& places) {
+  if (const toml::node* d = t.get("move_on")) places.move_on = in.distribution(*d, key + ".move_on");
   const std::string full = in.text(t, "when_full", key, "queue");
   if (full != "queue" && full != "decline") in.fail(*t.get("when_full"), key + ".when_full", "must be \"queue\" or \"decline\"");
-  p.decline_when_full = full == "decline";
-  if (const toml::node* o = t.get("open")) read_opening_hours(in, *o, key + ".open", p.open);
+  places.decline_when_full = full == "decline";
+  if (const toml::node* o = t.get("open")) read_opening_hours(in, *o, key + ".open", places.open);
+}
+
+/// Caseloads: `workers` staff, each holding `cases_per_worker` open cases.
+void read_caseload(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& p) {
+  model::PlacesSpec places;
+  places.unit = model::CapacityUnit::staff;
+  places.cases_per_worker = in.whole(t, "cases_per_worker", key, 1, 1);
+  check_places(in, t, key, p.count, places.cases_per_worker, "cases_per_worker");
+  read_places(in, t, key, places);
+  p.kind = std::move(places);
+}
+
+/// Beds: `workers` units, each held by one case.
+void read_beds(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& p) {
+  model::PlacesSpec places;
+  places.unit = model::CapacityUnit::units;
+  read_places(in, t, key, places);
+  p.kind = std::move(places);
 }
 
 /// Cohort programmes: a group starts when enough wait, or on a schedule; members may drop out.
-void read_group(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& p) {
+void read_group(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& pool) {
+  model::GroupSpec p;
   p.group_min = in.whole(t, "group_min", key, 1, 1);
   p.group_max = in.whole(t, "group_max", key, p.group_min, 1);
   if (p.group_max < p.group_min) in.fail(*t.get("group_max"), key + ".group_max", "must be >= group_min");
@@ -61,20 +85,24 @@ void read_group(ScenarioBuilder& in, const toml::table& t, const std::string& ke
     p.schedule_every = in.required_number(st, "every_days", key + ".schedule", 1e-6);
   }
   p.dropout = in.number(t, "dropout", key, 0, 0, 1);
+  check_places(in, t, key, pool.count, p.group_max, "group_max");
+  pool.kind = p;
 }
 
 /// Periodic meetings: sittings every so many days, reviewing up to a number of cases each.
-void read_meeting(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& p) {
-  p.meeting_first = t.get("first_sitting") ? static_cast<double>(in.date(*t.get("first_sitting"), key + ".first_sitting")) : 0.0;
-  if (p.meeting_first < 0) in.fail(*t.get("first_sitting"), key + ".first_sitting", "must not be before the start date");
-  p.meeting_interval = in.number(t, "every_days", key, 14, 1e-6);
-  if (t.get("cases_per_sitting")) p.cases_per_sitting = in.whole(t, "cases_per_sitting", key, 1, 1);
+void read_meeting(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& pool) {
+  model::MeetingSpec m;
+  m.first = t.get("first_sitting") ? static_cast<double>(in.date(*t.get("first_sitting"), key + ".first_sitting")) : 0.0;
+  if (m.first < 0) in.fail(*t.get("first_sitting"), key + ".first_sitting", "must not be before the start date");
+  m.interval = in.number(t, "every_days", key, 14, 1e-6);
+  if (t.get("cases_per_sitting")) m.cases_per_sitting = in.whole(t, "cases_per_sitting", key, 1, 1);
+  pool.kind = m;
 }
 
 const std::vector<KindReader>& kinds() {
   static const std::vector<KindReader> kKinds{
-      {"caseload", {"cases_per_worker", "move_on", "when_full", "open"}, read_places},
-      {"beds", {"move_on", "when_full", "open"}, read_places},
+      {"caseload", {"cases_per_worker", "move_on", "when_full", "open"}, read_caseload},
+      {"beds", {"move_on", "when_full", "open"}, read_beds},
       {"group", {"group_min", "group_max", "schedule", "dropout"}, read_group},
       {"meeting", {"first_sitting", "every_days", "cases_per_sitting"}, read_meeting},
   };
@@ -116,12 +144,11 @@ void ScenarioBuilder::read_pools() {
     check_keys(*this, t, key, *kind);
     model::PoolSpec p;
     p.name = pool_name;
-    p.kind = static_cast<model::PoolKind>(kind - kinds().begin());
     p.service = t.get("service") ? service(*t.get("service"), key + ".service") : service(p.name, v);
     p.serves_area.assign(s_.areas.size(), !t.get("areas"));
     if (const toml::node* areas = t.get("areas"))
       for (auto&& a : array_at(*areas, key + ".areas")) p.serves_area[index_of(area_names_, a, key + ".areas", "area")] = true;
-    p.workers = whole(t, "workers", key, 1, 1);
+    p.count = whole(t, "workers", key, 1, 1);
     kind->read(*this, t, key, p);
     if (const toml::node* d = t.get("duration")) p.duration = distribution(*d, key + ".duration");
     else if (kind->read != read_meeting) fail(t, key, "missing required key 'duration'");
@@ -172,7 +199,7 @@ void ScenarioBuilder::read_capacity_changes(const toml::node& changes, const std
     only_keys(ct, key, {"date", "workers"});
     if (!ct.get("date")) fail(ct, key, "needs `date`");
     model::CapacityChange change{static_cast<double>(date(*ct.get("date"), key + ".date")), whole(ct, "workers", key, -1, 0)};
-    if (change.workers < 0) fail(ct, key, "needs `workers`");
+    if (change.count < 0) fail(ct, key, "needs `workers`");
     if (change.day < 0 || change.day <= previous) fail(*ct.get("date"), key + ".date", "dates must be after the start date and in order");
     previous = change.day;
     p.capacity_changes.push_back(change);
