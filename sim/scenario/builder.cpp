@@ -26,6 +26,15 @@ model::Scenario ScenarioBuilder::build() {
   return std::move(s_);
 }
 
+const toml::table* ScenarioBuilder::optional_section(std::string_view name,
+                                                     std::initializer_list<std::string_view> keys) const {
+  const toml::node* n = root_.get(name);
+  if (!n) return nullptr;
+  const toml::table& t = table_at(*n, std::string(name));
+  only_keys(t, std::string(name), keys);
+  return &t;
+}
+
 int ScenarioBuilder::service(const toml::node& n, const std::string& key) { return service(text(n, key), n); }
 
 int ScenarioBuilder::service(const std::string& name, const toml::node& where) {

@@ -36,6 +36,8 @@ class ScenarioBuilder : public TomlReader {
                                                        double fallback, double max) const;
 
  private:
+  /// The top-level table `name`, checked against its `keys`, or nullptr when the scenario has none.
+  const toml::table* optional_section(std::string_view name, std::initializer_list<std::string_view> keys) const;
   void read_scenario_and_simulation();
   void read_areas();
   void read_sources();

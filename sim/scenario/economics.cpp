@@ -67,10 +67,7 @@ void ScenarioBuilder::read_contracts() {
 void ScenarioBuilder::read_outcomes() {
   const toml::node* n = root_.get("outcomes");
   if (!n) return;
-  for (auto&& [outcome_name, node] : ordered(table_at(*n, "outcomes"))) {
-    const toml::node& v = *node;
-    const std::string key = "outcomes." + outcome_name;
-    const toml::table& t = table_at(v, key);
+  each_named(table_at(*n, "outcomes"), "outcomes", [&](const std::string& outcome_name, const std::string& key, const toml::node&, const toml::table& t) {
     only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
                        "wait_penalty", "per_child", "when"});
     model::OutcomeSpec o;
@@ -91,14 +88,13 @@ void ScenarioBuilder::read_outcomes() {
       fail(*t.get("per_child"), key + ".per_child", "needs an attribute called 'children'");
     if (const toml::node* w = t.get("when")) o.when = condition(*w, key + ".when");
     s_.outcomes.push_back(std::move(o));
-  }
+  });
 }
 
 void ScenarioBuilder::read_repeat() {
-  const toml::node* n = root_.get("repeat");
-  if (!n) return;
-  const toml::table& t = table_at(*n, "repeat");
-  only_keys(t, "repeat", {"annual_hazard", "modifiers", "to", "set"});
+  const toml::table* section = optional_section("repeat", {"annual_hazard", "modifiers", "to", "set"});
+  if (!section) return;
+  const toml::table& t = *section;
   s_.repeat.enabled = true;
   s_.repeat.annual_hazard = by_result(t, "annual_hazard", "repeat", 0.0, 100);
   if (const toml::node* mods = t.get("modifiers"))
@@ -115,10 +111,9 @@ void ScenarioBuilder::read_repeat() {
 }
 
 void ScenarioBuilder::read_relocation() {
-  const toml::node* n = root_.get("relocation");
-  if (!n) return;
-  const toml::table& t = table_at(*n, "relocation");
-  only_keys(t, "relocation", {"front_door", "probability", "retriage_delay", "retriage_dropout"});
+  const toml::table* section = optional_section("relocation", {"front_door", "probability", "retriage_delay", "retriage_dropout"});
+  if (!section) return;
+  const toml::table& t = *section;
   s_.relocation.enabled = true;
   if (!t.get("front_door")) fail(t, "relocation", "missing required key 'front_door'");
   s_.relocation.front_door = service(*t.get("front_door"), "relocation.front_door");

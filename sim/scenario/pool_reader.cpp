@@ -133,10 +133,7 @@ void check_keys(const ScenarioBuilder& in, const toml::table& t, const std::stri
 
 void ScenarioBuilder::read_pools() {
   const toml::table& pools = required_table(root_, "pools", "scenario");
-  for (auto&& [pool_name, node] : ordered(pools)) {
-    const toml::node& v = *node;
-    const std::string key = "pools." + pool_name;
-    const toml::table& t = table_at(v, key);
+  each_named(pools, "pools", [&](const std::string& pool_name, const std::string& key, const toml::node& v, const toml::table& t) {
     const std::string kind_name = text(t, "kind", key, "caseload");
     const auto kind = std::find_if(kinds().begin(), kinds().end(), [&](const KindReader& k) { return k.name == kind_name; });
     if (kind == kinds().end())
@@ -170,7 +167,7 @@ void ScenarioBuilder::read_pools() {
     p.on_decline = routes(t, "on_decline", key);
     p.on_disengage = routes(t, "on_disengage", key);
     s_.pools.push_back(std::move(p));
-  }
+  });
   if (s_.pools.empty()) fail(pools, "pools", "at least one pool is needed");
 }
 

@@ -35,13 +35,10 @@ void ScenarioBuilder::read_scenario_and_simulation() {
 
 void ScenarioBuilder::read_areas() {
   const toml::table& areas = required_table(root_, "areas", "scenario");
-  for (auto&& [name, node] : ordered(areas)) {
-    const toml::node& v = *node;
-    const std::string key = "areas." + name;
-    const toml::table& t = table_at(v, key);
+  each_named(areas, "areas", [&](const std::string& name, const std::string& key, const toml::node&, const toml::table& t) {
     only_keys(t, key, {"population", "adult_females"});
     s_.areas.push_back({name, number(t, "population", key, 0, 0), number(t, "adult_females", key, 0, 0)});
-  }
+  });
   for (const auto& a : s_.areas) area_names_.push_back(a.name);
   if (s_.areas.empty()) fail(areas, "areas", "at least one area is needed");
 }
@@ -66,10 +63,7 @@ void ScenarioBuilder::read_sources() {
 void ScenarioBuilder::read_attributes() {
   const toml::node* n = root_.get("attributes");
   if (!n) return;
-  for (auto&& [attribute_name, node] : ordered(table_at(*n, "attributes"))) {
-    const toml::node& v = *node;
-    const std::string key = "attributes." + attribute_name;
-    const toml::table& t = table_at(v, key);
+  each_named(table_at(*n, "attributes"), "attributes", [&](const std::string& attribute_name, const std::string& key, const toml::node& v, const toml::table& t) {
     only_keys(t, key, {"values", "weights", "p", "mean", "max", "by", "when"});
     if (s_.attributes.size() + model::kFirstDrawnAttribute >= model::kMaxAttributes)
       fail(v, key, fmt::format("at most {} attributes are supported", model::kMaxAttributes - model::kFirstDrawnAttribute));
@@ -134,7 +128,7 @@ void ScenarioBuilder::read_attributes() {
     }
     s_.attributes.push_back(std::move(a));
     if (const toml::node* when = t.get("when")) s_.attributes.back().when = condition(*when, key + ".when");
-  }
+  });
 }
 
 void ScenarioBuilder::read_arrivals() {

@@ -39,6 +39,15 @@ class TomlReader {
   void only_keys(const toml::table& t, const std::string& context, std::initializer_list<std::string_view> allowed) const;
   /// A table's entries in the order they were written (toml++ keeps them sorted by key): base files first.
   std::vector<std::pair<std::string, const toml::node*>> ordered(const toml::table& t) const;
+  /// Each entry of a table of named tables ([areas.NAME], [pools.NAME]), in the order written, as
+  /// f(name, key, node, table) with key "section.NAME"; an entry that is not a table is an error.
+  template <class F>
+  void each_named(const toml::table& section, const std::string& section_key, F f) const {
+    for (auto&& [name, node] : ordered(section)) {
+      const std::string key = section_key + "." + name;
+      f(name, key, *node, table_at(*node, key));
+    }
+  }
 
   const toml::table& table_at(const toml::node& n, const std::string& key) const;
   const toml::table& required_table(const toml::table& t, std::string_view k, const std::string& context) const;

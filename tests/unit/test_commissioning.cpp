@@ -3,20 +3,14 @@
 
 #include "model/commissioning.hpp"
 #include "scenario/loader.hpp"
+#include "scenario_text.hpp"
 
 using namespace dasim;
 
 namespace {
 
 model::Scenario with_contract(const std::string& idva_extra) {
-  return scenario::load_text(R"(
-[areas.here]
-population = 1000
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 10
-to = "idva"
+  return scenario::load_text(test_support::kOneArea + test_support::referrals(10, "idva") + R"(
 [pools.idva]
 workers = 4
 cases_per_worker = 10

@@ -1,26 +1,15 @@
 // The `extends` chain: files read base first, merged key by key, each kept verbatim for the results record.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <unistd.h>
-
 #include "scenario/extends.hpp"
+#include "temp_dir.hpp"
 
 using namespace dasim;
 
 namespace {
 
-class Chain : public ::testing::Test {
+class Chain : public test_support::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("dasim-extends-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
   std::string error_of(const std::filesystem::path& file) {
     try {
       scenario::read_chain(file);
@@ -29,7 +18,6 @@ class Chain : public ::testing::Test {
     }
     return "(no error)";
   }
-  std::filesystem::path dir_;
 };
 
 }  // namespace

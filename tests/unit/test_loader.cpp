@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "scenario/loader.hpp"
+#include "temp_dir.hpp"
 
 using namespace dasim;
 
@@ -118,19 +119,7 @@ TEST(Loader, EveryServiceNeedsAPoolForEveryArea) {
   EXPECT_NE(twice.find("already served for service 'idva'"), std::string::npos) << twice;
 }
 
-class ScenarioFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("dasim-loader-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-  std::filesystem::path dir_;
-};
+using ScenarioFiles = test_support::TempDirTest;
 
 TEST_F(ScenarioFiles, ExtendsMergesTablesAndRemovesWithFalse) {
   write("base.toml", kMinimal);

@@ -2,20 +2,13 @@
 #include <gtest/gtest.h>
 
 #include "scenario/loader.hpp"
+#include "scenario_text.hpp"
 
 using namespace dasim;
 
 namespace {
 
-const std::string kBase = R"(
-[areas.here]
-population = 1000
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 10
-to = "x"
-)";
+const std::string kBase = test_support::kOneArea + test_support::referrals(10, "x");
 
 model::PoolSpec pool(const std::string& body) {
   return scenario::load_text(kBase + "[pools.x]\n" + body, "kinds.toml").pools.front();

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "manual_scheduler.hpp"
+#include "scenario_text.hpp"
 #include "model/pools.hpp"
 #include "model/world.hpp"
 #include "scenario/loader.hpp"
@@ -62,18 +63,8 @@ struct Watched {
 };
 
 std::string header(double years, double rate, const std::string& to, const std::string& simulation = "") {
-  return fmt::format(R"(
-[simulation]
-years = {}
-{}
-[areas.here]
-population = 1000
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = {}
-to = "{}"
-)", years, simulation, rate, to);
+  return fmt::format("\n[simulation]\nyears = {}\n{}\n", years, simulation) + test_support::kOneArea +
+         test_support::referrals(rate, to);
 }
 
 }  // namespace

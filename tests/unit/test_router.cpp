@@ -3,6 +3,7 @@
 
 #include "model/router.hpp"
 #include "scenario/loader.hpp"
+#include "scenario_text.hpp"
 
 using namespace dasim;
 
@@ -10,19 +11,10 @@ namespace {
 
 /// Two areas; a front door per area (or one for both), and a support service.
 model::Scenario two_areas(bool one_front_door, double relocation = 1.0, double dropout = 0.0) {
-  std::string text = R"(
-[areas.here]
-population = 1000
-[areas.there]
-population = 1000
+  std::string text = test_support::kTwoAreas + test_support::referrals(10, "front-door") + R"(
 [attributes.risk]
 values = ["standard", "high"]
 weights = [0.5, 0.5]
-[[arrivals]]
-name = "referrals"
-area = "here"
-rate_per_year = 10
-to = "front-door"
 [pools.support]
 duration = 10
 )";
