@@ -67,7 +67,8 @@ void ScenarioBuilder::read_contracts() {
 void ScenarioBuilder::read_outcomes() {
   const toml::node* n = root_.get("outcomes");
   if (!n) return;
-  each_named(table_at(*n, "outcomes"), "outcomes", [&](const std::string& outcome_name, const std::string& key, const toml::node&, const toml::table& t) {
+  each_named(table_at(*n, "outcomes"), "outcomes",
+             [&](const std::string& outcome_name, const std::string& key, const toml::node&, const toml::table& t) {
     only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
                        "wait_penalty", "per_child", "when"});
     model::OutcomeSpec o;

@@ -133,7 +133,8 @@ void check_keys(const ScenarioBuilder& in, const toml::table& t, const std::stri
 
 void ScenarioBuilder::read_pools() {
   const toml::table& pools = required_table(root_, "pools", "scenario");
-  each_named(pools, "pools", [&](const std::string& pool_name, const std::string& key, const toml::node& v, const toml::table& t) {
+  each_named(pools, "pools",
+             [&](const std::string& pool_name, const std::string& key, const toml::node& v, const toml::table& t) {
     const std::string kind_name = text(t, "kind", key, "caseload");
     const auto kind = std::find_if(kinds().begin(), kinds().end(), [&](const KindReader& k) { return k.name == kind_name; });
     if (kind == kinds().end())

@@ -35,7 +35,8 @@ void ScenarioBuilder::read_scenario_and_simulation() {
 
 void ScenarioBuilder::read_areas() {
   const toml::table& areas = required_table(root_, "areas", "scenario");
-  each_named(areas, "areas", [&](const std::string& name, const std::string& key, const toml::node&, const toml::table& t) {
+  each_named(areas, "areas",
+             [&](const std::string& name, const std::string& key, const toml::node&, const toml::table& t) {
     only_keys(t, key, {"population", "adult_females"});
     s_.areas.push_back({name, number(t, "population", key, 0, 0), number(t, "adult_females", key, 0, 0)});
   });
@@ -63,7 +64,8 @@ void ScenarioBuilder::read_sources() {
 void ScenarioBuilder::read_attributes() {
   const toml::node* n = root_.get("attributes");
   if (!n) return;
-  each_named(table_at(*n, "attributes"), "attributes", [&](const std::string& attribute_name, const std::string& key, const toml::node& v, const toml::table& t) {
+  each_named(table_at(*n, "attributes"), "attributes",
+             [&](const std::string& attribute_name, const std::string& key, const toml::node& v, const toml::table& t) {
     only_keys(t, key, {"values", "weights", "p", "mean", "max", "by", "when"});
     if (s_.attributes.size() + model::kFirstDrawnAttribute >= model::kMaxAttributes)
       fail(v, key, fmt::format("at most {} attributes are supported", model::kMaxAttributes - model::kFirstDrawnAttribute));
