@@ -18,19 +18,6 @@ void append(std::vector<double>& out, const std::vector<Measure<Source>>& measur
 void append_histogram(std::vector<double>& out, const model::WaitHistogram& h) {
   for (auto c : h.counts) out.push_back(static_cast<double>(c));
 }
-void merge(model::AreaTally& into, const model::AreaTally& a) {
-  into.entered += a.entered, into.declined += a.declined, into.started += a.started;
-  into.within_target += a.within_target, into.wait_sum += a.wait_sum, into.disengaged += a.disengaged;
-  into.completed += a.completed;
-  into.waits.merge(a.waits);
-}
-// Months of several pools: counts and integrals add; `days` is the same for every pool.
-void merge(model::MonthBin& into, const model::MonthBin& m) {
-  into.entered += m.entered, into.declined += m.declined, into.started += m.started;
-  into.within_target += m.within_target, into.wait_sum += m.wait_sum, into.disengaged += m.disengaged;
-  into.completed += m.completed, into.queue_area += m.queue_area, into.busy_area += m.busy_area;
-  into.capacity_area += m.capacity_area, into.days = m.days;
-}
 }  // namespace
 
 std::uint64_t replication_seed(std::uint64_t master_seed, std::uint64_t replication) {
@@ -64,11 +51,11 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
       if (pool->spec().service != static_cast<int>(service)) continue;
       const model::PoolStats& s = pool->stats();
       for (std::size_t a = 0; a < areas; ++a) {
-        merge(by_area[a], s.by_area[a]);
-        merge(by_area[areas], s.by_area[a]);
+        by_area[a].add(s.by_area[a]);
+        by_area[areas].add(s.by_area[a]);
       }
       if (months.empty()) months.resize(s.monthly.size());
-      for (std::size_t m = 0; m < s.monthly.size(); ++m) merge(months[m], s.monthly[m]);
+      for (std::size_t m = 0; m < s.monthly.size(); ++m) months[m].add(s.monthly[m]);
       time.queue_area += s.queue_area, time.busy_area += s.busy_area, time.capacity_area += s.capacity_area;
       time.observed_days = s.observed_days;
     }

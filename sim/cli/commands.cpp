@@ -167,15 +167,14 @@ int check(const std::vector<std::string>& files, std::uint64_t seed) {
     int warnings = 0;
     for (std::size_t p = 0; p < s.pools.size(); ++p) {
       const model::PoolSpec& pool = s.pools[p];
-      if (pool.kind == model::PoolKind::meeting) continue;
+      if (pool.places() == 0) continue;  // a meeting holds no places
       // arrivals at this pool: its service's entries from the areas it serves
       double per_year = 0;
       for (std::size_t a = 0; a < areas; ++a)
         if (pool.serves_area[a]) per_year += pilot.area_metrics[area_shape.at({static_cast<std::size_t>(pool.service), a, entered})];
-      const double hold = pool.duration.mean() + (pool.move_on ? pool.move_on->mean() : 0);
-      const double places = pool.kind == model::PoolKind::group ? static_cast<double>(pool.workers) * pool.group_max : pool.capacity();
+      const double hold = pool.mean_hold(), places = pool.places();
       const double rho = per_year / model::kDaysPerYear * hold / places;
-      const bool over = rho >= 1 && !pool.decline_when_full;
+      const bool over = rho >= 1 && !pool.declines_when_full();
       warnings += over;
       fmt::print("  {:<32} {:>9.1f} a year x {:>7.1f} d / {:>5.0f} places = rho {:.2f}{}\n", pool.name, per_year, hold, places, rho,
                  over ? "  WARNING: rho >= 1, the queue will grow without bound" : "");

@@ -35,7 +35,6 @@ bool valid_civil(int y, int m, int d) {
 
 Calendar::Calendar(const SimulationSpec& spec)
     : start_(days_from_civil(spec.start_year, spec.start_month, spec.start_day)),
-      start_year_(spec.start_year),
       first_month_(spec.start_month - 1),
       start_weekday_(((start_ + 3) % 7 + 7) % 7),  // 1970-01-01 was a Thursday
       horizon_days_(spec.horizon_days()) {

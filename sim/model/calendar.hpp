@@ -30,14 +30,13 @@ class Calendar {
   void civil_of(long offset, int& year, int& month, int& day) const { civil_from_days(start_ + offset, year, month, day); }
   int months_in_horizon() const { return month_of_day(static_cast<int>(horizon_days_)) + 1; }
   double first_day_of_month(int month_index) const;
-  int start_year() const { return start_year_; }
   /// The time `days` working days (Monday to Friday) after `t`; from a weekend, counting starts on Monday 00:00.
   /// Fractions of a day count as a fraction of the last working day.
   double add_working_days(double t, double days) const;
 
  private:
   long start_;
-  int start_year_, first_month_;  // first_month_: 0..11
+  int first_month_;  // 0..11
   long start_weekday_;
   double horizon_days_;
   std::vector<long> month_starts_;  // offsets of the first day of each month since the start month

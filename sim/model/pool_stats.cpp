@@ -31,7 +31,7 @@ double WaitHistogram::quantile(double q) const {
     if (below + here >= rank && here > 0) {
       if (bin == 0) return 0;
       const double fraction = std::clamp((rank - below) / here, 0.0, 1.0);
-      const double lo = lower_edge(bin), hi = bin + 1 < kBins ? lower_edge(bin + 1) : lower_edge(bin) * 1.075;
+      const double lo = lower_edge(bin), hi = bin + 1 < kBins ? lower_edge(bin + 1) : lower_edge(bin) * kRatio;
       return lo * std::pow(hi / lo, fraction);
     }
     below += here;
@@ -43,126 +43,113 @@ void WaitHistogram::merge(const WaitHistogram& other) {
   for (int i = 0; i < kBins; ++i) counts[i] += other.counts[i];
 }
 
-PoolStats::PoolStats(int areas, int months, int initial_capacity)
-    : by_area(areas), monthly(months), capacity(initial_capacity) {}
+void AreaTally::add(const AreaTally& a) {
+  entered += a.entered, declined += a.declined, started += a.started, within_target += a.within_target;
+  wait_sum += a.wait_sum, disengaged += a.disengaged, completed += a.completed;
+  waits.merge(a.waits);
+}
 
-// Every change of queue, occupancy or capacity first brings the integrals up to `now`.
+void MonthBin::add(const MonthBin& m) {
+  entered += m.entered, declined += m.declined, started += m.started, within_target += m.within_target;
+  wait_sum += m.wait_sum, disengaged += m.disengaged, completed += m.completed;
+  queue_area += m.queue_area, busy_area += m.busy_area, capacity_area += m.capacity_area;
+  days = m.days;
+}
+
+PoolStats::PoolStats(int areas, int months) : by_area(areas), monthly(months) {}
+
 void PoolStats::advance(double now) {
   const double dt = now - last_;
   if (dt <= 0) return;
-  queue_area += queue_length * dt;
-  busy_area += busy * dt;
-  capacity_area += capacity * dt;
-  if (month_ < static_cast<int>(monthly.size())) {
-    MonthBin& m = monthly[month_];
-    m.queue_area += queue_length * dt;
-    m.busy_area += busy * dt;
-    m.capacity_area += capacity * dt;
-    m.days += dt;
-  }
+  queue_area += queue_length_ * dt;
+  busy_area += busy_ * dt;
+  capacity_area += capacity_ * dt;
+  MonthBin& m = this_month();
+  m.queue_area += queue_length_ * dt;
+  m.busy_area += busy_ * dt;
+  m.capacity_area += capacity_ * dt;
+  m.days += dt;
   last_ = now;
 }
 
-void PoolStats::entered(double, int area) {
-  by_area[area].entered += 1;
-  if (month_ < static_cast<int>(monthly.size())) monthly[month_].entered += 1;
+void PoolStats::count(int area, double AreaTally::*tally, double MonthBin::*month) {
+  by_area[area].*tally += 1;
+  this_month().*month += 1;
 }
 
-void PoolStats::declined(int area) {
-  by_area[area].declined += 1;
-  if (month_ < static_cast<int>(monthly.size())) monthly[month_].declined += 1;
-}
+void PoolStats::entered(double, int area) { count(area, &AreaTally::entered, &MonthBin::entered); }
+
+void PoolStats::declined(double, int area) { count(area, &AreaTally::declined, &MonthBin::declined); }
 
 void PoolStats::joined_queue(double now) {
   advance(now);
-  ++queue_length;
+  ++queue_length_;
 }
 
-void PoolStats::left_queue(double now, int area, double wait, bool served, bool on_time) {
+void PoolStats::started_after_wait(double now, int area, double wait, bool on_time) {
   advance(now);
-  --queue_length;
-  queue_exits += 1;
+  --queue_length_;
   queue_time += std::min(wait, now - window_start_);  // only the part inside the observed window
+  count(area, &AreaTally::started, &MonthBin::started);
   AreaTally& a = by_area[area];
-  MonthBin* m = month_ < static_cast<int>(monthly.size()) ? &monthly[month_] : nullptr;
-  if (served) {
-    a.started += 1;
-    a.wait_sum += wait;
-    a.waits.add(wait);
-    if (on_time) a.within_target += 1;
-    if (m) m->started += 1, m->wait_sum += wait, m->within_target += on_time;
-  } else {
-    a.disengaged += 1;
-    if (m) m->disengaged += 1;
-  }
+  a.wait_sum += wait;
+  a.waits.add(wait);
+  this_month().wait_sum += wait;
+  if (on_time) count(area, &AreaTally::within_target, &MonthBin::within_target);
 }
 
-void PoolStats::started_without_queue(int area) {
-  AreaTally& a = by_area[area];
-  a.started += 1;
-  a.within_target += 1;
-  a.waits.add(0);
-  queue_exits += 1;  // a zero wait counts towards the queue's throughput for Little's law
-  if (month_ < static_cast<int>(monthly.size())) monthly[month_].started += 1, monthly[month_].within_target += 1;
-}
-
-void PoolStats::occupy(double now, int places) {
+void PoolStats::gave_up_waiting(double now, int area, double wait) {
   advance(now);
-  busy += places;
+  --queue_length_;
+  queue_time += std::min(wait, now - window_start_);
+  count(area, &AreaTally::disengaged, &MonthBin::disengaged);
 }
 
-void PoolStats::release(double now, int places, double held_days) {
+void PoolStats::started_without_wait(double, int area) {
+  count(area, &AreaTally::started, &MonthBin::started);
+  count(area, &AreaTally::within_target, &MonthBin::within_target);
+  by_area[area].waits.add(0);
+}
+
+void PoolStats::disengaged_in_service(double, int area) { count(area, &AreaTally::disengaged, &MonthBin::disengaged); }
+
+void PoolStats::completed(double, int area) { count(area, &AreaTally::completed, &MonthBin::completed); }
+
+void PoolStats::occupied(double now, int places) {
   advance(now);
-  busy -= places;
-  releases += places;
-  held_time += places * std::min(held_days, now - window_start_);
+  busy_ += places;
 }
 
-void PoolStats::disengaged_in_service(int area) {
-  by_area[area].disengaged += 1;
-  if (month_ < static_cast<int>(monthly.size())) monthly[month_].disengaged += 1;
-}
-
-void PoolStats::completed(int area) {
-  by_area[area].completed += 1;
-  if (month_ < static_cast<int>(monthly.size())) monthly[month_].completed += 1;
-}
-
-void PoolStats::set_capacity(double now, int new_capacity) {
+void PoolStats::released(double now, int places) {
   advance(now);
-  capacity = new_capacity;
+  busy_ -= places;
 }
 
-void PoolStats::end_warmup(double now) {
+void PoolStats::capacity_changed(double now, int places) {
+  advance(now);
+  capacity_ = places;
+}
+
+void PoolStats::warmup_ended(double now) {
   advance(now);
   for (AreaTally& a : by_area) a = AreaTally{};
-  queue_area = busy_area = capacity_area = 0;
-  queue_exits = queue_time = releases = held_time = 0;
+  queue_area = busy_area = capacity_area = queue_time = 0;
   window_start_ = now;
 }
 
-void PoolStats::next_month(double now) {
+void PoolStats::month_ended(double now) {
   advance(now);
   ++month_;
 }
 
-void PoolStats::close(double now) {
+void PoolStats::closed(double now) {
   advance(now);
   observed_days = now - window_start_;
 }
 
 AreaTally PoolStats::total() const {
   AreaTally t;
-  for (const AreaTally& a : by_area) {
-    t.entered += a.entered;
-    t.declined += a.declined;
-    t.started += a.started;
-    t.within_target += a.within_target;
-    t.wait_sum += a.wait_sum;
-    t.disengaged += a.disengaged;
-    t.completed += a.completed;
-    t.waits.merge(a.waits);
-  }
+  for (const AreaTally& a : by_area) t.add(a);
   return t;
 }
 

@@ -6,12 +6,16 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/recorder.hpp"
+
 namespace dasim::model {
 
 /// Waits on a log scale from 1e-4 to 1e4 days (bin ratio about 1.075); bin 0 holds waits under 1e-4 days.
 struct WaitHistogram {
   static constexpr int kBins = 256;
   static constexpr double kLow = 1e-4, kHigh = 1e4;
+  /// Upper edge over lower edge of a bin, rounded: it closes the top bin, which has no next bin to end it.
+  static constexpr double kRatio = 1.075;
   std::array<std::uint64_t, kBins> counts{};
 
   void add(double wait);
@@ -32,46 +36,46 @@ struct AreaTally {
   double disengaged = 0;   // left the queue, or dropped out of a programme, before completing
   double completed = 0;
   WaitHistogram waits;
+  /// Adds another tally (another area, or another pool of the same service).
+  void add(const AreaTally& other);
 };
 
 /// One calendar month of the whole horizon, warm-up included, so that warm-up can be judged.
 struct MonthBin {
   double entered = 0, declined = 0, started = 0, within_target = 0, wait_sum = 0, disengaged = 0, completed = 0;
   double queue_area = 0, busy_area = 0, capacity_area = 0, days = 0;  // integrals over the month (× days)
+  /// Adds another pool's month: counts and integrals add; `days` is the month's length, the same for every pool.
+  void add(const MonthBin& other);
 };
 
-class PoolStats {
+/// The statistics of one pool in one replication, filled in by what the pool reports.
+class PoolStats final : public Recorder {
  public:
-  PoolStats(int areas, int months, int capacity);
+  PoolStats(int areas, int months);
 
-  void entered(double now, int area);
-  void declined(int area);
-  void joined_queue(double now);
-  /// Left the queue by starting service (`served`, and `on_time` if within the pool's target) or by disengaging;
-  /// `wait` is the time queued.
-  void left_queue(double now, int area, double wait, bool served, bool on_time);
-  void started_without_queue(int area);
-  void occupy(double now, int places);
-  void release(double now, int places, double held_days);
-  void disengaged_in_service(int area);
-  void completed(int area);
-  void set_capacity(double now, int capacity);
-
-  /// Ends the warm-up: totals restart from here (monthly bins keep everything).
-  void end_warmup(double now);
-  /// Closes the current month at its boundary `now`.
-  void next_month(double now);
+  void entered(double now, int area) override;
+  void declined(double now, int area) override;
+  void joined_queue(double now) override;
+  void started_after_wait(double now, int area, double wait, bool on_time) override;
+  void gave_up_waiting(double now, int area, double wait) override;
+  void started_without_wait(double now, int area) override;
+  void disengaged_in_service(double now, int area) override;
+  void completed(double now, int area) override;
+  void occupied(double now, int places) override;
+  void released(double now, int places) override;
+  void capacity_changed(double now, int places) override;
+  /// Totals restart from here (monthly bins keep everything).
+  void warmup_ended(double now) override;
+  void month_ended(double now) override;
   /// Brings the time integrals up to the end of the run.
-  void close(double now);
+  void closed(double now) override;
 
   // results
   std::vector<AreaTally> by_area;
   std::vector<MonthBin> monthly;
   double observed_days = 0;
   double queue_area = 0, busy_area = 0, capacity_area = 0;  // integrals after the warm-up
-  double queue_exits = 0, queue_time = 0;                   // Little's law on the queue
-  double releases = 0, held_time = 0;                       // Little's law on the places
-  int queue_length = 0, busy = 0, capacity = 0;
+  double queue_time = 0;  // days spent queued inside the observed window: Little's law on the queue
 
   double mean_queue() const { return observed_days > 0 ? queue_area / observed_days : 0; }
   double mean_busy() const { return observed_days > 0 ? busy_area / observed_days : 0; }
@@ -79,9 +83,17 @@ class PoolStats {
   AreaTally total() const;
 
  private:
+  /// Brings the time integrals up to `now`: every change of queue, occupancy or capacity comes here first.
   void advance(double now);
+  /// The bin of the current month; past the horizon's last month, a bin that nobody reads.
+  MonthBin& this_month() { return month_ < monthly.size() ? monthly[month_] : past_horizon_; }
+  /// One more person in the tally of their area and in this month's.
+  void count(int area, double AreaTally::*tally, double MonthBin::*month);
+
+  int queue_length_ = 0, busy_ = 0, capacity_ = 0;
   double last_ = 0, window_start_ = 0;
-  int month_ = 0;
+  std::size_t month_ = 0;
+  MonthBin past_horizon_;
 };
 
 }  // namespace dasim::model

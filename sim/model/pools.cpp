@@ -8,28 +8,34 @@ namespace dasim::model {
 Pool::Pool(World& world, const PoolSpec& spec)
     : world_(world),
       spec_(spec),
-      // A meeting holds no places, so it reports no occupancy rather than a misleading zero.
-      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon(),
-             spec.kind == PoolKind::meeting ? 0 : spec.capacity()),
-      queue_(spec.priority_attribute >= 0 ? static_cast<int>(spec.priority_rank.size()) : 1),
-      capacity_(spec.capacity()) {}
+      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon()),
+      queue_(spec.priority_attribute >= 0 ? static_cast<int>(spec.priority_rank.size()) : 1) {}
 
 void Pool::start() {
+  set_capacity(spec_.count);
   if (!spec_.capacity_changes.empty())
     world_.schedule(spec_.capacity_changes.front().day, event(kCapacityChange));
+}
+
+void Pool::set_capacity(int count) {
+  capacity_ = capacity_for(count);
+  recorder_->capacity_changed(world_.now(), spec_.places_for(count));
 }
 
 void Pool::on_event(const Event& e) {
   if (e.kind == kRenege) return renege(e.id, e.epoch);
   if (e.kind == kCapacityChange) {
-    const CapacityChange& change = spec_.capacity_changes[next_capacity_change_++];
-    capacity_ = spec_.kind == PoolKind::caseload ? change.workers * spec_.cases_per_worker : change.workers;
-    stats_.set_capacity(world_.now(), spec_.kind == PoolKind::group ? capacity_ * spec_.group_max : capacity_);
+    set_capacity(spec_.capacity_changes[next_capacity_change_++].count);
     if (next_capacity_change_ < spec_.capacity_changes.size())
       world_.schedule(spec_.capacity_changes[next_capacity_change_].day, event(kCapacityChange));
     return dispatch();
   }
   handle(e);
+}
+
+void Pool::enter(std::uint32_t case_id) {
+  world_.case_at(case_id).entered = world_.now();
+  recorder_->entered(world_.now(), world_.area_of(case_id));
 }
 
 void Pool::enqueue(std::uint32_t case_id) {
@@ -38,7 +44,7 @@ void Pool::enqueue(std::uint32_t case_id) {
   const int level = spec_.priority_attribute >= 0 ? spec_.priority_rank[person.attributes[spec_.priority_attribute]] : 0;
   c.queued = true;
   queue_.push(case_id, c.epoch, level);
-  stats_.joined_queue(world_.now());
+  recorder_->joined_queue(world_.now());
   if (spec_.patience)
     world_.schedule(world_.now() + spec_.patience->sample(world_.person_of(case_id).rng), event(kRenege, case_id, c.epoch));
 }
@@ -53,11 +59,11 @@ bool Pool::take_from_queue(std::uint32_t& case_id) {
   Case& c = world_.case_at(case_id);
   c.queued = false;
   ++c.epoch;
-  world_.person_of(case_id).waited += world_.now() - c.entered;
-  const bool on_time = spec_.target_working_days
-                           ? world_.now() <= world_.calendar().add_working_days(c.entered, spec_.target_days)
-                           : world_.now() - c.entered <= spec_.target_days;
-  stats_.left_queue(world_.now(), world_.area_of(case_id), world_.now() - c.entered, true, on_time);
+  const double now = world_.now(), wait = now - c.entered;
+  world_.person_of(case_id).waited += wait;
+  const bool on_time = spec_.target_working_days ? now <= world_.calendar().add_working_days(c.entered, spec_.target_days)
+                                                 : wait <= spec_.target_days;
+  recorder_->started_after_wait(now, world_.area_of(case_id), wait, on_time);
   return true;
 }
 
@@ -67,13 +73,14 @@ void Pool::renege(std::uint32_t case_id, std::uint32_t epoch) {
   c.queued = false;
   ++c.epoch;
   queue_.forget_one();
-  world_.person_of(case_id).waited += world_.now() - c.entered;
-  stats_.left_queue(world_.now(), world_.area_of(case_id), world_.now() - c.entered, false, false);
+  const double now = world_.now(), wait = now - c.entered;
+  world_.person_of(case_id).waited += wait;
+  recorder_->gave_up_waiting(now, world_.area_of(case_id), wait);
   world_.finished(case_id, Outcome::disengaged);
 }
 
 void Pool::decline(std::uint32_t case_id) {
-  stats_.declined(world_.area_of(case_id));
+  recorder_->declined(world_.now(), world_.area_of(case_id));
   world_.finished(case_id, Outcome::declined);
 }
 
@@ -81,23 +88,20 @@ void Pool::decline(std::uint32_t case_id) {
 
 void PlacePool::start() {
   Pool::start();
-  if (!spec_.open.always) world_.schedule(next_opening(spec_.open, world_.calendar(), 0.0), event(kOpening));
+  if (!places_.open.always) world_.schedule(next_opening(places_.open, world_.calendar(), 0.0), event(kOpening));
 }
 
-bool PlacePool::open_now() const { return spec_.open.always || is_open(spec_.open, world_.calendar(), world_.now()); }
+bool PlacePool::open_now() const { return places_.open.always || is_open(places_.open, world_.calendar(), world_.now()); }
 
 void PlacePool::arrive(std::uint32_t case_id) {
-  const double now = world_.now();
-  world_.case_at(case_id).entered = now;
-  const int area = world_.area_of(case_id);
-  stats_.entered(now, area);
-  if (!spec_.eligible.empty() && !world_.matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
+  enter(case_id);
+  if (!matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
   const bool full = busy_ >= capacity_;
   if (!full && queue_.size() == 0 && open_now()) {
-    stats_.started_without_queue(area);
+    recorder_->started_without_wait(world_.now(), world_.area_of(case_id));
     return begin(case_id);
   }
-  if ((full && spec_.decline_when_full) || queue_.size() >= spec_.max_queue) return decline(case_id);
+  if ((full && places_.decline_when_full) || queue_.size() >= spec_.max_queue) return decline(case_id);
   enqueue(case_id);
 }
 
@@ -105,7 +109,7 @@ void PlacePool::begin(std::uint32_t case_id) {
   Case& c = world_.case_at(case_id);
   c.started = world_.now();
   ++busy_;
-  stats_.occupy(c.started, 1);
+  recorder_->occupied(c.started, 1);
   const double duration = spec_.duration.sample(world_.person_of(case_id).rng);
   world_.schedule(c.started + duration, event(kServiceEnd, case_id, c.epoch));
 }
@@ -120,59 +124,49 @@ void PlacePool::handle(const Event& e) {
   const double now = world_.now();
   switch (e.kind) {
     case kServiceEnd: {
-      const Case& c = world_.case_at(e.id);
-      stats_.completed(world_.area_of(e.id));
-      if (spec_.move_on) {
+      recorder_->completed(now, world_.area_of(e.id));
+      if (places_.move_on) {
         // Support has ended but the place stays occupied until move-on accommodation is found.
-        const double hold = spec_.move_on->sample(world_.person_of(e.id).rng);
-        const std::uint32_t slot = hold_started_.acquire();
-        hold_started_[slot] = c.started;
-        world_.schedule(now + hold, event(kRelease, slot));
+        const double hold = places_.move_on->sample(world_.person_of(e.id).rng);
+        world_.schedule(now + hold, event(kRelease));
       } else {
         --busy_;
-        stats_.release(now, 1, now - c.started);
+        recorder_->released(now, 1);
       }
       world_.finished(e.id, Outcome::completed);
-      if (!spec_.move_on) dispatch();
+      if (!places_.move_on) dispatch();
       break;
     }
     case kRelease:
       --busy_;
-      stats_.release(now, 1, now - hold_started_[e.id]);
-      hold_started_.release(e.id);
+      recorder_->released(now, 1);
       dispatch();
       break;
     case kOpening:
       dispatch();
-      world_.schedule(next_opening(spec_.open, world_.calendar(), std::floor(now) + 1), event(kOpening));
+      world_.schedule(next_opening(places_.open, world_.calendar(), std::floor(now) + 1), event(kOpening));
       break;
     default: break;
   }
 }
 
-}  // namespace dasim::model
-
-namespace dasim::model {
-
 // ---------------------------------------------------------------------------------------------------------------
 
 void GroupPool::start() {
   Pool::start();
-  stats_.set_capacity(0, capacity_ * spec_.group_max);
-  if (spec_.schedule_every > 0) world_.schedule(std::max(0.0, spec_.schedule_first), event(kGroupStart));
+  if (group_.schedule_every > 0) world_.schedule(std::max(0.0, group_.schedule_first), event(kGroupStart));
 }
 
 void GroupPool::arrive(std::uint32_t case_id) {
-  world_.case_at(case_id).entered = world_.now();
-  stats_.entered(world_.now(), world_.area_of(case_id));
-  if (!world_.matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
+  enter(case_id);
+  if (!matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
   if (queue_.size() >= spec_.max_queue) return decline(case_id);
   enqueue(case_id);
-  if (spec_.schedule_every <= 0) dispatch();
+  if (group_.schedule_every <= 0) dispatch();
 }
 
 void GroupPool::dispatch() {
-  while (running_ < capacity_ && queue_.size() >= spec_.group_min) start_cohort();
+  while (running_ < capacity_ && queue_.size() >= group_.group_min) start_cohort();
 }
 
 void GroupPool::start_cohort() {
@@ -181,19 +175,19 @@ void GroupPool::start_cohort() {
   cohort.members.clear();
   cohort.started = world_.now();
   std::uint32_t case_id;
-  while (static_cast<int>(cohort.members.size()) < spec_.group_max && take_from_queue(case_id)) {
+  while (static_cast<int>(cohort.members.size()) < group_.group_max && take_from_queue(case_id)) {
     Case& c = world_.case_at(case_id);
     c.group = index;
     c.started = cohort.started;
     cohort.members.emplace_back(case_id, c.epoch);
   }
   ++running_;
-  stats_.occupy(cohort.started, static_cast<int>(cohort.members.size()));
+  recorder_->occupied(cohort.started, static_cast<int>(cohort.members.size()));
   // The programme's length is drawn from its first member's stream; each member's dropout from their own.
   const double length = spec_.duration.sample(world_.person_of(cohort.members.front().first).rng);
   for (const auto& [id, epoch] : cohort.members) {
     random::Rng& rng = world_.person_of(id).rng;
-    if (spec_.dropout > 0 && rng.uniform() < spec_.dropout)
+    if (group_.dropout > 0 && rng.uniform() < group_.dropout)
       world_.schedule(cohort.started + rng.uniform() * length, event(kDropout, id, epoch));
   }
   world_.schedule(cohort.started + length, event(kGroupEnd, index));
@@ -204,20 +198,20 @@ void GroupPool::handle(const Event& e) {
   switch (e.kind) {
     case kGroupStart:
       dispatch();
-      world_.schedule(now + spec_.schedule_every, event(kGroupStart));
+      world_.schedule(now + group_.schedule_every, event(kGroupStart));
       break;
     case kDropout: {
       Case& c = world_.case_at(e.id);
       if (c.epoch != e.epoch) break;
       ++c.epoch;  // a dropped member is not completed at the end of the cohort
-      stats_.disengaged_in_service(world_.area_of(e.id));
+      recorder_->disengaged_in_service(now, world_.area_of(e.id));
       world_.finished(e.id, Outcome::disengaged);
       break;
     }
     case kGroupEnd: {
       Cohort& cohort = cohorts_[e.id];
       // Places in a closed cohort stay taken until it ends, dropouts included.
-      stats_.release(now, static_cast<int>(cohort.members.size()), now - cohort.started);
+      recorder_->released(now, static_cast<int>(cohort.members.size()));
       --running_;
       const auto members = std::move(cohort.members);
       cohorts_.release(e.id);
@@ -225,10 +219,10 @@ void GroupPool::handle(const Event& e) {
         Case& c = world_.case_at(id);
         if (c.epoch != epoch) continue;
         ++c.epoch;
-        stats_.completed(world_.area_of(id));
+        recorder_->completed(now, world_.area_of(id));
         world_.finished(id, Outcome::completed);
       }
-      if (spec_.schedule_every <= 0) dispatch();
+      if (group_.schedule_every <= 0) dispatch();
       break;
     }
     default: break;
@@ -239,13 +233,12 @@ void GroupPool::handle(const Event& e) {
 
 void MeetingPool::start() {
   Pool::start();
-  world_.schedule(spec_.meeting_first, event(kSitting));
+  world_.schedule(meeting_.first, event(kSitting));
 }
 
 void MeetingPool::arrive(std::uint32_t case_id) {
-  world_.case_at(case_id).entered = world_.now();
-  stats_.entered(world_.now(), world_.area_of(case_id));
-  if (!world_.matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
+  enter(case_id);
+  if (!matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
   enqueue(case_id);
 }
 
@@ -255,18 +248,18 @@ void MeetingPool::handle(const Event& e) {
     case kSitting: {
       // Review up to the sitting's capacity; the rest wait for the next one.
       std::uint32_t case_id;
-      for (int reviewed = 0; reviewed < spec_.cases_per_sitting && take_from_queue(case_id); ++reviewed) {
+      for (int reviewed = 0; reviewed < meeting_.cases_per_sitting && take_from_queue(case_id); ++reviewed) {
         Case& c = world_.case_at(case_id);
         c.started = now;
         world_.schedule(now + spec_.duration.sample(world_.person_of(case_id).rng), event(kServiceEnd, case_id, c.epoch));
       }
-      world_.schedule(now + spec_.meeting_interval, event(kSitting));
+      world_.schedule(now + meeting_.interval, event(kSitting));
       break;
     }
     case kServiceEnd: {
       Case& c = world_.case_at(e.id);
       if (c.epoch != e.epoch) break;
-      stats_.completed(world_.area_of(e.id));
+      recorder_->completed(now, world_.area_of(e.id));
       world_.finished(e.id, Outcome::completed);
       break;
     }
@@ -274,14 +267,17 @@ void MeetingPool::handle(const Event& e) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+
 std::unique_ptr<Pool> make_pool(World& world, const PoolSpec& spec) {
-  switch (spec.kind) {
-    case PoolKind::caseload:
-    case PoolKind::beds: return std::make_unique<PlacePool>(world, spec);
-    case PoolKind::group: return std::make_unique<GroupPool>(world, spec);
-    case PoolKind::meeting: return std::make_unique<MeetingPool>(world, spec);
-  }
-  return nullptr;
+  struct Make {
+    World& world;
+    const PoolSpec& spec;
+    std::unique_ptr<Pool> operator()(const PlacesSpec& p) const { return std::make_unique<PlacePool>(world, spec, p); }
+    std::unique_ptr<Pool> operator()(const GroupSpec& g) const { return std::make_unique<GroupPool>(world, spec, g); }
+    std::unique_ptr<Pool> operator()(const MeetingSpec& m) const { return std::make_unique<MeetingPool>(world, spec, m); }
+  };
+  return std::visit(Make{world, spec}, spec.kind);
 }
 
 }  // namespace dasim::model

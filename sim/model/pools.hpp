@@ -1,6 +1,8 @@
 #pragma once
 // Capacity: caseloads and beds (places held for a duration), group programmes (cohorts), periodic meetings.
-// Each pool takes cases from World::send and hands them back through World::finished.
+// Each pool takes cases from World::send and hands them back through World::finished; it reports what it sees to
+// a Recorder (its own PoolStats unless told otherwise). Each kind reads its own part of the spec; the base class
+// holds what they share and never asks which kind it is.
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "model/pool_stats.hpp"
+#include "model/recorder.hpp"
 #include "model/slab.hpp"
 #include "model/world.hpp"
 
@@ -37,12 +40,6 @@ class CaseQueue {
     return false;
   }
   int size() const { return live_; }
-  /// Live entries in order, for closing statistics.
-  template <class F>
-  void for_each(F f) const {
-    for (const auto& level : levels_)
-      for (const auto& [id, epoch] : level) f(id, epoch);
-  }
 
  private:
   std::vector<std::deque<std::pair<std::uint32_t, std::uint32_t>>> levels_;
@@ -53,58 +50,66 @@ class Pool : public EventTarget {
  public:
   Pool(World& world, const PoolSpec& spec);
   virtual ~Pool() = default;
-  /// Schedules the pool's own calendar (openings, capacity changes, sittings).
+  /// Sets the starting capacity and schedules the pool's own calendar (openings, capacity changes, sittings).
   virtual void start();
   virtual void arrive(std::uint32_t case_id) = 0;
-  void end_warmup(double now) { stats_.end_warmup(now); }
-  void next_month(double now) { stats_.next_month(now); }
-  void close(double now) { stats_.close(now); }
   const PoolSpec& spec() const { return spec_; }
   const PoolStats& stats() const { return stats_; }
-  int queue_length() const { return queue_.size(); }
+  Recorder& recorder() { return *recorder_; }
+  /// Sends what the pool sees to `recorder` instead of its own statistics (a test watching the pool).
+  void report_to(Recorder& recorder) { recorder_ = &recorder; }
 
  protected:
   enum Kind : std::uint32_t { kServiceEnd, kRelease, kRenege, kOpening, kCapacityChange, kGroupStart, kGroupEnd, kDropout, kSitting };
   void on_event(const Event& event) override;
   virtual void handle(const Event& event) = 0;
+  /// Hook: the kind's working capacity for `count` of its unit (places, or groups run at once).
+  virtual int capacity_for(int count) const { return count; }
+  /// Hook: dispatch whatever can start now; called after anything that frees capacity or opens the doors.
+  virtual void dispatch() = 0;
+
   /// Puts a case in the queue, with a patience timer if the pool has one.
   void enqueue(std::uint32_t case_id);
   bool take_from_queue(std::uint32_t& case_id);
   bool is_live(std::uint32_t case_id, std::uint32_t epoch);
   void renege(std::uint32_t case_id, std::uint32_t epoch);
   void decline(std::uint32_t case_id);
+  /// Marks the case as arrived now and reports it.
+  void enter(std::uint32_t case_id);
+  /// The pool has `count` of its unit from now on.
+  void set_capacity(int count);
   Event event(Kind kind, std::uint32_t id = 0, std::uint32_t epoch = 0) { return Event{this, kind, id, epoch}; }
-  /// Dispatch whatever can start now: called after anything that frees capacity or opens the doors.
-  virtual void dispatch() = 0;
 
   World& world_;
   const PoolSpec& spec_;
   PoolStats stats_;
+  Recorder* recorder_ = &stats_;
   CaseQueue queue_;
-  int capacity_;
+  int capacity_ = 0;
   std::size_t next_capacity_change_ = 0;
 };
 
 /// Caseloads and beds: `capacity` places, each held by one case for its duration (plus move-on for beds).
 class PlacePool final : public Pool {
  public:
-  using Pool::Pool;
+  PlacePool(World& world, const PoolSpec& spec, const PlacesSpec& places) : Pool(world, spec), places_(places) {}
   void start() override;
   void arrive(std::uint32_t case_id) override;
 
  private:
   void handle(const Event& event) override;
   void dispatch() override;
+  int capacity_for(int count) const override { return spec_.places_for(count); }
   void begin(std::uint32_t case_id);
   bool open_now() const;
+  const PlacesSpec& places_;
   int busy_ = 0;
-  Slab<double> hold_started_;  // when each place held through move-on was taken, by release slot
 };
 
 /// Cohort programmes: a group starts when enough are waiting, or on scheduled dates, and runs for a set time.
 class GroupPool final : public Pool {
  public:
-  using Pool::Pool;
+  GroupPool(World& world, const PoolSpec& spec, const GroupSpec& group) : Pool(world, spec), group_(group) {}
   void start() override;
   void arrive(std::uint32_t case_id) override;
 
@@ -116,6 +121,7 @@ class GroupPool final : public Pool {
   void handle(const Event& event) override;
   void dispatch() override;
   void start_cohort();
+  const GroupSpec& group_;
   Slab<Cohort> cohorts_;
   int running_ = 0;
 };
@@ -123,15 +129,17 @@ class GroupPool final : public Pool {
 /// Periodic meetings such as MARAC: cases wait for the next sitting and are reviewed there in a batch.
 class MeetingPool final : public Pool {
  public:
-  using Pool::Pool;
+  MeetingPool(World& world, const PoolSpec& spec, const MeetingSpec& meeting) : Pool(world, spec), meeting_(meeting) {}
   void start() override;
   void arrive(std::uint32_t case_id) override;
 
  private:
   void handle(const Event& event) override;
   void dispatch() override {}
+  const MeetingSpec& meeting_;
 };
 
+/// The pool of the spec's kind.
 std::unique_ptr<Pool> make_pool(World& world, const PoolSpec& spec);
 
 }  // namespace dasim::model

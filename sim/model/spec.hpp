@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "random/distribution.hpp"
@@ -80,11 +81,13 @@ struct Route {
   std::optional<random::Distribution> delay;
 };
 
-enum class PoolKind { caseload, beds, group, meeting };
+/// What a pool's `workers` count: staff on a caseload, bed units, groups run at once, or meetings sitting at once.
+enum class CapacityUnit { staff, units, groups, sittings };
 
+/// From `day` on, the pool has `count` of its unit.
 struct CapacityChange {
   double day = 0;
-  int workers = 0;
+  int count = 0;
 };
 
 /// When service may start: days of the week (bit 0 = Monday) and hours of the day.
@@ -94,33 +97,43 @@ struct OpeningHours {
   double from_hour = 0, to_hour = 24;
 };
 
-/// One contract's capacity for one service, serving some areas.
+/// Caseloads (staff, each holding some open cases) and beds (units): places each held by one case.
+struct PlacesSpec {
+  CapacityUnit unit = CapacityUnit::staff;
+  int cases_per_worker = 1;                      // caseload: open cases each worker holds
+  std::optional<random::Distribution> move_on;  // occupied after support ends, until move-on is found
+  bool decline_when_full = false;
+  OpeningHours open;
+};
+
+/// Cohort programmes: a group starts when enough are waiting, or on scheduled dates.
+struct GroupSpec {
+  int group_min = 1, group_max = 1;
+  double schedule_first = -1, schedule_every = 0;  // scheduled starts (days); schedule_every = 0: none
+  double dropout = 0;                              // share who leave before the end
+};
+
+/// Periodic meetings such as MARAC, reviewing waiting cases at each sitting.
+struct MeetingSpec {
+  double first = 0, interval = 14;  // days
+  int cases_per_sitting = std::numeric_limits<int>::max();
+};
+
+/// One contract's capacity for one service, serving some areas: what every pool has, and its kind's own part.
 struct PoolSpec {
   std::string name;
-  PoolKind kind = PoolKind::caseload;
   int service = 0;
   std::vector<bool> serves_area;
-  int workers = 1;           // caseload: staff; beds: units; group: concurrent groups; meeting: sittings at once (1)
-  int cases_per_worker = 1;  // caseload: open cases each worker holds
+  int count = 1;  // the scenario's `workers`, in unit(): staff, units, groups or sittings
   std::vector<CapacityChange> capacity_changes;
   random::Distribution duration;
-  std::optional<random::Distribution> move_on;   // beds: occupied after support ends
   std::optional<random::Distribution> patience;  // leaves the queue after this long
-  bool decline_when_full = false;
   double max_queue = kUnlimited;
   Condition eligible;
   int priority_attribute = -1;
   std::vector<int> priority_rank;  // by value of priority_attribute; lower is served first
   double target_days = 1;
   bool target_working_days = false;  // target counted in working days (Monday to Friday)
-  OpeningHours open;
-  // group programmes
-  int group_min = 1, group_max = 1;
-  double schedule_first = -1, schedule_every = 0;  // scheduled starts (days); schedule_every = 0: none
-  double dropout = 0;                              // share who leave before the end
-  // meetings
-  double meeting_first = 0, meeting_interval = 14;
-  int cases_per_sitting = std::numeric_limits<int>::max();
 
   std::vector<Route> next;        // exclusive: the first route that applies
   std::vector<Route> also;        // in parallel: every route that applies opens a case there too
@@ -129,7 +142,17 @@ struct PoolSpec {
   bool support = true;  // completing here counts as having been supported (not so a front door's triage)
   std::vector<std::pair<int, int>> on_complete_set;  // (attribute, value) set on completing
 
-  int capacity() const { return workers * cases_per_worker; }
+  std::variant<PlacesSpec, GroupSpec, MeetingSpec> kind;
+
+  /// "caseload", "beds", "group" or "meeting", as the scenario names the kind.
+  const char* kind_name() const;
+  CapacityUnit unit() const;
+  /// Cases that `count` of the unit hold at once: a meeting holds none (cases wait for it, then leave).
+  int places_for(int count) const;
+  int places() const { return places_for(count); }
+  /// Mean days a case holds a place: the duration, plus move-on for beds.
+  double mean_hold() const;
+  bool declines_when_full() const;
 };
 
 /// How a person's support ended, for outcome probabilities and repeat hazards.
@@ -146,7 +169,7 @@ struct ContractSpec {
   bool reinvested = false;
   int reinvest_pool = -1;
   double cost_per_worker = 0;
-  int extra_workers = 0;          // reinvested saving turned into capacity (resolved by the loader)
+  int extra_workers = 0;          // reinvested saving turned into capacity (see model/commissioning)
   double annual_cost() const { return annual_value * (1 - efficiency) + (reinvested ? annual_value * efficiency : 0); }
 };
 

@@ -8,25 +8,17 @@
 
 namespace dasim::model {
 
-int Scenario::attribute_index(const std::string& name) const {
-  if (name == "area") return kArea;
-  if (name == "source") return kSource;
-  for (std::size_t i = 0; i < attributes.size(); ++i)
-    if (attributes[i].name == name) return static_cast<int>(i) + kFirstDrawnAttribute;
-  return -1;
-}
-
 World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t master_seed, std::uint64_t replication)
     : scenario_(scenario),
       scheduler_(scheduler),
-      calendar_(scenario.simulation) {
+      calendar_(scenario.simulation),
+      router_(scenario) {
   for (const ArrivalSpec& a : scenario.arrivals) {
     rates_.emplace_back(a, calendar_, horizon());
     arrival_rngs_.emplace_back(random::stream_seed(master_seed, replication, "arrivals/" + a.name));
     person_streams_.push_back(random::stream_family(master_seed, replication, a.name));
   }
   children_attribute_ = scenario.attribute_index("children");
-  retriage_.delay = scenario.relocation.retriage_delay;
   arrival_counts_.assign(scenario.arrivals.size(), 0);
   totals_.outcome_count.assign(scenario.outcomes.size(), 0);
   totals_.outcome_cost.assign(scenario.payers.size(), {0, 0});
@@ -49,7 +41,7 @@ void World::start() {
 }
 
 void World::finish() {
-  for (auto& pool : pools_) pool->close(horizon());
+  for (auto& pool : pools_) pool->recorder().closed(horizon());
 }
 
 void World::on_event(const Event& e) {
@@ -62,12 +54,12 @@ void World::on_event(const Event& e) {
     }
     case kMonth:
       ++month_;
-      for (auto& pool : pools_) pool->next_month(now());
+      for (auto& pool : pools_) pool->recorder().month_ended(now());
       if (month_ + 1 < calendar_.months_in_horizon()) schedule(calendar_.first_day_of_month(month_ + 1), e);
       break;
     case kWarmupEnd:
       warm_ = true;
-      for (auto& pool : pools_) pool->end_warmup(now());
+      for (auto& pool : pools_) pool->recorder().warmup_ended(now());
       break;
     case kDelayedEntry:
       pools_[cases_[e.id].pool]->arrive(e.id);
@@ -132,28 +124,6 @@ void World::draw_attributes(Person& person, const ArrivalSpec& arrival) {
     person.attributes[attribute] = static_cast<std::int16_t>(value);
 }
 
-bool World::matches(const Condition& condition, const Person& person) const {
-  for (const Clause& c : condition.clauses) {
-    const int v = person.attributes[c.attribute];
-    if (v < c.min || v > c.max) return false;
-    if (v >= 0 && v < 64 && !(c.allowed_mask >> v & 1)) return false;
-  }
-  return true;
-}
-
-bool World::applies(const Route& route, Person& person) {
-  if (!matches(route.when, person)) return false;
-  return route.p >= 1 || person.rng.uniform() < route.p;
-}
-
-int World::choose(const Route& route, Person& person) {
-  if (route.to.size() == 1) return route.to.front();
-  const double u = person.rng.uniform();
-  for (std::size_t i = 0; i < route.to.size(); ++i)
-    if (u < route.weights[i]) return route.to[i];
-  return route.to.back();
-}
-
 std::uint32_t World::open_case(std::uint32_t person_id) {
   const std::uint32_t id = cases_.acquire();
   Case& c = cases_[id];
@@ -203,32 +173,12 @@ void World::person_leaves(std::uint32_t id) {
   people_.release(id);
 }
 
-bool World::relocate(std::uint32_t case_id, Person& person) {
-  const RelocationSpec& r = scenario_.relocation;
-  if (person.relocated || person.rng.uniform() >= r.probability) return false;
-  person.relocated = true;
-  const int from = person.attributes[kArea];
-  double total = 0;
-  for (std::size_t a = 0; a < scenario_.areas.size(); ++a)
-    if (static_cast<int>(a) != from) total += scenario_.areas[a].population;
-  double u = person.rng.uniform() * total;
-  int to = from;
-  for (std::size_t a = 0; a < scenario_.areas.size() && to == from; ++a)
-    if (static_cast<int>(a) != from && (u -= scenario_.areas[a].population) < 0) to = static_cast<int>(a);
-  if (to == from) return false;  // every other area has no population
-  person.attributes[kArea] = static_cast<std::int16_t>(to);
-  if (warm_) totals_.relocations += 1;
-  // One front door for both areas: the case follows the person.
-  if (scenario_.service_pool[r.front_door][to] == scenario_.service_pool[r.front_door][from]) return false;
-  if (warm_) totals_.retriaged += 1;
-  if (person.rng.uniform() < r.retriage_dropout) {
-    if (warm_) totals_.lost_at_retriage += 1;
-    person.disengaged = true;
-    close_case(case_id);
-    return true;
-  }
-  send(case_id, r.front_door, &retriage_);
-  return true;
+void World::count(Move move) {
+  if (!warm_ || move == Move::stayed) return;
+  totals_.relocations += 1;
+  if (move == Move::followed) return;
+  totals_.retriaged += 1;
+  if (move == Move::lost) totals_.lost_at_retriage += 1;
 }
 
 void World::send(std::uint32_t case_id, int service, const Route* route) {
@@ -257,24 +207,23 @@ void World::finished(std::uint32_t case_id, Outcome outcome) {
     case Outcome::completed:
       person.completed |= spec.support;
       for (const auto& [attribute, value] : spec.on_complete_set) person.attributes[attribute] = static_cast<std::int16_t>(value);
-      if (scenario_.relocation.enabled && spec.service == scenario_.relocation.front_door && relocate(case_id, person)) return;
       break;
     case Outcome::disengaged: person.disengaged = true; break;
     case Outcome::declined: person.declined = true; break;
   }
-  if (outcome == Outcome::completed)
-    for (const Route& route : spec.also)
-      if (applies(route, person))
-        if (const int to = choose(route, person); to != kExit) send(open_case(cases_[case_id].person), to, &route);
-  const auto& routes = outcome == Outcome::completed  ? spec.next
-                       : outcome == Outcome::declined ? spec.on_decline
-                                                      : spec.on_disengage;
-  for (const Route& route : routes)
-    if (applies(route, person)) {
-      const int to = choose(route, person);
-      if (to == kExit) break;
-      return send(case_id, to, &route);
+  if (outcome == Outcome::completed) {
+    const Relocation moved = router_.relocate(spec, person);
+    count(moved.move);
+    if (moved.move == Move::retriage) return send(case_id, moved.to.service, moved.to.route);
+    if (moved.move == Move::lost) {
+      person.disengaged = true;
+      return close_case(case_id);
     }
+    for (const Route& route : spec.also)
+      if (const Destination d = router_.take(route, person); d.goes()) send(open_case(cases_[case_id].person), d.service, d.route);
+  }
+  if (const Destination d = router_.first(Router::onward(spec, outcome), person); d.goes())
+    return send(case_id, d.service, d.route);
   close_case(case_id);
 }
 

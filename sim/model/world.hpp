@@ -1,6 +1,6 @@
 #pragma once
-// One replication: a fresh simulated world at t = 0. People are data, not actors: a Person holds attributes and
-// a random stream of their own; a Case is one line of support a person is on, moving from pool to pool.
+// One replication: a fresh simulated world at t = 0, where people arrive, are sent from pool to pool by the Router
+// and leave, with outcome costs and repeat referrals.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -8,38 +8,14 @@
 
 #include "model/arrivals.hpp"
 #include "model/calendar.hpp"
-#include "model/pool_stats.hpp"
+#include "model/person.hpp"
+#include "model/router.hpp"
 #include "model/scheduler.hpp"
 #include "model/slab.hpp"
 #include "model/spec.hpp"
 #include "random/rng.hpp"
 
 namespace dasim::model {
-
-struct Person {
-  std::array<std::int16_t, kMaxAttributes> attributes{};
-  random::Rng rng;
-  double arrived = 0;
-  double waited = 0;  // days queued, summed over every pool on this referral
-  int open_cases = 0; // open cases, plus one while a repeat referral is pending
-  bool completed = false, disengaged = false, declined = false, relocated = false;
-  SupportResult result() const {
-    return completed ? SupportResult::completed : disengaged ? SupportResult::disengaged
-                     : declined ? SupportResult::declined : SupportResult::none;
-  }
-};
-
-struct Case {
-  std::uint32_t person = 0;
-  int pool = -1;
-  double entered = 0;      // arrived at the current pool
-  double started = 0;      // began service there
-  std::uint32_t epoch = 0; // bumped on every change that makes pending events for this case stale
-  std::uint32_t group = 0; // group pools: the cohort it belongs to
-  bool queued = false;
-};
-
-enum class Outcome { completed, declined, disengaged };
 
 /// Raised when a scenario drives the model somewhere it cannot go (a routing loop, say).
 struct ModelError : std::runtime_error {
@@ -80,7 +56,6 @@ class World final : public EventTarget {
 
   // for pools
   double now() const { return scheduler_.now(); }
-  Person& person(std::uint32_t id) { return people_[id]; }
   void schedule(double date, const Event& event) {
     ++totals_.events;
     scheduler_.schedule(date, event);
@@ -90,7 +65,6 @@ class World final : public EventTarget {
   int area_of(std::uint32_t case_id) { return person_of(case_id).attributes[kArea]; }
   /// A pool is done with a case: send it on by the pool's routes for this outcome, or close it.
   void finished(std::uint32_t case_id, Outcome outcome);
-  bool matches(const Condition& condition, const Person& person) const;
   bool after_warmup() const { return warm_; }
 
   void on_event(const Event& event) override;
@@ -99,16 +73,13 @@ class World final : public EventTarget {
   enum Kind : std::uint32_t { kArrival, kMonth, kWarmupEnd, kDelayedEntry, kRepeat };
   void arrive(int source_index);
   void draw_attributes(Person& person, const ArrivalSpec& arrival);
-  bool applies(const Route& route, Person& person);
-  int choose(const Route& route, Person& person);
   void send(std::uint32_t case_id, int service, const Route* route);
   std::uint32_t open_case(std::uint32_t person_id);
   void close_case(std::uint32_t case_id);
   /// The person's last case has closed: book outcome costs, then a repeat referral or goodbye.
   void person_leaves(std::uint32_t person_id);
-  /// After triage a person may move; returns true if that took the case elsewhere.
-  bool relocate(std::uint32_t case_id, Person& person);
-  std::uint32_t new_person(std::uint32_t arrival_index);
+  /// Counts a move across a boundary after triage, after the warm-up.
+  void count(Move move);
 
   const Scenario& scenario_;
   Scheduler& scheduler_;
@@ -118,7 +89,7 @@ class World final : public EventTarget {
   std::vector<std::uint64_t> arrival_counts_;
   std::vector<std::uint64_t> person_streams_;  // stream family of each arrival stream's people
   int children_attribute_ = -1;
-  Route retriage_;  // the way back to a front door after a move: only its delay matters
+  Router router_;
   std::vector<std::unique_ptr<Pool>> pools_;
   Slab<Person> people_;
   Slab<Case> cases_;

@@ -26,7 +26,6 @@ class Distribution {
   Distribution() = default;
   double sample(Rng& rng) const;
   double mean() const;
-  DistKind kind() const { return kind_; }
   std::string describe() const;
 
  private:

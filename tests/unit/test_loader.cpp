@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "scenario/loader.hpp"
+#include "temp_dir.hpp"
 
 using namespace dasim;
 
@@ -62,7 +63,8 @@ TEST(Loader, ReadsAMinimalScenario) {
   EXPECT_EQ(s.name, "tiny");
   ASSERT_EQ(s.areas.size(), 2u);
   ASSERT_EQ(s.pools.size(), 2u);
-  EXPECT_EQ(s.pools[1].capacity(), 40);
+  EXPECT_EQ(s.pools[1].places(), 40);
+  EXPECT_EQ(s.pools[1].unit(), model::CapacityUnit::staff);
   EXPECT_EQ(s.services.size(), 2u);
   EXPECT_EQ(s.service_pool[s.pools[1].service][1], 1);
   EXPECT_NEAR(s.pools[1].duration.mean(), 60, 1e-12);
@@ -117,19 +119,7 @@ TEST(Loader, EveryServiceNeedsAPoolForEveryArea) {
   EXPECT_NE(twice.find("already served for service 'idva'"), std::string::npos) << twice;
 }
 
-class ScenarioFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("dasim-loader-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return dir_ / name;
-  }
-  std::filesystem::path dir_;
-};
+using ScenarioFiles = test_support::TempDirTest;
 
 TEST_F(ScenarioFiles, ExtendsMergesTablesAndRemovesWithFalse) {
   write("base.toml", kMinimal);
@@ -140,8 +130,8 @@ TEST_F(ScenarioFiles, ExtendsMergesTablesAndRemovesWithFalse) {
   const model::Scenario s = scenario::load(child);
   EXPECT_EQ(s.name, "child");
   ASSERT_EQ(s.pools.size(), 3u);
-  EXPECT_EQ(s.pools[1].workers, 5);
-  EXPECT_EQ(s.pools[1].cases_per_worker, 20) << "keys the child does not set come from the base";
+  EXPECT_EQ(s.pools[1].count, 5);
+  EXPECT_EQ(std::get<model::PlacesSpec>(s.pools[1].kind).cases_per_worker, 20) << "keys the child does not set come from the base";
   EXPECT_NE(s.source_text.find("base.toml"), std::string::npos);
   EXPECT_NE(s.source_text.find("child.toml"), std::string::npos);
   const auto removing = write("remove.toml", "extends = \"base.toml\"\npools.idva = false\n[pools.triage]\nnext = []\n");

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "manual_scheduler.hpp"
+#include "scenario_text.hpp"
 #include "model/pools.hpp"
 #include "model/world.hpp"
 #include "scenario/loader.hpp"
@@ -29,13 +30,7 @@ struct ModelRun {
   model::World world;
 };
 
-const std::string kHeader = R"(
-[simulation]
-years = 1
-[areas.here]
-population = 1000
-[areas.there]
-population = 1000
+const std::string kHeader = "\n[simulation]\nyears = 1\n" + test_support::kTwoAreas + R"(
 [attributes.risk]
 values = ["standard", "high"]
 weights = [0.5, 0.5]
@@ -45,12 +40,7 @@ p = 0.5
 mean = 1.5
 )";
 
-/// One stream of referrals, as a scenario's [[arrivals]] table.
-std::string referrals(double rate_per_year, const std::string& to, const std::string& name = "referrals",
-                      const std::string& area = "here") {
-  return "\n[[arrivals]]\nname = \"" + name + "\"\narea = \"" + area + "\"\nrate_per_year = " +
-         std::to_string(rate_per_year) + "\nto = \"" + to + "\"\n";
-}
+using test_support::referrals;
 
 }  // namespace
 

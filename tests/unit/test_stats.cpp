@@ -45,15 +45,3 @@ TEST(WaitHistogram, QuantilesWithinABinOfTheTruth) {
   EXPECT_EQ(zeros.quantile(0.5), 0.0);
   EXPECT_EQ(zeros.total(), 10u);
 }
-
-TEST(PoolStats, TimeAveragesAndWarmupReset) {
-  model::PoolStats s(1, 2, 2);
-  s.occupy(0, 1);
-  s.end_warmup(10);  // forget the first 10 days
-  s.occupy(10, 1);   // 2 busy from day 10
-  s.release(20, 2, 10);
-  s.close(30);       // 2 busy for 10 days, then 0 for 10: mean 1 over 20 days
-  EXPECT_DOUBLE_EQ(s.mean_busy(), 1.0);
-  EXPECT_DOUBLE_EQ(s.mean_capacity(), 2.0);
-  EXPECT_DOUBLE_EQ(s.observed_days, 20.0);
-}

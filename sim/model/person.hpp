@@ -1,0 +1,48 @@
+#pragma once
+// People are data, not actors: a Person holds attributes and a random stream of their own; a Case is one line of
+// support a person is on, moving from pool to pool.
+#include <array>
+#include <cstdint>
+
+#include "model/spec.hpp"
+#include "random/rng.hpp"
+
+namespace dasim::model {
+
+struct Person {
+  std::array<std::int16_t, kMaxAttributes> attributes{};
+  random::Rng rng;
+  double arrived = 0;
+  double waited = 0;  // days queued, summed over every pool on this referral
+  int open_cases = 0; // open cases, plus one while a repeat referral is pending
+  bool completed = false, disengaged = false, declined = false, relocated = false;
+  SupportResult result() const {
+    return completed ? SupportResult::completed : disengaged ? SupportResult::disengaged
+                     : declined ? SupportResult::declined : SupportResult::none;
+  }
+};
+
+struct Case {
+  std::uint32_t person = 0;
+  int pool = -1;
+  double entered = 0;      // arrived at the current pool
+  double started = 0;      // began service there
+  std::uint32_t epoch = 0; // bumped on every change that makes pending events for this case stale
+  std::uint32_t group = 0; // group pools: the cohort it belongs to
+  bool queued = false;
+};
+
+/// How a pool finished with a case.
+enum class Outcome { completed, declined, disengaged };
+
+/// Whether the person's attributes pass every clause of the condition.
+inline bool matches(const Condition& condition, const Person& person) {
+  for (const Clause& c : condition.clauses) {
+    const int v = person.attributes[c.attribute];
+    if (v < c.min || v > c.max) return false;
+    if (v >= 0 && v < 64 && !(c.allowed_mask >> v & 1)) return false;
+  }
+  return true;
+}
+
+}  // namespace dasim::model

@@ -1,0 +1,54 @@
+// The assumption scan: numeric parameters whose line carries the word "assumption" in its comment.
+#include <cctype>
+#include <fmt/format.h>
+#include <map>
+#include <sstream>
+
+#include "scenario/extends.hpp"
+
+namespace dasim::scenario {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void collect_assumptions(const toml::node& node, const std::string& path, const std::map<std::string, std::vector<std::string>>& lines,
+                         std::vector<Assumption>& out) {
+  if (const toml::table* t = node.as_table()) {
+    for (auto&& [k, v] : *t) collect_assumptions(v, path.empty() ? std::string(k.str()) : path + "." + std::string(k.str()), lines, out);
+  } else if (const toml::array* a = node.as_array()) {
+    for (auto&& item : *a)
+      if (const toml::table* t = item.as_table())
+        if (const toml::node* name = t->get("name"); name && name->is_string())
+          collect_assumptions(item, path + "." + name->as_string()->get(), lines, out);
+  } else if (node.is_integer() || node.is_floating_point()) {
+    const auto& src = node.source();
+    if (!src.path) return;
+    const auto file = lines.find(*src.path);
+    if (file == lines.end() || src.begin.line == 0 || src.begin.line > file->second.size()) return;
+    const std::string& line = file->second[src.begin.line - 1];
+    const auto hash = line.find('#');
+    if (hash == std::string::npos || lower(line.substr(hash)).find("assumption") == std::string::npos) return;
+    const double value = node.is_integer() ? static_cast<double>(node.as_integer()->get()) : node.as_floating_point()->get();
+    out.push_back({path, value, node.is_integer(), fmt::format("{}:{}", *src.path, src.begin.line)});
+  }
+}
+
+}  // namespace
+
+std::vector<Assumption> assumptions(const std::filesystem::path& file) {
+  const SourceChain chain = read_chain(file);
+  std::map<std::string, std::vector<std::string>> lines;  // by file name, as toml++ records it
+  for (std::size_t f = 0; f < chain.files.size(); ++f) {
+    std::istringstream in(chain.contents[f]);
+    for (std::string line; std::getline(in, line);) lines[chain.files[f]].push_back(line);
+  }
+  std::vector<Assumption> out;
+  collect_assumptions(chain.root, "", lines, out);
+  return out;
+}
+
+}  // namespace dasim::scenario

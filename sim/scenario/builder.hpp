@@ -1,0 +1,62 @@
+#pragma once
+// Builds a model::Scenario from the merged TOML tree of a SourceChain, resolving names to indices. The section
+// readers live in their own files (sections.cpp, economics.cpp, pool_reader.cpp); this class holds what they share:
+// the scenario so far, the service registry, conditions and routes.
+#include <array>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/calendar.hpp"
+#include "model/spec.hpp"
+#include "scenario/toml_reader.hpp"
+
+namespace dasim::scenario {
+
+class ScenarioBuilder : public TomlReader {
+ public:
+  ScenarioBuilder(const toml::table& root, std::string file, std::vector<std::string> chain)
+      : TomlReader(std::move(file), std::move(chain)), root_(root) {}
+  model::Scenario build();
+
+  // Shared by the section readers.
+  const model::Scenario& scenario() const { return s_; }
+  const std::vector<std::string>& area_names() const { return area_names_; }
+  long date(const toml::node& n, const std::string& key) const { return TomlReader::date(n, key, calendar_.get()); }
+  int service(const toml::node& n, const std::string& key);
+  /// The index of a service, registering it on first use (`where` is kept for a message if no pool serves it).
+  int service(const std::string& name, const toml::node& where);
+  /// The value index of `attribute` named by `n` (an area, a source, a flag, a count or a category).
+  int value_of(int attribute, const toml::node& n, const std::string& key) const;
+  model::Condition condition(const toml::node& n, const std::string& key) const;
+  std::vector<std::pair<int, int>> assignments(const toml::node& n, const std::string& key) const;
+  std::vector<model::Route> routes(const toml::table& t, std::string_view k, const std::string& ctx);
+  std::array<double, model::kSupportResults> by_result(const toml::table& t, std::string_view k, const std::string& ctx,
+                                                       double fallback, double max) const;
+
+ private:
+  /// The top-level table `name`, checked against its `keys`, or nullptr when the scenario has none.
+  const toml::table* optional_section(std::string_view name, std::initializer_list<std::string_view> keys) const;
+  void read_scenario_and_simulation();
+  void read_areas();
+  void read_sources();
+  void read_attributes();
+  void read_arrivals();
+  void read_pools();
+  void read_priority(const toml::node& priority, const std::string& key, model::PoolSpec& pool) const;
+  void read_capacity_changes(const toml::node& changes, const std::string& key, model::PoolSpec& pool) const;
+  void read_contracts();
+  void read_outcomes();
+  void read_repeat();
+  void read_relocation();
+  void resolve_services();
+
+  const toml::table& root_;
+  model::Scenario s_;
+  std::vector<std::string> area_names_;  // built once, after the areas are read
+  std::unique_ptr<model::Calendar> calendar_;
+  std::vector<const toml::node*> service_first_use_;
+};
+
+}  // namespace dasim::scenario

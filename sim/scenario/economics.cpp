@@ -1,0 +1,127 @@
+// Section readers for money and what follows support: contracts, outcome costs, repeat referrals, relocation.
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <set>
+
+#include "model/commissioning.hpp"
+#include "scenario/builder.hpp"
+
+namespace dasim::scenario {
+
+void ScenarioBuilder::read_contracts() {
+  const toml::node* n = root_.get("contracts");
+  if (!n) return;
+  std::set<std::string> names;
+  std::vector<std::string> pool_names;
+  for (const auto& p : s_.pools) pool_names.push_back(p.name);
+  std::vector<int> owner(s_.pools.size(), -1);
+  for (auto&& item : array_at(*n, "contracts")) {
+    const std::string key = fmt::format("contracts[{}]", s_.contracts.size());
+    const toml::table& t = table_at(item, key);
+    only_keys(t, key, {"name", "pools", "annual_value", "funders", "efficiency", "savings", "reinvest_in", "cost_per_worker"});
+    model::ContractSpec c;
+    if (!t.get("name")) fail(t, key, "missing required key 'name'");
+    c.name = text(*t.get("name"), key + ".name");
+    if (!names.insert(c.name).second) fail(*t.get("name"), key + ".name", "is used by another contract");
+    const std::string ctx = "contracts." + c.name;
+    if (const toml::node* pools = t.get("pools"))
+      for (auto&& p : array_at(*pools, ctx + ".pools")) {
+        const int index = index_of(pool_names, p, ctx + ".pools", "pool");
+        if (owner[index] >= 0)
+          fail(p, ctx + ".pools", fmt::format("pool '{}' is already bought by contract '{}'", pool_names[index],
+                                              s_.contracts[owner[index]].name));
+        owner[index] = static_cast<int>(s_.contracts.size());
+        c.pools.push_back(index);
+      }
+    c.annual_value = required_number(t, "annual_value", ctx, 0);
+    c.efficiency = number(t, "efficiency", ctx, 0, 0, 1);
+    const toml::node* funders = t.get("funders");
+    if (!funders) fail(t, ctx, "missing required key 'funders'");
+    double total = 0;
+    for (auto&& [f, fnode] : ordered(table_at(*funders, ctx + ".funders"))) {
+      const toml::node& fv = *fnode;
+      auto it = std::find(s_.funders.begin(), s_.funders.end(), f);
+      if (it == s_.funders.end()) s_.funders.push_back(f), it = s_.funders.end() - 1;
+      const std::size_t index = it - s_.funders.begin();
+      c.funder_share.resize(std::max(c.funder_share.size(), index + 1), 0.0);
+      c.funder_share[index] = number(fv, ctx + ".funders." + f, 0, 1);
+      total += c.funder_share[index];
+    }
+    if (std::abs(total - 1) > 1e-6) fail(*funders, ctx + ".funders", fmt::format("shares must sum to 1, got {:g}", total));
+    const std::string savings = text(t, "savings", ctx, "banked");
+    if (savings != "banked" && savings != "reinvested")
+      fail(*t.get("savings"), ctx + ".savings", "must be \"banked\" or \"reinvested\"");
+    c.reinvested = savings == "reinvested";
+    if (c.reinvested) {
+      if (!t.get("reinvest_in")) fail(t, ctx, "savings = \"reinvested\" needs `reinvest_in` (a pool)");
+      c.reinvest_pool = index_of(pool_names, *t.get("reinvest_in"), ctx + ".reinvest_in", "pool");
+      c.cost_per_worker = required_number(t, "cost_per_worker", ctx, 1e-9);
+    }
+    s_.contracts.push_back(std::move(c));
+  }
+  for (auto& c : s_.contracts) c.funder_share.resize(s_.funders.size(), 0.0);
+  model::commission(s_);
+}
+
+void ScenarioBuilder::read_outcomes() {
+  const toml::node* n = root_.get("outcomes");
+  if (!n) return;
+  each_named(table_at(*n, "outcomes"), "outcomes",
+             [&](const std::string& outcome_name, const std::string& key, const toml::node&, const toml::table& t) {
+    only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
+                       "wait_penalty", "per_child", "when"});
+    model::OutcomeSpec o;
+    o.name = outcome_name;
+    const std::string payer = text(t, "payer", key, "society");
+    auto it = std::find(s_.payers.begin(), s_.payers.end(), payer);
+    if (it == s_.payers.end()) s_.payers.push_back(payer), it = s_.payers.end() - 1;
+    o.payer = static_cast<int>(it - s_.payers.begin());
+    o.cashable = flag(t, "cashable", key, true);
+    o.initial_cost = number(t, "initial_cost", key, 0, 0);
+    o.annual_cost = number(t, "annual_cost", key, 0, 0);
+    o.years = number(t, "years", key, 0, 0);
+    o.probability = required_number(t, "probability", key, 0, 1);
+    o.effect = by_result(t, "effect", key, 1.0, 100);
+    o.wait_penalty = number(t, "wait_penalty", key, 0, 0);
+    o.per_child = flag(t, "per_child", key, false);
+    if (o.per_child && s_.attribute_index("children") < 0)
+      fail(*t.get("per_child"), key + ".per_child", "needs an attribute called 'children'");
+    if (const toml::node* w = t.get("when")) o.when = condition(*w, key + ".when");
+    s_.outcomes.push_back(std::move(o));
+  });
+}
+
+void ScenarioBuilder::read_repeat() {
+  const toml::table* section = optional_section("repeat", {"annual_hazard", "modifiers", "to", "set"});
+  if (!section) return;
+  const toml::table& t = *section;
+  s_.repeat.enabled = true;
+  s_.repeat.annual_hazard = by_result(t, "annual_hazard", "repeat", 0.0, 100);
+  if (const toml::node* mods = t.get("modifiers"))
+    for (auto&& m : array_at(*mods, "repeat.modifiers")) {
+      const toml::table& mt = table_at(m, "repeat.modifiers");
+      only_keys(mt, "repeat.modifiers", {"when", "factor"});
+      if (!mt.get("when")) fail(mt, "repeat.modifiers", "needs `when`");
+      s_.repeat.modifiers.emplace_back(condition(*mt.get("when"), "repeat.modifiers.when"),
+                                       required_number(mt, "factor", "repeat.modifiers", 0));
+    }
+  if (!t.get("to")) fail(t, "repeat", "missing required key 'to' (the service repeat referrals enter)");
+  s_.repeat.service = service(*t.get("to"), "repeat.to");
+  if (const toml::node* set = t.get("set")) s_.repeat.set = assignments(*set, "repeat.set");
+}
+
+void ScenarioBuilder::read_relocation() {
+  const toml::table* section = optional_section("relocation", {"front_door", "probability", "retriage_delay", "retriage_dropout"});
+  if (!section) return;
+  const toml::table& t = *section;
+  s_.relocation.enabled = true;
+  if (!t.get("front_door")) fail(t, "relocation", "missing required key 'front_door'");
+  s_.relocation.front_door = service(*t.get("front_door"), "relocation.front_door");
+  s_.relocation.probability = required_number(t, "probability", "relocation", 0, 1);
+  if (const toml::node* d = t.get("retriage_delay")) s_.relocation.retriage_delay = distribution(*d, "relocation.retriage_delay");
+  s_.relocation.retriage_dropout = number(t, "retriage_dropout", "relocation", 0, 0, 1);
+  if (s_.areas.size() < 2) s_.relocation.enabled = false;  // nowhere to move to
+}
+
+}  // namespace dasim::scenario

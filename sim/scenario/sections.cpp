@@ -1,0 +1,185 @@
+// Section readers: the scenario's name, the simulation window, areas, sources, attributes and arrival streams.
+#include <algorithm>
+#include <fmt/format.h>
+#include <numeric>
+#include <set>
+
+#include "scenario/builder.hpp"
+
+namespace dasim::scenario {
+
+void ScenarioBuilder::read_scenario_and_simulation() {
+  if (const toml::node* n = root_.get("scenario")) {
+    const toml::table& t = table_at(*n, "scenario");
+    only_keys(t, "scenario", {"name", "description"});
+    s_.name = text(t, "name", "scenario", s_.name);
+    s_.description = text(t, "description", "scenario", "");
+  }
+  if (s_.name.empty() || s_.name.find_first_of("/\\\n") != std::string::npos)
+    fail(root_, "scenario.name", "must be a non-empty name without slashes");
+  model::SimulationSpec& sim = s_.simulation;
+  if (const toml::node* n = root_.get("simulation")) {
+    const toml::table& t = table_at(*n, "simulation");
+    only_keys(t, "simulation", {"start_date", "years", "warmup_years"});
+    if (const toml::node* d = t.get("start_date")) {
+      // No calendar yet, so the date comes back as days since 1970-01-01.
+      model::civil_from_days(date(*d, "simulation.start_date"), sim.start_year, sim.start_month, sim.start_day);
+    }
+    sim.years = number(t, "years", "simulation", 1.0, 1.0 / 365.25, 200);
+    sim.warmup_days = number(t, "warmup_years", "simulation", 0.0, 0, 100) * model::kDaysPerYear;
+    if (sim.warmup_days >= sim.horizon_days())
+      fail(*t.get("warmup_years"), "simulation.warmup_years", "must be shorter than simulation.years");
+  }
+  calendar_ = std::make_unique<model::Calendar>(sim);
+}
+
+void ScenarioBuilder::read_areas() {
+  const toml::table& areas = required_table(root_, "areas", "scenario");
+  each_named(areas, "areas",
+             [&](const std::string& name, const std::string& key, const toml::node&, const toml::table& t) {
+    only_keys(t, key, {"population", "adult_females"});
+    s_.areas.push_back({name, number(t, "population", key, 0, 0), number(t, "adult_females", key, 0, 0)});
+  });
+  for (const auto& a : s_.areas) area_names_.push_back(a.name);
+  if (s_.areas.empty()) fail(areas, "areas", "at least one area is needed");
+}
+
+void ScenarioBuilder::read_sources() {
+  // Named sources in the order written, then the default for streams that name none. Malformed entries are
+  // left for read_arrivals to report.
+  const toml::node* n = root_.get("arrivals");
+  if (!n || !n->is_array()) return;
+  bool unnamed = false;
+  for (auto&& item : *n->as_array()) {
+    if (!item.is_table()) continue;
+    const toml::node* src = item.as_table()->get("source");
+    if (!src) unnamed = true;
+    else if (src->is_string() && std::find(s_.sources.begin(), s_.sources.end(), src->as_string()->get()) == s_.sources.end())
+      s_.sources.push_back(src->as_string()->get());
+  }
+  if (unnamed && std::find(s_.sources.begin(), s_.sources.end(), "referral") == s_.sources.end())
+    s_.sources.push_back("referral");
+}
+
+void ScenarioBuilder::read_attributes() {
+  const toml::node* n = root_.get("attributes");
+  if (!n) return;
+  each_named(table_at(*n, "attributes"), "attributes",
+             [&](const std::string& attribute_name, const std::string& key, const toml::node& v, const toml::table& t) {
+    only_keys(t, key, {"values", "weights", "p", "mean", "max", "by", "when"});
+    if (s_.attributes.size() + model::kFirstDrawnAttribute >= model::kMaxAttributes)
+      fail(v, key, fmt::format("at most {} attributes are supported", model::kMaxAttributes - model::kFirstDrawnAttribute));
+    if (attribute_name == "area" || attribute_name == "source") fail(v, key, "'area' and 'source' are built in");
+    model::AttributeSpec a;
+    a.name = attribute_name;
+    // The rows of a `by` attribute: one per value of the attribute it depends on.
+    std::vector<std::string> rows{""};
+    if (const toml::node* by = t.get("by")) {
+      a.by = s_.attribute_index(text(*by, key + ".by"));
+      if (a.by < 0) fail(*by, key + ".by", "must name an attribute defined above this one (or area, source)");
+      const model::AttributeSpec* parent = s_.attribute(a.by);
+      if (a.by == model::kArea) { rows.clear(); for (const auto& ar : s_.areas) rows.push_back(ar.name); }
+      else if (a.by == model::kSource) rows = s_.sources;
+      else if (parent->kind == model::AttributeKind::count) fail(*by, key + ".by", "cannot depend on a count");
+      else rows = parent->values;
+    }
+    // Reads a per-row parameter: a bare value, or a table keyed by the `by` attribute's values.
+    auto per_row = [&](const toml::node& p, const std::string& pk, auto read_one) {
+      using T = decltype(read_one(p, pk));
+      std::vector<T> out;
+      if (a.by < 0 || !p.is_table()) return std::vector<T>{read_one(p, pk)};
+      const toml::table& pt = *p.as_table();
+      for (auto&& [rk, rv] : pt)
+        if (std::find(rows.begin(), rows.end(), rk.str()) == rows.end())
+          fail(rv, pk + "." + std::string(rk.str()), fmt::format("'{}' is not a value of the `by` attribute", rk.str()));
+      for (const auto& row : rows) {
+        const toml::node* rv = pt.get(row);
+        if (!rv) fail(p, pk, fmt::format("missing a value for '{}'", row));
+        out.push_back(read_one(*rv, pk + "." + row));
+      }
+      return out;
+    };
+    if (const toml::node* values = t.get("values")) {
+      a.kind = model::AttributeKind::categorical;
+      for (auto&& item : array_at(*values, key + ".values")) a.values.push_back(text(item, key + ".values"));
+      if (a.values.empty() || a.values.size() > 64) fail(*values, key + ".values", "needs 1 to 64 values");
+      const toml::node* w = t.get("weights");
+      if (!w) fail(t, key, "a categorical attribute needs `weights`");
+      a.weights = per_row(*w, key + ".weights", [&](const toml::node& wn, const std::string& wk) {
+        std::vector<double> ws;
+        for (auto&& x : array_at(wn, wk)) ws.push_back(number(x, wk, 0));
+        const double total = std::accumulate(ws.begin(), ws.end(), 0.0);
+        if (ws.size() != a.values.size()) fail(wn, wk, fmt::format("needs {} weights, one per value", a.values.size()));
+        if (total <= 0) fail(wn, wk, "weights must not all be 0");
+        for (double& x : ws) x /= total;
+        return ws;
+      });
+    } else if (const toml::node* p = t.get("p")) {
+      a.kind = model::AttributeKind::flag;
+      a.values = {"false", "true"};
+      a.weights = per_row(*p, key + ".p", [&](const toml::node& pn, const std::string& pk) {
+        const double q = number(pn, pk, 0, 1);
+        return std::vector<double>{1 - q, q};
+      });
+    } else if (const toml::node* mean = t.get("mean")) {
+      a.kind = model::AttributeKind::count;
+      a.max_count = whole(t, "max", key, 20, 0);
+      a.means = per_row(*mean, key + ".mean", [&](const toml::node& mn, const std::string& mk) { return number(mn, mk, 0, 1000); });
+    } else {
+      fail(v, key, "needs `values` and `weights` (categorical), `p` (flag) or `mean` (count)");
+    }
+    s_.attributes.push_back(std::move(a));
+    if (const toml::node* when = t.get("when")) s_.attributes.back().when = condition(*when, key + ".when");
+  });
+}
+
+void ScenarioBuilder::read_arrivals() {
+  const toml::node* n = root_.get("arrivals");
+  if (!n) fail(root_, "arrivals", "missing: at least one [[arrivals]] stream is needed");
+  const toml::array& list = array_at(*n, "arrivals");
+  std::set<std::string> names;
+  for (auto&& item : list) {
+    const std::string key = fmt::format("arrivals[{}]", s_.arrivals.size());
+    const toml::table& t = table_at(item, key);
+    only_keys(t, key, {"name", "area", "source", "rate_per_year", "seasonal", "trend_per_year", "dated", "to", "set"});
+    model::ArrivalSpec a;
+    const toml::node* name = t.get("name");
+    if (!name) fail(t, key, "missing required key 'name'");
+    a.name = text(*name, key + ".name");
+    if (!names.insert(a.name).second) fail(*name, key + ".name", fmt::format("'{}' is used by another stream", a.name));
+    const std::string ctx = "arrivals." + a.name;
+    const toml::node* area = t.get("area");
+    if (!area) fail(t, ctx, "missing required key 'area'");
+    a.area = index_of(area_names_, *area, ctx + ".area", "area");
+    const std::string source = text(t, "source", ctx, "referral");
+    a.source = static_cast<int>(std::find(s_.sources.begin(), s_.sources.end(), source) - s_.sources.begin());
+    a.rate_per_year = required_number(t, "rate_per_year", ctx, 0, 1e8);
+    if (const toml::node* season = t.get("seasonal")) {
+      const toml::array& arr = array_at(*season, ctx + ".seasonal");
+      if (arr.size() != 12) fail(*season, ctx + ".seasonal", fmt::format("needs 12 monthly factors, got {}", arr.size()));
+      for (std::size_t i = 0; i < 12; ++i) a.seasonal[i] = number(*arr.get(i), ctx + ".seasonal", 0);
+    }
+    a.trend_per_year = number(t, "trend_per_year", ctx, 0.0, -0.99, 10);
+    if (const toml::node* dated = t.get("dated")) {
+      for (auto&& d : array_at(*dated, ctx + ".dated")) {
+        const toml::table& dt = table_at(d, ctx + ".dated");
+        only_keys(dt, ctx + ".dated", {"from", "to", "factor", "yearly"});
+        model::DatedFactor f;
+        if (!dt.get("from") || !dt.get("to")) fail(dt, ctx + ".dated", "needs `from` and `to` dates");
+        f.first_day = static_cast<int>(date(*dt.get("from"), ctx + ".dated.from"));
+        f.last_day = static_cast<int>(date(*dt.get("to"), ctx + ".dated.to"));
+        if (f.last_day < f.first_day) fail(*dt.get("to"), ctx + ".dated.to", "is before `from`");
+        f.factor = required_number(dt, "factor", ctx + ".dated", 0);
+        f.yearly = flag(dt, "yearly", ctx + ".dated", false);
+        a.dated.push_back(f);
+      }
+    }
+    const toml::node* to = t.get("to");
+    if (!to) fail(t, ctx, "missing required key 'to' (the service referrals enter)");
+    a.service = service(*to, ctx + ".to");
+    if (const toml::node* set = t.get("set")) a.fixed_attributes = assignments(*set, ctx + ".set");
+    s_.arrivals.push_back(std::move(a));
+  }
+}
+
+}  // namespace dasim::scenario

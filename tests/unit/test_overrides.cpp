@@ -1,0 +1,65 @@
+// Overrides, sweep files and the assumption scan: what sensitivity runs and sweeps vary.
+#include <gtest/gtest.h>
+
+#include "scenario/loader.hpp"
+#include "scenario_text.hpp"
+#include "temp_dir.hpp"
+
+using namespace dasim;
+
+namespace {
+
+const std::string kScenario = test_support::kOneArea + test_support::referrals(100, "idva") + R"(
+[pools.idva]
+workers = 4                  # assumption: funded posts
+cases_per_worker = 20
+duration = 30.5              # Assumption, from the provider
+)";
+
+using Options = test_support::TempDirTest;
+
+}  // namespace
+
+TEST_F(Options, OverridesReplaceNumbersAtDottedKeys) {
+  const auto file = write("s.toml", kScenario);
+  const model::Scenario s = scenario::load(file, {{"pools.idva.workers", 6.4}, {"arrivals.referrals.rate_per_year", 250}});
+  EXPECT_EQ(s.pools.front().count, 6) << "an integer key is rounded";
+  EXPECT_DOUBLE_EQ(s.arrivals.front().rate_per_year, 250) << "arrays of tables are entered by their names";
+  try {
+    scenario::load(file, {{"pools.idva.colour", 1}});
+    FAIL();
+  } catch (const scenario::LoadError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot vary 'pools.idva.colour': no number at that key"), std::string::npos);
+  }
+}
+
+TEST_F(Options, AssumptionsAreFoundThroughTheExtendsChain) {
+  write("base.toml", kScenario);
+  const auto child = write("child.toml", "extends = \"base.toml\"\n[pools.idva]\ncases_per_worker = 25  # assumption\n");
+  const auto found = scenario::assumptions(child);
+  ASSERT_EQ(found.size(), 3u);
+  std::map<std::string, scenario::Assumption> by_key;
+  for (const auto& a : found) by_key[a.key] = a;
+  EXPECT_TRUE(by_key["pools.idva.workers"].integer);
+  EXPECT_DOUBLE_EQ(by_key["pools.idva.duration"].value, 30.5);
+  EXPECT_DOUBLE_EQ(by_key["pools.idva.cases_per_worker"].value, 25) << "the child's value, from the child's line";
+  EXPECT_NE(by_key["pools.idva.cases_per_worker"].where.find("child.toml:3"), std::string::npos);
+  EXPECT_NE(by_key["pools.idva.workers"].where.find("base.toml:"), std::string::npos);
+}
+
+TEST_F(Options, SweepsMakeAGridOrZipLists) {
+  write("s.toml", kScenario);
+  const auto grid = write("grid.toml", "scenario = \"s.toml\"\n[[vary]]\nkey = \"pools.idva.workers\"\nvalues = [4, 6]\n"
+                                       "[[vary]]\nkey = \"pools.idva.duration\"\nvalues = [20, 30, 40]\n");
+  const scenario::Sweep g = scenario::load_sweep(grid);
+  ASSERT_EQ(g.points.size(), 6u);
+  EXPECT_EQ(g.points.front().name, "s[pools.idva.workers=4;pools.idva.duration=20]");
+  EXPECT_EQ(g.points.back().name, "s[pools.idva.workers=6;pools.idva.duration=40]");
+  EXPECT_EQ(g.scenario.filename(), "s.toml");
+  const auto list = write("list.toml", "scenario = \"s.toml\"\nmode = \"list\"\n[[vary]]\nkey = \"pools.idva.workers\"\nvalues = [4, 6]\n"
+                                       "[[vary]]\nkey = \"pools.idva.duration\"\nvalues = [20, 30]\n");
+  EXPECT_EQ(scenario::load_sweep(list).points.size(), 2u);
+  const auto uneven = write("uneven.toml", "scenario = \"s.toml\"\nmode = \"list\"\n[[vary]]\nkey = \"a\"\nvalues = [1]\n"
+                                           "[[vary]]\nkey = \"b\"\nvalues = [1, 2]\n");
+  EXPECT_THROW(scenario::load_sweep(uneven), scenario::LoadError);
+}
