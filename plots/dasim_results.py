@@ -206,6 +206,9 @@ def _read_scenario(g):
           "labels": {}, "data": {}, "units": {}}
     for key in g:
         d = g[key]
+        if isinstance(d, h5py.Group):  # e.g. `assumptions`: a small table of parallel columns
+            sc[key] = {col: (_texts(d[col][()]) if d[col].dtype.kind in "SOU" else d[col][()]) for col in d}
+            continue
         if d.dtype.kind in "SOU":
             sc["labels"][key] = _texts(d[()]) if d.shape != (0,) else []
         else:

@@ -50,17 +50,11 @@ std::function<void(std::size_t, std::size_t)> progress_bar(bool quiet, std::uniq
   };
 }
 
-/// The baseline's variants for a sensitivity run. The loader can apply overrides only to a scenario it reads from
-/// its files, so each variant is checked to come from the same text as the baseline that ran: a variant of a file
-/// edited since is left out (with a message), not mixed with results of the old text.
-batch::VariantSource variants_of(const model::Scenario& base, const std::string& file) {
-  batch::VariantSource source{file, scenario::assumptions(file), nullptr};
-  source.load = [&base, file](const std::vector<scenario::Override>& overrides) {
-    model::Scenario s = scenario::load(file, overrides);
-    if (s.source_text != base.source_text)
-      throw scenario::LoadError(fmt::format("{}: changed since the run started; rerun to vary the text that ran", file));
-    return s;
-  };
+/// The baseline's variants for a sensitivity run, read from the files that ran (kept in the scenario), so an edit
+/// to a file since the run started cannot mix with its results.
+batch::VariantSource variants_of(const model::Scenario& base) {
+  batch::VariantSource source{base.source_files.empty() ? base.name : base.source_files.back().first, scenario::assumptions(base), nullptr};
+  source.load = [&base](const std::vector<scenario::Override>& overrides) { return scenario::reload(base, overrides); };
   return source;
 }
 
@@ -126,7 +120,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (o.sensitivity) {
     const batch::SensitivityOptions so{o.spread, o.sensitivity_replications, o.metrics, o.vary_only};
     std::unique_ptr<Progress> sensitivity_bar;
-    batch::run_sensitivity(record, variants_of(scenarios.front(), o.baseline_file), so, runner,
+    batch::run_sensitivity(record, variants_of(scenarios.front()), so, runner,
                            [](const std::string& m) { fmt::print(stderr, "{}\n", m); },
                            [&o](const std::string& m) { if (!o.quiet) fmt::print(stderr, "{}\n", m); },
                            progress_bar(o.quiet, sensitivity_bar));
@@ -293,10 +287,7 @@ int dispatch(int argc, char** argv) {
   }
   try {
     o.by_area = !totals_only;
-    if (*run_cmd) {
-      o.baseline_file = o.scenarios.front();
-      return run(load_all(o.scenarios), o);
-    }
+    if (*run_cmd) return run(load_all(o.scenarios), o);
     if (*sweep_cmd) {
       const scenario::Sweep sweep = scenario::load_sweep(sweep_file);
       std::vector<model::Scenario> points;

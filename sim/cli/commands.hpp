@@ -27,7 +27,6 @@ struct RunOptions {
   int sensitivity_replications = 10;
   std::vector<std::string> metrics;
   std::string vary_only;
-  std::string baseline_file;  // the file the baseline scenario came from
 };
 
 /// Runs `dasim` with these arguments; returns the process exit code (0 ok, 1 failed run, 2 bad input).

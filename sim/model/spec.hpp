@@ -220,6 +220,10 @@ struct Scenario {
   std::string name;
   std::string description;
   std::string source_text;  // the verbatim files, for the results record
+  /// Each file of the `extends` chain as the loader read it, base first: (name as given, verbatim text). A
+  /// sensitivity run reads these again with overrides, so it varies the text that ran, not the file on disk now.
+  std::vector<std::pair<std::string, std::string>> source_files;
+  std::vector<std::pair<std::string, double>> overrides;  // (dotted key, value) applied over those files at load
   SimulationSpec simulation;
   std::vector<AreaSpec> areas;
   std::vector<std::string> sources;

@@ -67,6 +67,19 @@ void write_schema(const h5::Group& file) {
   }
 }
 
+/// The parameters the scenario's files mark `assumption`, as a sensitivity run finds them, so readers list them
+/// without scanning the TOML again.
+void write_assumptions(const h5::Group& scenario_group, const model::Scenario& s) {
+  const std::vector<scenario::Assumption> found = scenario::assumptions(s);
+  std::vector<std::string> keys, where;
+  std::vector<double> values;
+  for (const auto& a : found) keys.push_back(a.key), values.push_back(a.value), where.push_back(a.where);
+  const h5::Group g = scenario_group.create_group("assumptions");
+  g.write_strings("key", keys);
+  g.write("value", {values.size()}, values);
+  g.write_strings("where", where);
+}
+
 void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, const batch::ScenarioFigures& figures,
                     std::uint64_t master_seed, bool monthly_by_pool) {
   const model::Scenario& s = *run.scenario;
@@ -91,6 +104,7 @@ void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, cons
   for (const auto& p : s.pools) pool_service.push_back(s.services[p.service]);
   g.write_strings("pool_service", pool_service);
   g.write_strings("funders", s.funders);
+  write_assumptions(g, s);
   const std::size_t R = run.replications.size();
   std::vector<std::int32_t> replication;
   std::vector<std::uint64_t> seeds;

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "scenario/extends.hpp"
+#include "scenario/overrides.hpp"
 
 namespace dasim::scenario {
 
@@ -37,10 +38,7 @@ void collect_assumptions(const toml::node& node, const std::string& path, const 
   }
 }
 
-}  // namespace
-
-std::vector<Assumption> assumptions(const std::filesystem::path& file) {
-  const SourceChain chain = read_chain(file);
+std::vector<Assumption> scan(const SourceChain& chain) {
   std::map<std::string, std::vector<std::string>> lines;  // by file name, as toml++ records it
   for (std::size_t f = 0; f < chain.files.size(); ++f) {
     std::istringstream in(chain.contents[f]);
@@ -49,6 +47,20 @@ std::vector<Assumption> assumptions(const std::filesystem::path& file) {
   std::vector<Assumption> out;
   collect_assumptions(chain.root, "", lines, out);
   return out;
+}
+
+}  // namespace
+
+std::vector<Assumption> assumptions(const std::filesystem::path& file) { return scan(read_chain(file)); }
+
+std::vector<Assumption> assumptions(const model::Scenario& scenario) {
+  if (scenario.source_files.empty()) return {};
+  const std::string& top = scenario.source_files.back().first;
+  SourceChain chain = read_chain(top, nullptr, &scenario.source_files);
+  std::vector<Override> loaded_with;  // a sweep point's values are its base values
+  for (const auto& [key, value] : scenario.overrides) loaded_with.push_back({key, value});
+  apply_overrides(chain.root, loaded_with, top);
+  return scan(chain);
 }
 
 }  // namespace dasim::scenario

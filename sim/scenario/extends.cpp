@@ -1,5 +1,6 @@
 #include "scenario/extends.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <set>
 
@@ -21,21 +22,30 @@ void merge(toml::table& base, toml::table&& over) {
 namespace {
 
 /// Reads one file of the chain and, before it, the base it extends; appends base first to `chain`.
-toml::table read_link(const std::filesystem::path& file, const std::string* in_memory, std::set<std::string>& seen,
-                      SourceChain& chain) {
+toml::table read_link(const std::filesystem::path& file, const std::string* in_memory, const FilesInMemory* files,
+                      std::set<std::string>& seen, SourceChain& chain) {
   const std::string name = file.string();
   if (!seen.insert(std::filesystem::weakly_canonical(file).string()).second)
     throw LoadError(fmt::format("{}: `extends` goes round in a circle back to this file", name));
-  std::string content = in_memory ? *in_memory : read_file(file);
+  std::string content;
+  if (in_memory) {
+    content = *in_memory;
+  } else if (files) {
+    const auto it = std::find_if(files->begin(), files->end(), [&](const auto& f) { return f.first == name; });
+    if (it == files->end()) throw LoadError(fmt::format("{}: not among the files the scenario was read from", name));
+    content = it->second;
+  } else {
+    content = read_file(file);
+  }
   toml::table table = parse(content, name);
   if (toml::node* ext = table.get("extends")) {
     if (!ext->is_string())
       throw LoadError(fmt::format("{}: extends: must be a file name (a string)", position(ext->source(), name)));
     const std::filesystem::path base_file = file.parent_path() / ext->as_string()->get();
-    if (!std::filesystem::exists(base_file))
+    if (!files && !std::filesystem::exists(base_file))
       throw LoadError(fmt::format("{}: extends: no such file '{}'", position(ext->source(), name), base_file.string()));
     table.erase("extends");
-    toml::table base = read_link(base_file, nullptr, seen, chain);
+    toml::table base = read_link(base_file, nullptr, files, seen, chain);
     merge(base, std::move(table));
     table = std::move(base);
   }
@@ -46,10 +56,10 @@ toml::table read_link(const std::filesystem::path& file, const std::string* in_m
 
 }  // namespace
 
-SourceChain read_chain(const std::filesystem::path& file, const std::string* in_memory) {
+SourceChain read_chain(const std::filesystem::path& file, const std::string* in_memory, const FilesInMemory* files) {
   SourceChain chain;
   std::set<std::string> seen;
-  chain.root = read_link(file, in_memory, seen, chain);
+  chain.root = read_link(file, in_memory, files, seen, chain);
   return chain;
 }
 

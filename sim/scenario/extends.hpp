@@ -17,8 +17,13 @@ struct SourceChain {
   std::string record() const;
 };
 
-/// Reads `file` and every base it extends. With `in_memory`, the text of `file` itself is taken from there.
-SourceChain read_chain(const std::filesystem::path& file, const std::string* in_memory = nullptr);
+/// Files in memory by the name the chain gives them: the chain reads these instead of the disk.
+using FilesInMemory = std::vector<std::pair<std::string, std::string>>;
+
+/// Reads `file` and every base it extends. With `in_memory`, the text of `file` itself is taken from there;
+/// with `files`, every file of the chain is (a file missing from it is an error).
+SourceChain read_chain(const std::filesystem::path& file, const std::string* in_memory = nullptr,
+                       const FilesInMemory* files = nullptr);
 
 /// Merges `over` into `base`: tables key by key, anything else replaced; `false` removes a base table.
 void merge(toml::table& base, toml::table&& over);

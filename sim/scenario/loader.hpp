@@ -32,6 +32,11 @@ struct Assumption {
 };
 std::vector<Assumption> assumptions(const std::filesystem::path& file);
 
+/// The same two, from the files a loaded scenario was read from (its `sources`), not from the disk: a sensitivity
+/// run varies the text that ran even if the file has been edited since.
+model::Scenario reload(const model::Scenario& scenario, const std::vector<Override>& overrides);
+std::vector<Assumption> assumptions(const model::Scenario& scenario);
+
 /// A sweep file: a base scenario and parameters to vary over lists (zipped) or a grid (every combination).
 struct SweepPoint {
   std::string name;  // e.g. set-pooled[pools.idva.workers=12]

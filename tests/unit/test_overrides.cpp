@@ -63,3 +63,30 @@ TEST_F(Options, SweepsMakeAGridOrZipLists) {
                                            "[[vary]]\nkey = \"b\"\nvalues = [1, 2]\n");
   EXPECT_THROW(scenario::load_sweep(uneven), scenario::LoadError);
 }
+
+TEST_F(Options, AScenarioIsReadAgainFromTheTextThatRanNotFromTheDisk) {
+  write("base.toml", kScenario);
+  const auto child = write("child.toml", "extends = \"base.toml\"\n[pools.idva]\ncases_per_worker = 25  # assumption\n");
+  const model::Scenario ran = scenario::load(child, {{"pools.idva.duration", 40}});
+  const auto before = scenario::assumptions(child);
+  // Both files are edited, then removed: what ran must still be what varies.
+  write("base.toml", kScenario + "\n[pools.other]\nworkers = 1\n");
+  std::filesystem::remove(child);
+  const model::Scenario again = scenario::reload(ran, {{"pools.idva.workers", 9}});
+  ASSERT_EQ(again.pools.size(), 1u) << "the edited base is not read";
+  EXPECT_EQ(again.pools.front().count, 9) << "the new override applies";
+  EXPECT_EQ(again.source_text, ran.source_text);
+  const auto* places = std::get_if<model::PlacesSpec>(&again.pools.front().kind);
+  ASSERT_NE(places, nullptr);
+  EXPECT_EQ(places->cases_per_worker, 25) << "the child's value";
+  EXPECT_DOUBLE_EQ(again.pools.front().mean_hold(), 40) << "the override it was loaded with is kept";
+  const auto found = scenario::assumptions(ran);
+  ASSERT_EQ(found.size(), before.size());
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    EXPECT_EQ(found[i].key, before[i].key);
+    EXPECT_EQ(found[i].where, before[i].where);
+  }
+  std::map<std::string, double> value;
+  for (const auto& a : found) value[a.key] = a.value;
+  EXPECT_DOUBLE_EQ(value["pools.idva.duration"], 40) << "its base value is the one it ran with";
+}
