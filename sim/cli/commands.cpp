@@ -21,6 +21,7 @@
 #include "batch/runner.hpp"
 #include "output/writers.hpp"
 #include "scenario/loader.hpp"
+#include "serve/serve.hpp"
 
 namespace fs = std::filesystem;
 
@@ -29,6 +30,7 @@ namespace dasim::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+bool g_progress_lines = false;  // --progress-lines: a line per finished replication (for dasim serve's progress bar)
 void on_signal(int) { g_stop = true; }
 
 /// Progress on stderr: a bar with an ETA on a terminal, plain lines every ten seconds otherwise.
@@ -44,7 +46,7 @@ class Progress {
       fmt::print(stderr, "\r[{}{}] {}/{} replications, {:.1f} s elapsed, ETA {}   ", std::string(filled, '#'),
                  std::string(width - filled, '.'), done, total_, elapsed, done ? fmt::format("{:.0f} s", eta) : "-");
       if (done == total_) fmt::print(stderr, "\n");
-    } else if (done == total_ || elapsed - last_line_ >= 10) {
+    } else if (done == total_ || elapsed - last_line_ >= 10 || g_progress_lines) {
       last_line_ = elapsed;
       fmt::print(stderr, "progress: {}/{} replications, {:.1f} s elapsed{}\n", done, total_, elapsed,
                  done && done < total_ ? fmt::format(", about {:.0f} s to go", eta) : "");
@@ -516,6 +518,7 @@ int dispatch(int argc, char** argv) {
   run_cmd->add_flag("--monthly-by-pool", o.monthly_by_pool,
                     "Also store monthly series for every pool (pool_monthly_data; large for big batches)");
   run_cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
+  run_cmd->add_flag("--progress-lines", g_progress_lines, "Off a terminal, print a progress line per finished replication");
   run_cmd->add_flag("--sensitivity", o.sensitivity,
                     "Also vary each parameter of the baseline marked `assumption` one at a time (tornado-chart data)");
   run_cmd->add_option("--spread", o.spread, "Sensitivity: low and high are (1 - spread) and (1 + spread) times the value")
@@ -552,6 +555,7 @@ int dispatch(int argc, char** argv) {
   bool no_pdf = false;
   report_cmd->add_flag("--no-pdf", no_pdf, "Charts and HTML only (the PDF needs Chromium)");
 
+  const serve::ServeCommand serve_cmd = serve::register_serve(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -575,6 +579,7 @@ int dispatch(int argc, char** argv) {
     }
     if (*check_cmd) return check(check_files, check_seed);
     if (*report_cmd) return report(results, out, !no_pdf);
+    if (serve_cmd.chosen()) return serve_cmd.run();
   } catch (const scenario::LoadError& e) {
     fmt::print(stderr, "dasim: {}\n", e.what());
     return 2;
