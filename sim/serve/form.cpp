@@ -336,8 +336,10 @@ OptionResult check_option(const Project& project, const OptionRequest& request, 
     for (const auto& key : result.changed)
       if (message.find(key + ":") != std::string::npos && key.size() > best.size()) best = key;
     if (best.empty())
-      for (const auto& key : result.changed)
-        if (message.find(key.substr(0, key.rfind('.')) + ":") != std::string::npos) best = key;
+      for (const auto& key : result.changed) {
+        const std::string table = key.substr(0, key.rfind('.'));
+        if (message.find(table + ":") != std::string::npos || message.find(table + ".") != std::string::npos) best = key;
+      }
     result.errors[best] = message;
     return result;
   }

@@ -76,7 +76,7 @@ std::string failure_message(const fs::path& log) {
 
 }  // namespace
 
-RunQueue::RunQueue(const Project& project, int cores) : project_(project), cores_(std::max(1, cores)) {
+RunQueue::RunQueue(const Project& project, int cores, bool pdf) : project_(project), cores_(std::max(1, cores)), pdf_(pdf) {
   // Runs a previous server left queued or running were interrupted by its end: say so, and offer to resume.
   std::error_code ec;
   const fs::path folder = project_.results() / ".serve";
@@ -241,6 +241,7 @@ void RunQueue::start(Run& run) {
     run.jobs = 1;
     argv = {self_executable().string(), "report", project_.results_path(name, ".h5").string(), "--out",
             project_.results_path(name, "-report").string()};
+    if (!pdf_) argv.push_back("--no-pdf");
   } else {
     run.phase = "run";
     const int tasks = run.record["replications"].get<int>() * static_cast<int>(run.record["options"].size());

@@ -26,7 +26,7 @@ struct RunRequest {
 
 class RunQueue {
  public:
-  RunQueue(const Project& project, int cores);
+  RunQueue(const Project& project, int cores, bool pdf = true);
   ~RunQueue();
   /// Checks the request (names, options that exist, ranges) and queues it; returns the run's state.
   nlohmann::json submit(RunRequest request);
@@ -61,6 +61,7 @@ class RunQueue {
 
   const Project& project_;
   int cores_;
+  bool pdf_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::map<std::string, Run> runs_;

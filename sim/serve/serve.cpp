@@ -205,7 +205,7 @@ int serve(const ServeOptions& o) {
   const Project project(o.scenarios, o.results);
   if (!fs::exists(web_folder() / "index.html"))
     throw std::runtime_error(fmt::format("{}: the page's files are missing", web_folder().string()));
-  RunQueue queue(project, o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  RunQueue queue(project, o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), o.pdf);
   httplib::Server server;
   server.set_payload_max_length(kMaxBody);
   server.set_read_timeout(30, 0);
@@ -261,6 +261,7 @@ ServeCommand register_serve(CLI::App& app) {
   c.command->add_option("--scenarios", o.scenarios, "The scenarios folder the page reads and saves options in")->capture_default_str();
   c.command->add_option("--results", o.results, "The results folder runs write to")->capture_default_str();
   c.command->add_option("-j,--jobs", o.jobs, "Worker processes for all runs together (default: every core)")->check(CLI::Range(1, 1024));
+  c.command->add_flag("!--no-pdf", o.pdf, "Board packs without the PDF (which needs Chromium and takes longest)");
   return c;
 }
 

@@ -16,6 +16,7 @@ struct ServeOptions {
   std::string scenarios = "scenarios";
   std::string results = "results";
   int jobs = 0;  // 0: every core
+  bool pdf = true;  // the board pack's PDF (needs Chromium)
 };
 
 /// The `serve` subcommand, registered on the `dasim` command line; run() only when it was chosen.
