@@ -107,7 +107,8 @@ std::vector<Field> form_fields(const Project& project, const std::string& name) 
     Field workers = field("pools." + p.name + ".workers", "capacity", group,
                           p.kind == model::PoolKind::beds ? "Units of accommodation" : p.kind == model::PoolKind::group ? "Groups that can run at once" : "Staff",
                           kUnits[static_cast<int>(p.kind)]);
-    if (p.kind == model::PoolKind::caseload) workers.label += fmt::format(" (each holds {} cases)", p.cases_per_worker);
+    if (p.kind == model::PoolKind::caseload)
+      workers.label += fmt::format(" (each holds {} case{})", p.cases_per_worker, p.cases_per_worker == 1 ? "" : "s");
     add(std::move(workers), "1");
     const Located working = chain.find("pools." + p.name + ".target_working_days");
     Field target = field("pools." + p.name + (working.node ? ".target_working_days" : ".target_days"), "targets", group,

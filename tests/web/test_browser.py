@@ -82,6 +82,13 @@ class PlannerInBrowser(unittest.TestCase):
         idva.send_keys("38")
         self.assertIn("changed", idva.find_element(By.XPATH, "..").get_attribute("class"))
         self.shot("03-two-more-idvas", "#change")
+        # the money tab says plainly that money and capacity are not linked in the model
+        d.find_element(By.CSS_SELECTOR, '#tabs button[data-section="money"]').click()
+        note = d.find_element(By.CSS_SELECTOR, '.section-note[data-section="money"]')
+        self.assertTrue(note.is_displayed())
+        self.assertIn("does not yet link money and capacity", note.text)
+        self.shot("03b-money", "#change")
+        d.find_element(By.CSS_SELECTOR, '#tabs button[data-section="capacity"]').click()
         # a bad value first: the loader-style message appears next to the field and nothing is saved
         idva.clear()
         idva.send_keys("-2")

@@ -190,6 +190,46 @@ class ServeHttp(unittest.TestCase):
         self.assertAlive()
 
 
+    def test_every_scenario_has_a_form_and_a_pathway(self):
+        for scenario in self.server.get("/api/scenarios")[1]:
+            name = scenario["name"]
+            status, form, _ = self.server.get(f"/api/scenarios/{name}/form")
+            self.assertEqual(status, 200, f"{name}: {form}")
+            self.assertTrue(any(f["section"] == "capacity" for f in form["fields"]), name)
+            status, svg, _ = self.server.get(f"/api/scenarios/{name}/pathway.svg")
+            self.assertEqual(status, 200, name)
+            self.assertIn(b"<svg", svg)
+
+    def test_second_run_queues_while_the_cores_are_busy(self):
+        # --jobs 2: each run of 2 options x 2 replications wants both workers, so the second waits its turn
+        common = dict(baseline="set-separate", options=["set-separate", "set-pooled"], replications=2, seed=3)
+        self.assertEqual(self.server.post("/api/runs", dict(common, name="first-tab"))[0], 202)
+        self.assertEqual(self.server.post("/api/runs", dict(common, name="second-tab"))[0], 202)
+        self.server.wait_run("first-tab", until=lambda r: r["state"] == "running")
+        self.assertEqual(self.server.get("/api/runs/second-tab")[1]["state"], "queued")
+        status, body, _ = self.server.post("/api/runs", dict(common, name="first-tab"))
+        self.assertEqual(status, 409)
+        self.assertIn("exists already", body["error"])
+        for name in ("second-tab", "first-tab"):  # a queued run cancels as cleanly as a running one
+            self.assertEqual(self.server.post(f"/api/runs/{name}/cancel")[1]["state"], "cancelled")
+        self.assertEqual([f for f in self.project.files() if "-tab" in f], [])
+
+    def test_failed_run_says_why_and_leaves_no_results(self):
+        with open(os.path.join(self.project.scenarios, "broken.toml"), "w") as f:
+            f.write('extends = "set-pooled.toml"\n[pools.idva-set]\nworkers = "many"\n')
+        try:
+            status, run, _ = self.server.post("/api/runs", dict(baseline="set-separate", options=["set-separate", "broken"],
+                                                                replications=1, seed=1, name="will-fail"))
+            self.assertEqual(status, 202, run)
+            run = self.server.wait_run("will-fail")
+            self.assertEqual(run["state"], "failed")
+            self.assertIn("pools.idva-set.workers: must be a whole number", run["message"])
+            self.assertEqual(run["files"], [])
+            self.assertEqual([f for f in self.project.files() if "will-fail" in f and not f.startswith("results/.serve/")], [])
+        finally:
+            os.remove(os.path.join(self.project.scenarios, "broken.toml"))
+
+
 class ServeRestart(unittest.TestCase):
     """A server stopped in mid-run shows the run as interrupted after a restart, and resumes it to the end."""
 
@@ -220,6 +260,22 @@ class ServeRestart(unittest.TestCase):
             self.assertFalse(os.path.exists(os.path.join(project.results, "restarted.h5.partial")))
             code, out = server.stop()
             self.assertEqual(code, 0, out)
+        finally:
+            project.remove()
+
+
+class ServeAddress(unittest.TestCase):
+    def test_other_address_needs_the_flag_and_warns(self):
+        project = Project()
+        try:
+            server = Server(project)
+            self.assertTrue(server.url.startswith("http://127.0.0.1:"), server.url)
+            self.assertNotIn("WARNING", server.read_log())
+            self.assertEqual(server.stop()[0], 0)
+            server = Server(project, "--host", "127.0.0.2")
+            self.assertIn("WARNING: listening on 127.0.0.2", server.read_log())
+            self.assertEqual(server.get("/api/scenarios")[0], 200)
+            self.assertEqual(server.stop()[0], 0)
         finally:
             project.remove()
 

@@ -12,7 +12,7 @@ function element(tag, attributes = {}, ...children) {
     else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
     else if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c instanceof Node ? c : String(c));
   return e;
 }
 
@@ -56,7 +56,10 @@ async function pickBase() {
   state.base = name;
   const info = state.scenarios.find(s => s.name === name) || {};
   $("#base-description").textContent = info.error ? `This scenario does not load: ${info.error}` : info.description || "";
-  $("#pathway").replaceChildren(element("img", { src: `/api/scenarios/${encodeURIComponent(name)}/pathway.svg`, alt: `Pathway of ${name}` }));
+  const diagram = element("img", { src: `/api/scenarios/${encodeURIComponent(name)}/pathway.svg`, alt: `Pathway of ${name}`, class: "fit",
+    title: "Click to switch between the whole diagram and full size" });
+  diagram.addEventListener("click", () => diagram.classList.toggle("fit"));
+  $("#pathway").replaceChildren(diagram);
   $("#fields").replaceChildren(element("p", { class: "note" }, "Loading the values…"));
   const { ok, body } = await call("GET", `/api/scenarios/${encodeURIComponent(name)}/form`);
   if (!ok) { $("#fields").replaceChildren(element("p", { class: "error" }, body.error)); return; }
@@ -243,7 +246,8 @@ function progressCard(run) {
   const fraction = p.total ? p.done / p.total : 0;
   const text = run.state === "queued" ? "waiting for a free core"
     : run.phase === "report" ? "making the board pack (charts, HTML and PDF: about half a minute)"
-    : `${p.done || 0} of ${p.total || "?"} replications, ${seconds(p.elapsed)} so far, about ${seconds(p.eta)} to go`;
+    : !p.done ? `starting ${p.total || ""} replications…`
+    : `${p.done} of ${p.total} replications, ${seconds(p.elapsed)} so far, about ${seconds(p.eta)} to go`;
   return element("div", { class: "run-card", "data-run": run.name },
     element("strong", {}, run.name), " ", element("span", { class: "note" }, run.options.join(" vs ")),
     element("progress", { max: 1, value: run.phase === "report" ? 1 : fraction }),
@@ -293,7 +297,7 @@ async function showRun(name) {
     parts.push(element("p", {}, "There is no board pack for this run yet. ",
       element("button", { type: "button", onclick: () => resumeRun(name) }, "Make the board pack")));
   }
-  result.replaceChildren(...parts);
+  result.replaceChildren(...parts.filter(Boolean));
 }
 
 function actions(run) {
@@ -312,7 +316,9 @@ async function refresh() {
   const active = body.filter(r => r.state === "queued" || r.state === "running");
   $("#queue").replaceChildren(...active.map(progressCard));
   $("#runs tbody").replaceChildren(...body.map(r => element("tr", { "data-run": r.name, class: r.state },
-    element("td", {}, r.name), element("td", {}, (r.options || []).join(", ")), element("td", {}, when(r.started || r.created)),
+    element("td", {}, r.name),
+    element("td", {}, (r.options || []).join(", "), r.replications ? element("span", { class: "note" }, ` (${r.replications} replications, seed ${r.seed})`) : null),
+    element("td", {}, when(r.started || r.created)),
     element("td", {}, r.state + (r.message ? `: ${r.message}` : "")), element("td", {}, actions(r)))));
   const shown = body.find(r => r.name === state.shown);
   if (shown && $("#result").dataset.run !== shown.name || shown && $("#result").dataset.state !== shown.state) showRun(shown.name);
