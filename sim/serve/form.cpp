@@ -8,6 +8,7 @@
 #include <set>
 
 #include "scenario/loader.hpp"
+#include "serve/graph.hpp"
 #include "serve/labels.hpp"
 #include "serve/toml_chain.hpp"
 
@@ -109,6 +110,9 @@ std::vector<Field> form_fields(const Project& project, const std::string& name) 
                           kUnits[static_cast<int>(p.kind)]);
     if (p.kind == model::PoolKind::caseload)
       workers.label += fmt::format(" (each holds {} case{})", p.cases_per_worker, p.cases_per_worker == 1 ? "" : "s");
+    // The loader adds workers bought with a reinvested saving; the form edits what the file says.
+    const int reinvested = reinvested_workers(s, static_cast<int>(&p - s.pools.data()));
+    if (reinvested > 0) workers.label += fmt::format("; a reinvested saving adds {} more", reinvested);
     add(std::move(workers), "1");
     const Located working = chain.find("pools." + p.name + ".target_working_days");
     Field target = field("pools." + p.name + (working.node ? ".target_working_days" : ".target_days"), "targets", group,

@@ -22,7 +22,15 @@ std::string quoted(const std::string& text) {
   return out + "\"";
 }
 
-std::string capacity_text(const model::PoolSpec& p) {
+std::string capacity_of(const model::PoolSpec& p);
+
+std::string capacity_text(const model::Scenario& s, const model::PoolSpec& p) {
+  const int reinvested = reinvested_workers(s, static_cast<int>(&p - s.pools.data()));
+  if (reinvested > 0) return capacity_of(p) + fmt::format("\n({} bought with reinvested savings)", reinvested);
+  return capacity_of(p);
+}
+
+std::string capacity_of(const model::PoolSpec& p) {
   switch (p.kind) {
     case model::PoolKind::caseload: return fmt::format("{} staff × {} cases", p.workers, p.cases_per_worker);
     case model::PoolKind::beds: return fmt::format("{} units{}", p.workers, p.decline_when_full ? ", no waiting list" : "");
@@ -33,6 +41,13 @@ std::string capacity_text(const model::PoolSpec& p) {
 }
 
 }  // namespace
+
+int reinvested_workers(const model::Scenario& s, int pool) {
+  int extra = 0;
+  for (const auto& c : s.contracts)
+    if (c.reinvested && c.reinvest_pool == pool) extra += c.extra_workers;
+  return extra;
+}
 
 std::string pathway_dot(const model::Scenario& s) {
   static const char* kColours[] = {"#dbe9f6", "#fde3c8", "#dcefd9", "#e8e0f3"};
@@ -50,7 +65,7 @@ std::string pathway_dot(const model::Scenario& s) {
       for (std::size_t a = 0; a < s.areas.size(); ++a)
         if (pool.serves_area[a]) areas.push_back(area_label(s.areas[a].name));
       const std::string where = areas.size() == s.areas.size() && areas.size() > 1 ? "all areas" : fmt::format("{}", fmt::join(areas, ", "));
-      out += fmt::format("    p{} [label={}, fillcolor=\"{}\", tooltip={}];\n", p, quoted(where + "\n" + capacity_text(pool)),
+      out += fmt::format("    p{} [label={}, fillcolor=\"{}\", tooltip={}];\n", p, quoted(where + "\n" + capacity_text(s, pool)),
                          kColours[static_cast<int>(pool.kind)], quoted(pool.name));
     }
     out += "  }\n";
