@@ -304,25 +304,11 @@ OptionResult check_option(const Project& project, const OptionRequest& request, 
     const std::string top = key.substr(0, dot);
     if (top == "pools" || top == "attributes" || top == "outcomes" || top == "areas") split = key.find('.', dot + 1);
     const std::string header = key.substr(0, split), rest = key.substr(split + 1);
-    std::string dotted;
-    for (std::size_t start = 0;;) {
-      const std::size_t end = rest.find('.', start);
-      dotted += (dotted.empty() ? "" : ".") + toml_key(rest.substr(start, end == std::string::npos ? std::string::npos : end - start));
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
     if (!tables.count(header)) table_order.push_back(header);
-    tables[header].push_back({key, fmt::format("{} = {}{}", dotted, value, was_comment(old.at(key), at.comment))});
+    tables[header].push_back({key, fmt::format("{} = {}{}", toml_path(rest), value, was_comment(old.at(key), at.comment))});
   }
   for (const auto& header : table_order) {
-    std::string quoted;
-    for (std::size_t start = 0;;) {
-      const std::size_t end = header.find('.', start);
-      quoted += (quoted.empty() ? "" : ".") + toml_key(header.substr(start, end == std::string::npos ? std::string::npos : end - start));
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-    text += fmt::format("\n[{}]\n", quoted);
+    text += fmt::format("\n[{}]\n", toml_path(header));
     for (const auto& [key, line] : tables[header]) text += line + "\n";
   }
   for (const auto& [array_key, at] : arrays)

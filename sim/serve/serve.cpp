@@ -97,8 +97,11 @@ json scenario_list(const Project& project) {
   std::error_code ec;
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(project.scenarios(), ec))
-    if (entry.is_regular_file() && entry.path().extension() == ".toml" && valid_name(entry.path().stem().string()))
-      files.push_back(entry.path());
+    if (entry.path().extension() == ".toml" && valid_name(entry.path().stem().string())) try {
+        const fs::path file = project.scenario_file(entry.path().stem().string());  // a link out of the folder is refused
+        if (fs::is_regular_file(file)) files.push_back(file);
+      } catch (const BadRequest&) {
+      }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
     json item{{"name", file.stem().string()}};

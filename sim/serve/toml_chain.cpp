@@ -122,6 +122,16 @@ std::string toml_key(const std::string& key) {
   return bare ? key : toml_string(key);
 }
 
+std::string toml_path(const std::string& dotted) {
+  std::string out;
+  for (std::size_t start = 0;;) {
+    const std::size_t end = dotted.find('.', start);
+    out += (out.empty() ? "" : ".") + toml_key(dotted.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
+}
+
 std::string toml_value(const toml::node& node) {
   if (node.is_integer()) return fmt::format("{}", node.as_integer()->get());
   if (node.is_floating_point()) {

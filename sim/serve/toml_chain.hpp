@@ -49,5 +49,7 @@ std::string toml_value(const toml::node& node);
 std::string toml_string(const std::string& text);
 /// A key as written in TOML: bare when it can be, quoted otherwise.
 std::string toml_key(const std::string& key);
+/// A dotted path (`pools.idva-set.duration`) as written in TOML, each part bare or quoted.
+std::string toml_path(const std::string& dotted);
 
 }  // namespace dasim::serve

@@ -72,32 +72,27 @@ class ServeHttp(unittest.TestCase):
         self.assertIn("IDVA", text)
 
     # ---- bad values, one per kind of field
+    def refused(self, key, value):
+        """The message for one bad value, which must be refused (422) and keyed to its field."""
+        status, body = self.check({key: value})
+        self.assertEqual(status, 422, body)
+        return body["errors"][key]
+
     def test_bad_whole_number(self):
-        status, body = self.check({"pools.idva-set.workers": "-3"})
-        self.assertEqual(status, 422)
-        self.assertEqual(body["errors"]["pools.idva-set.workers"], "pools.idva-set.workers: must be a whole number from 1, got -3")
-        status, body = self.check({"pools.idva-set.workers": "2.5"})
-        self.assertIn("must be a whole number", body["errors"]["pools.idva-set.workers"])
+        self.assertEqual(self.refused("pools.idva-set.workers", "-3"), "pools.idva-set.workers: must be a whole number from 1, got -3")
+        self.assertIn("must be a whole number", self.refused("pools.idva-set.workers", "2.5"))
 
     def test_bad_number(self):
-        status, body = self.check({"pools.idva-set.target_days": "soon"})
-        self.assertEqual(status, 422)
-        self.assertIn("must be a number, got \"soon\"", body["errors"]["pools.idva-set.target_days"])
-        status, body = self.check({"contracts.compass-idva-set.efficiency": "1.5"})
-        self.assertEqual(body["errors"]["contracts.compass-idva-set.efficiency"],
+        self.assertIn("must be a number, got \"soon\"", self.refused("pools.idva-set.target_days", "soon"))
+        self.assertEqual(self.refused("contracts.compass-idva-set.efficiency", "1.5"),
                          "contracts.compass-idva-set.efficiency: must be 0 to 1, got 1.5")
 
     def test_bad_choice(self):
-        status, body = self.check({"contracts.compass-idva-set.savings": "spent"})
-        self.assertEqual(status, 422)
-        self.assertIn("must be banked or reinvested", body["errors"]["contracts.compass-idva-set.savings"])
-        status, body = self.check({"contracts.compass-idva-set.reinvest_in": "../../etc"})
-        self.assertIn("one of the listed pools", body["errors"]["contracts.compass-idva-set.reinvest_in"])
+        self.assertIn("must be banked or reinvested", self.refused("contracts.compass-idva-set.savings", "spent"))
+        self.assertIn("one of the listed pools", self.refused("contracts.compass-idva-set.reinvest_in", "../../etc"))
 
     def test_bad_assumption(self):
-        status, body = self.check({"pools.idva-set.duration.shape": "0"})
-        self.assertEqual(status, 422)
-        self.assertIn("must be more than 0", body["errors"]["pools.idva-set.duration.shape"])
+        self.assertIn("must be more than 0", self.refused("pools.idva-set.duration.shape", "0"))
 
     def test_loader_message_goes_next_to_the_field(self):
         # in range for the form, but the model refuses it: the loader's file:line:column message is shown
