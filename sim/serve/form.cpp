@@ -120,7 +120,9 @@ std::vector<Field> form_fields(const Project& project, const std::string& name) 
     add(std::move(target), "1");
   }
   for (const auto& c : s.contracts) {
-    const std::string group = "Contract " + c.name;
+    std::vector<std::string> bought;
+    for (const int p : c.pools) bought.push_back(s.pools[p].name);
+    const std::string group = fmt::format("Contract {} (buys {})", c.name, bought.empty() ? "no pool" : fmt::format("{}", fmt::join(bought, ", ")));
     const std::string prefix = "contracts." + c.name + ".";
     add(field(prefix + "annual_value", "money", group, "Annual value before any pooling saving", "£ a year"), "");
     add(field(prefix + "efficiency", "money", group, "Share of the value saved by joint commissioning", "share: 0.15 is 15%"), "0");

@@ -59,6 +59,10 @@ async function pickBase() {
   const diagram = element("img", { src: `/api/scenarios/${encodeURIComponent(name)}/pathway.svg`, alt: `Pathway of ${name}`, class: "fit",
     title: "Click to switch between the whole diagram and full size" });
   diagram.addEventListener("click", () => diagram.classList.toggle("fit"));
+  diagram.addEventListener("error", async () => {  // say why, e.g. Graphviz missing, instead of a broken image
+    const { body } = await call("GET", diagram.src);
+    $("#pathway").replaceChildren(element("p", { class: "error" }, `No diagram: ${body.error || "the server could not draw it"}`));
+  });
   $("#pathway").replaceChildren(diagram);
   $("#fields").replaceChildren(element("p", { class: "note" }, "Loading the values…"));
   const { ok, body } = await call("GET", `/api/scenarios/${encodeURIComponent(name)}/form`);
