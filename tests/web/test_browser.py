@@ -163,6 +163,23 @@ class PlannerInBrowser(unittest.TestCase):
         with open(page_csv) as f:
             self.assertIn("pooled-plus-2-idvas", f.read())
 
+        # Come back later: a server stopped in mid-run shows the run as interrupted, with Resume and Discard.
+        status, run, _ = self.server.post("/api/runs", dict(baseline="set-separate", options=["set-separate", "set-pooled"],
+                                                            replications=3, seed=4, name="cut-short"))
+        self.assertEqual(status, 202, run)
+        self.server.wait_run("cut-short", until=lambda r: r["state"] == "running" and r["progress"].get("done", 0) >= 1)
+        self.assertEqual(self.server.stop()[0], 0)
+        self.server = Server(self.project, "--jobs", "2")
+        d.get(self.server.url + "/#past")
+        row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '#runs tr[data-run="cut-short"]')))
+        self.assertIn("interrupted", row.text)
+        self.assertTrue(row.find_elements(By.CSS_SELECTOR, "button.resume"))
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, '#runs tr[data-run="e2e"] button.open'))
+        self.shot("10-interrupted", "#past")
+        row.find_element(By.CSS_SELECTOR, "button.cancel").click()  # Discard: its partial results go
+        wait.until(lambda _: not d.find_elements(By.CSS_SELECTOR, '#runs tr[data-run="cut-short"]'))
+        self.assertEqual([f for f in self.project.files() if "cut-short" in f], [])
+
 
 if __name__ == "__main__":
     if MISSING:
