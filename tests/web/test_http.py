@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serve_fixture import Project, Server  # noqa: E402
+from serve_fixture import DASIM, Project, Server  # noqa: E402
 
 
 class ServeHttp(unittest.TestCase):
@@ -184,6 +185,42 @@ class ServeHttp(unittest.TestCase):
         self.assertEqual(status, 404)
         self.assertAlive()
 
+
+    def test_save_writes_only_the_changes_and_replaces_only_its_own(self):
+        values = {"v:pools.idva-set.workers": "38", "v:contracts.compass-idva-set.savings": "banked",
+                  "v:pools.idva-set.duration.shape": "2.5", "v:pools.refuge-set.target_days": "0"}  # the last is unchanged
+        params = dict(base="set-pooled", name="saved-once", description='Pooled "plus" two IDVAs', **values)
+        status, body, _ = self.server.post("/api/options", params)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(sorted(body["changed"]), ["contracts.compass-idva-set.savings", "pools.idva-set.duration.shape",
+                                                   "pools.idva-set.workers"])
+        with open(os.path.join(self.project.scenarios, "saved-once.toml")) as f:
+            text = f.read()
+        self.assertIn('extends = "set-pooled.toml"', text)
+        self.assertIn("[pools.idva-set]\n", text)
+        self.assertIn("workers = 38  # set on the page; was 36", text)
+        self.assertIn("duration.shape = 2.5", text)
+        self.assertNotIn("refuge-set", text.split("[[contracts]]")[0])  # unchanged pools are not repeated
+        self.assertEqual(len(re.findall(r"^\[\[contracts\]\]$", text, re.M)), 7)  # an array of tables is written whole, with its comments
+        self.assertIn('savings = "banked"  # set on the page; was reinvested', text)
+        self.assertIn('description = "Pooled \\"plus\\" two IDVAs"', text)
+        check = subprocess.run([DASIM, "check", os.path.join(self.project.scenarios, "saved-once.toml")],
+                               capture_output=True, text=True, timeout=120)
+        self.assertEqual(check.returncode, 0, check.stderr)
+        self.assertIn("pool idva-set (caseload for idva; areas southend,thurrock,essex-north,essex-mid,essex-south): 38 workers", check.stdout)
+        self.assertIn("shape 2.5", check.stdout)
+        self.assertRegex(check.stdout, r"contract compass-idva-set: [^\n]*efficiency 0.15, cost £2142000\n")  # banked: 85%
+        # the same name again needs "replace", and then only for a file the page saved
+        status, body, _ = self.server.post("/api/options", params)
+        self.assertEqual(status, 422)
+        self.assertIn("tick replace", body["errors"]["name"])
+        self.assertEqual(self.server.post("/api/options", dict(params, replace="1"))[0], 201)
+        status, body, _ = self.server.post("/api/options", dict(params, name="set-lotted", replace="1"))
+        self.assertEqual(status, 422)
+        self.assertIn("is a scenario of the project", body["errors"]["name"])
+        names = [s["name"] for s in self.server.get("/api/scenarios")[1] if s["saved_by_page"]]
+        self.assertEqual(names, ["saved-once"])
+        os.remove(os.path.join(self.project.scenarios, "saved-once.toml"))
 
     def test_every_scenario_has_a_form_and_a_pathway(self):
         for scenario in self.server.get("/api/scenarios")[1]:
