@@ -38,7 +38,6 @@ class RunQueue {
   /// Every run: the server's records, and results files written from the command line.
   nlohmann::json list() const;
   nlohmann::json status(const std::string& name) const;
-  /// The full `dasim run` command of a run, for the page to show how to repeat it.
   /// Sends SIGTERM to running children (they keep their finished replications), waits, marks them interrupted.
   void shutdown();
 
