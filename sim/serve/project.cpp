@@ -38,7 +38,9 @@ namespace {
 fs::path canonical_folder(const fs::path& folder, bool create) {
   std::error_code ec;
   if (create) fs::create_directories(folder, ec);
-  if (!fs::is_directory(folder)) throw std::runtime_error(fmt::format("{}: no such folder", folder.string()));
+  if (!fs::is_directory(folder))
+    throw std::runtime_error(fmt::format("{}: no such folder (start dasim serve in the project's folder, or give --scenarios "
+                                         "and --results)", fs::absolute(folder).string()));
   return fs::canonical(folder);
 }
 

@@ -297,6 +297,12 @@ class ServeRestart(unittest.TestCase):
 
 
 class ServeAddress(unittest.TestCase):
+    def test_missing_scenarios_folder_is_a_clear_error(self):
+        done = subprocess.run([DASIM, "serve", "--port", "0", "--scenarios", "/nonexistent/scenarios"], capture_output=True,
+                              text=True, timeout=30)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("/nonexistent/scenarios: no such folder (start dasim serve in the project's folder", done.stderr)
+
     def test_other_address_needs_the_flag_and_warns(self):
         project = Project()
         try:
