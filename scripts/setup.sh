@@ -10,6 +10,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   python3 python3-matplotlib python3-h5py python3-numpy
   poppler-utils chromium fonts-dejavu-core
+  libcpp-httplib-dev nlohmann-json3-dev graphviz python3-selenium chromium-driver
 )
 missing=()
 for p in "${packages[@]}"; do

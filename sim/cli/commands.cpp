@@ -18,6 +18,7 @@
 #include "cli/console.hpp"
 #include "output/writers.hpp"
 #include "scenario/loader.hpp"
+#include "serve/serve.hpp"
 
 namespace fs = std::filesystem;
 
@@ -43,9 +44,9 @@ std::vector<model::Scenario> load_all(const std::vector<std::string>& files) {
 }
 
 /// Progress of this rank's replications, on stderr (rank 0 only) unless quiet.
-std::function<void(std::size_t, std::size_t)> progress_bar(bool quiet, std::unique_ptr<Progress>& bar) {
-  return [quiet, &bar](std::size_t done, std::size_t of) {
-    if (!bar) bar = std::make_unique<Progress>(of, quiet || !batch::ranks().root());
+std::function<void(std::size_t, std::size_t)> progress_bar(bool quiet, std::unique_ptr<Progress>& bar, bool every_line) {
+  return [quiet, &bar, every_line](std::size_t done, std::size_t of) {
+    if (!bar) bar = std::make_unique<Progress>(of, quiet || !batch::ranks().root(), every_line);
     bar->update(done);
   };
 }
@@ -90,7 +91,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
   std::unique_ptr<Progress> bar;
   const auto started = std::chrono::steady_clock::now();
-  const batch::PlanOutcome outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar));
+  const batch::PlanOutcome outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar, o.progress_lines));
   if (!batch::ranks().root()) return outcome.failure.empty() ? 0 : 1;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -123,7 +124,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     batch::run_sensitivity(record, variants_of(scenarios.front()), so, runner,
                            [](const std::string& m) { fmt::print(stderr, "{}\n", m); },
                            [&o](const std::string& m) { if (!o.quiet) fmt::print(stderr, "{}\n", m); },
-                           progress_bar(o.quiet, sensitivity_bar));
+                           progress_bar(o.quiet, sensitivity_bar, o.progress_lines));
   }
   const batch::RunSummary summary = batch::summarise(record);
   output::write_atomically(h5, [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
@@ -232,6 +233,7 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool& totals_only) {
   cmd->add_flag("--monthly-by-pool", o.monthly_by_pool,
                 "Also store monthly series for every pool (pool_monthly_data; large for big batches)");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
+  cmd->add_flag("--progress-lines", o.progress_lines, "Off a terminal, print a progress line per finished replication");
 }
 }  // namespace
 
@@ -280,6 +282,7 @@ int dispatch(int argc, char** argv) {
   bool no_pdf = false;
   report_cmd->add_flag("--no-pdf", no_pdf, "Charts and HTML only (the PDF needs Chromium)");
 
+  const serve::ServeCommand serve_cmd = serve::register_serve(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -300,6 +303,7 @@ int dispatch(int argc, char** argv) {
     }
     if (*check_cmd) return check(check_files, check_seed);
     if (*report_cmd) return report(results, out, !no_pdf);
+    if (serve_cmd.chosen()) return serve_cmd.run();
   } catch (const scenario::LoadError& e) {
     fmt::print(stderr, "dasim: {}\n", e.what());
     return 2;

@@ -19,6 +19,7 @@ struct RunOptions {
   bool resume = false;
   bool by_area = true;  // print each area as well as all areas
   bool quiet = false;
+  bool progress_lines = false;  // off a terminal, a line per finished replication (dasim serve reads them)
   bool monthly_by_pool = false;
   long only_replication = -1;
   // one-at-a-time sensitivity of the baseline's assumptions

@@ -10,7 +10,8 @@
 
 namespace dasim::cli {
 
-Progress::Progress(std::size_t total, bool quiet) : total_(total), quiet_(quiet), tty_(::isatty(2)) {}
+Progress::Progress(std::size_t total, bool quiet, bool every_line)
+    : total_(total), quiet_(quiet), tty_(::isatty(2)), every_line_(every_line) {}
 
 void Progress::update(std::size_t done) {
   if (quiet_ || total_ == 0) return;
@@ -21,7 +22,7 @@ void Progress::update(std::size_t done) {
     fmt::print(stderr, "\r[{}{}] {}/{} replications, {:.1f} s elapsed, ETA {}   ", std::string(filled, '#'),
                std::string(width - filled, '.'), done, total_, elapsed, done ? fmt::format("{:.0f} s", eta) : "-");
     if (done == total_) fmt::print(stderr, "\n");
-  } else if (done == total_ || elapsed - last_line_ >= 10) {
+  } else if (done == total_ || elapsed - last_line_ >= 10 || every_line_) {
     last_line_ = elapsed;
     fmt::print(stderr, "progress: {}/{} replications, {:.1f} s elapsed{}\n", done, total_, elapsed,
                done && done < total_ ? fmt::format(", about {:.0f} s to go", eta) : "");

@@ -11,13 +11,14 @@ namespace dasim::cli {
 /// Progress on stderr: a bar with an ETA on a terminal, plain lines every ten seconds otherwise.
 class Progress {
  public:
-  Progress(std::size_t total, bool quiet);
+  /// `every_line`: off a terminal, a line per update rather than one every ten seconds.
+  Progress(std::size_t total, bool quiet, bool every_line = false);
   void update(std::size_t done);
   double seconds() const;
 
  private:
   std::size_t total_;
-  bool quiet_, tty_;
+  bool quiet_, tty_, every_line_;
   double last_line_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
