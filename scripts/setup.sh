@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   libsimgrid-dev libboost-dev libhdf5-dev libtomlplusplus-dev libcli11-dev libfmt-dev libgtest-dev
   libopenmpi-dev openmpi-bin
-  python3 python3-matplotlib python3-h5py python3-numpy
+  python3 python3-matplotlib python3-h5py python3-numpy python3-docx python3-openpyxl python3-pandas
   poppler-utils chromium fonts-dejavu-core
 )
 missing=()
