@@ -172,8 +172,8 @@ def money_rows(res):
         avoided = {n: dr.diff(res, n, "(total)", f"{kind}_cost_avoided") for n in res.others}
         rows.append(Row(f"{sentence_start(kind)} cost avoided against the baseline (£ a year)", "money", "money",
                         {n: avoided.get(n) for n in res.names}, avoided, better=1,
-                        key=f"(total)|{kind}_cost_avoided|all", directions=("less", "more"),
-                        template="{opt} avoids {n} {dir} " + kind + " outcome costs a year than {base}"))
+                        key=f"(total)|{kind}_cost_avoided|all", directions=("adds", "avoids"),
+                        template="{opt} {dir} {n} a year of " + kind + " outcome costs against {base}"))
     for kind in ("cashable", "societal"):
         ratios, why = {}, {}
         for n in res.others:
@@ -295,10 +295,7 @@ def money_findings(res, rows, n):
         if d is None:
             continue
         if significant(d):
-            verb = "avoids" if d["mean"] > 0 else "adds"
-            out.append(Finding(f"{opts[n]} {verb} {number(abs(d['mean']), 'money')} a year of {kind} outcome costs "
-                               f"against {opts[res.baseline]} {ci_text(d, 'money', flip=d['mean'] < 0)}.", row, n,
-                               d, abs(d["mean"])))
+            out.append(finding(res, row, n, d))
         else:
             out.append(Finding(f"The {kind} outcome costs {opts[n]} avoids against {opts[res.baseline]} are not "
                                f"distinguishable from zero: {number(d['mean'], 'money')} a year "
