@@ -10,6 +10,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   python3 python3-matplotlib python3-h5py python3-numpy python3-docx python3-openpyxl python3-pandas
   poppler-utils chromium fonts-dejavu-core
+  r-cran-hdf5r
 )
 missing=()
 for p in "${packages[@]}"; do
