@@ -101,7 +101,7 @@ class Pack:
 def left_out_line(pack):
     """One line saying which measures the table leaves out and why (the spreadsheet has them all)."""
     return ("Not shown here, to keep to what carries information: " + "; ".join(why for why, _ in pack.left_out)
-            + " (measures). Every measure is in key-measures.xlsx, marked with why it is not shown.")
+            + ". Every measure is in key-measures.xlsx, marked with why it is not shown.")
 
 
 def grouped(pack):
@@ -162,7 +162,8 @@ def esc(text):
 def unbroken(text):
     """A figure never breaks inside; its interval may wrap at its spaces (a narrow column of money)."""
     head, sep, tail = str(text).partition(" (")
-    return f"<span class='nw'>{esc(head)}</span>" + (f" ({esc(tail)}" if sep else "")
+    joined = esc(tail).replace("−", "−\u2060")      # a word joiner: "−£203,000" never parts at its sign
+    return f"<span class='nw'>{esc(head)}</span>" + (f" ({joined}" if sep else "")
 
 
 def png_width_mm(path):

@@ -370,7 +370,8 @@ def table_rows(rows, limit=18):
         keep = set(id(r) for r in sorted(other, key=rank)[:room])
         over = [r.label for r in other if id(r) not in keep]
         other = [r for r in other if id(r) in keep]
-    left = [(f"{len(same)} the same under every option", same),
-            (f"{len(unclear)} where no option's difference from the baseline is distinguishable from zero", unclear),
+    left = [(f"{len(same)} measures that are the same under every option", same),
+            (f"{len(unclear)} on which no option's difference from the baseline is distinguishable from zero",
+             unclear),
             (f"{len(over)} with smaller differences, for want of room", over)]
     return other + money, [(why, labels) for why, labels in left if labels]

@@ -46,8 +46,8 @@ def money_box(res):
         out.append(f"Service costs are the annual values of the contracts in the scenario files, shared between "
                    f"funders by set shares. Under {opts[res.baseline]}, {len(papers)} of the {len(contracts)} "
                    f"contracts, {number(paid, 'money')} of {number(total, 'money')} a year, are figures from the "
-                   f"council papers; the other {number(total - paid, 'money')} a year are modelled assumptions "
-                   "(staff capacity priced at a standard cost), not budgets anyone has set.")
+                   f"council papers; the other {number(total - paid, 'money')} a year are modelled assumptions, "
+                   "not budgets anyone has set (the appendix gives each contract's source).")
     else:
         out.append("Service costs are the contract values in the scenario files, shared between funders.")
     eff = sorted({float(v) for n in res.others for p, (_, v, _) in appendix.effective(appendix.parameters(
