@@ -163,10 +163,15 @@ def _service_list(res, keys):
 def wait_distributions(res, out_dir):
     """Cumulative distribution of waits per service that has a queue, option against option, log time axis."""
     active = fd.active_services(res)
-    services = [s for s in active if fd.has_queue(res, s)]
-    no_queue = [s for s in active if s not in services]
-    dropped = (f"Not drawn: {_service_list(res, no_queue)}, where nobody waits (people start at once or are "
-               "declined); see the declines chart." if no_queue else "")
+    queued = [s for s in active if fd.has_queue(res, s)]
+    no_queue = [s for s in active if s not in queued]
+    services = _differing(res, queued, ("wait_p50", "wait_p90"))
+    same = [s for s in queued if s not in services]
+    dropped = " ".join(
+        ([f"Not drawn: {_service_list(res, no_queue)}, where nobody waits (people start at once or are "
+          "declined); see the declines chart."] if no_queue else [])
+        + ([f"Left out, because no option's median or 90th-percentile wait differs from the baseline's by a "
+            f"difference distinguishable from zero: {_service_list(res, same)}."] if same else []))
     if not services:
         return Chart("waits", skipped="nobody waits for any service", dropped=dropped)
     ncols = 3 if len(services) > 4 else min(2, len(services))
@@ -219,6 +224,14 @@ def wait_distributions(res, out_dir):
     return chart
 
 
+def _differing(res, services, metrics):
+    """The services on which some option differs from the baseline, in any of `metrics`, by more than chance;
+    all of them when there is nothing to compare."""
+    if not res.others:
+        return list(services)
+    return [s for s in services if any(significant(dr.diff(res, n, s, m)) for n in res.others for m in metrics)]
+
+
 def _bounds(s):
     """(low, high) of a stat's interval, or its mean twice when there is no interval (one replication)."""
     return (s["ci_low"], s["ci_high"]) if has_spread(s) else (s["mean"], s["mean"])
@@ -257,9 +270,14 @@ def _wait_finding(res, services, metric):
 
 def within_target(res, out_dir):
     """Share who started within the service's wait target, per service with a queue and option."""
-    services = [s for s in fd.active_services(res) if fd.has_queue(res, s)]
-    if not services:
+    queued = [s for s in fd.active_services(res) if fd.has_queue(res, s)]
+    if not queued:
         return Chart("within_target", skipped="nobody waits for any service, so every start is within target")
+    services = _differing(res, queued, ("within_target",))
+    same = [s for s in queued if s not in services]
+    if not services:
+        return Chart("within_target", skipped="no option changes the share of any service's starts within "
+                                              "target by a difference distinguishable from zero")
     fig, ax = _figure(0.42 * len(services) * max(1, len(res.names) / 2) + 1.3)
     _bars(ax, res, services, res.names, lambda n, s: dr.stat(res, n, s, "within_target"), 100)
     ax.set_yticklabels([names.service(res, s) for s in services])
@@ -284,8 +302,13 @@ def within_target(res, out_dir):
         stats = [x for x in ((dr.stat(res, res.baseline, s, "within_target"), s) for s in services) if x[0]]
         s, service = min(stats, key=lambda x: x[0]["mean"])
         title = f"{names.service(res, service)} sees the fewest within target: {with_ci(s, 'share')}"
-    caption = "Each service's target wait is set in the scenario files (for example, first contact within a day)."
-    return _finish(fig, res, out_dir, "within_target", title, caption)
+    dropped = (f"Left out, because no option's share within target differs from the baseline's by a difference "
+               f"distinguishable from zero: {_service_list(res, same)}." if same else "")
+    caption = ("Each service's target wait is set in the scenario files (for example, first contact within a "
+               "day). " + dropped).strip()
+    chart = _finish(fig, res, out_dir, "within_target", title, caption)
+    chart.dropped = dropped
+    return chart
 
 
 def fullest(res):
@@ -533,28 +556,35 @@ def cost_avoided(res, out_dir):
                      loc="left")
     axes[0].set_yticklabels([names.payer(res, p) for p in payers])
     _legend(fig, res, res.others)
-    found = [(n, dr.diff(res, n, "(total)", "cashable_cost_avoided")) for n in res.others]
-    found = [(n, d) for n, d in found if d is not None]
-    clear = [(n, d) for n, d in found if significant(d)]
-    if not found:
-        title = "Outcome costs avoided, by payer"
-    elif not clear:
-        title = (f"No option's cashable cost avoided against {phrase(res, res.baseline)} is distinguishable from "
-                 "zero")
-    else:
-        best, d = max(clear, key=lambda x: abs(x[1]["mean"]))
-        verb = "avoids" if d["mean"] >= 0 else "adds"
-        title = (f"{phrase(res, best)} {verb} {number(abs(d['mean']), 'money')} a year of cashable costs "
-                 f"{ci_text(d, 'money', flip=d['mean'] < 0)} against {phrase(res, res.baseline)}")
-        driver = cost_driver(res, best, "cashable")
-        if driver and driver[2]:
-            p, a, total = driver
-            title += (f"; {names.payer(res, p)} accounts for {number(abs(a['mean']), 'money')} of it "
-                      f"({100 * a['mean'] / total:.0f}%)")
+    clauses = [_avoided_finding(res, kind) for kind in ("cashable", "societal")]
+    clauses = [c for c in clauses if c]
+    title = "; ".join(c if i == 0 else c[:1].lower() + c[1:] if c.startswith("No ") else c
+                      for i, c in enumerate(clauses)) or "Outcome costs avoided, by payer"
     caption = (f"Cost avoided = modelled outcome costs under {labels(res)[res.baseline]} minus under the option, "
                "paired on common random numbers, by who would bear them. Cashable: a budget would actually spend "
                "less; societal: wellbeing and lost output. These are modelled, not budgets.")
     return _finish(fig, res, out_dir, "cost_avoided", title, caption)
+
+
+def _avoided_finding(res, kind):
+    """The largest clear `kind` cost avoided and the payer behind most of it, or that none is clear."""
+    found = [(n, dr.diff(res, n, "(total)", f"{kind}_cost_avoided")) for n in res.others]
+    found = [(n, d) for n, d in found if d is not None]
+    clear = [(n, d) for n, d in found if significant(d)]
+    if not found:
+        return ""
+    if not clear:
+        return (f"No option's {kind} cost avoided against {phrase(res, res.baseline)} is distinguishable from "
+                "zero")
+    best, d = max(clear, key=lambda x: abs(x[1]["mean"]))
+    text = (f"{phrase(res, best)} {'avoids' if d['mean'] >= 0 else 'adds'} {number(abs(d['mean']), 'money')} a "
+            f"year of {kind} costs {ci_text(d, 'money', flip=d['mean'] < 0)} against {phrase(res, res.baseline)}")
+    driver = cost_driver(res, best, kind)
+    if driver and driver[2]:
+        p, a, total = driver
+        text += (f", {number(abs(a['mean']), 'money')} of it ({100 * a['mean'] / total:.0f}%) "
+                 f"{'borne by' if kind == 'societal' else 'for'} {names.payer(res, p)}")
+    return text
 
 
 def forest_panels(res, rows):
@@ -618,8 +648,8 @@ def forest(res, out_dir, rows=None):
 
 
 def output_label(res, output):
-    """"idva:all:wait_p90" -> "IDVA service: 90th-percentile wait"; "(total):all:outcome_cost" -> "Outcome cost,
-    all services"."""
+    """"idva:all:wait_p90" -> "IDVA service 90th-percentile wait"; "(total):all:outcome_cost" -> "Total outcome
+    cost"."""
     parts = output.replace("/", ":").split(":")
     if len(parts) != 3:
         return names.generic(output)
@@ -627,7 +657,10 @@ def output_label(res, output):
     where = "" if area == "all" else f", {names.area(res, area)}"
     if service.startswith("("):
         return f"Total {metric_label(metric)}{where}"
-    return f"{names.service(res, service)}: {metric_label(metric)}{where}"
+    return f"{names.service(res, service)} {metric_label(metric)}{where}"
+
+
+UNIT_WORDS = {"people/year": "a year", "people": "people", "days": "days", "share": "share", "GBP/year": "£ a year"}
 
 
 def parameter_labels(res):
@@ -678,13 +711,15 @@ def tornado(res, out_dir, most=6):
         ax.set_ylim(len(idx) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         ax.set_title(output_label(res, output), loc="left")
-        ax.set_xlabel(f"{output_label(res, output)} ({'£ million a year' if money else unit}); line: base value")
+        shown_unit = "£ million a year" if money else UNIT_WORDS.get(unit, unit)
+        ax.set_xlabel(f"{output_label(res, output)} ({shown_unit}); line: base value")
         findings.append(_sensitivity_finding(res, t, idx[0], output, money, unit, shown))
         if ax is axes[0, 0]:
             ax.legend(loc="lower right", fontsize=MIN_PT)
     scenario = res.sensitivity["attrs"].get("scenario", "") or res.baseline
     option = labels(res).get(scenario, names.generic(scenario))
-    title = findings[0] + (f"; {lower_first(findings[1])}" if len(findings) > 1 else "")
+    title = findings[0] + (f"; {findings[1][:1].lower() + findings[1][1:] if findings[1].startswith('No ') else findings[1]}"
+                           if len(findings) > 1 else "")
     with_cis = "effect_low_ci_low" in t
     note = (f"One assumption at a time, the others at base values, under {option}; the same random numbers at "
             "every setting. " + ("Error bars: 95% CIs of the change from the base." if with_cis else

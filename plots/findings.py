@@ -45,7 +45,6 @@ class Row:
     directions: tuple = ("fewer", "more")    # words for a fall and a rise
     service: str = ""
     key: str = ""                   # a stable id for tests and the spreadsheet
-    note: str = ""                  # why a value is missing, e.g. a refused return per £1
     refusals: dict = field(default_factory=dict)   # scenario -> why there is no figure
 
     def varies(self):
@@ -69,7 +68,7 @@ class Finding:
     row: Row | None = None
     option: str = ""
     stat: dict | None = None        # the difference the sentence states (None for a refusal or a plain fact)
-    weight: float = 0.0             # people (or £) it concerns, for ranking
+    weight: float = 0.0             # how many people, referrals or starts (or £) it concerns, for ranking
 
 
 # ----------------------------------------------------------------------------------------------- the measures
@@ -214,11 +213,6 @@ def incremental_return(res, n, kind):
 
 # ------------------------------------------------------------------------------------------------- findings
 
-def _weight(row, d, res, n):
-    """How many people (or £) a difference concerns, to rank findings by."""
-    return abs(d["mean"])
-
-
 def finding(res, row, n, d):
     """The sentence stating difference `d` of option n: the amount, its direction and its interval."""
     opts = names.options(res)
@@ -227,7 +221,7 @@ def finding(res, row, n, d):
     ci = ci_text(d, row.kind, flip=fall)
     text = row.template.format(n=amount, dir=row.directions[0] if fall else row.directions[1], opt=opts[n],
                                base=opts[res.baseline])
-    return Finding(sentence_start(text) + (f" {ci}" if ci else "") + ".", row, n, d, _weight(row, d, res, n))
+    return Finding(sentence_start(text) + (f" {ci}" if ci else "") + ".", row, n, d, abs(d["mean"]))
 
 
 def not_distinguishable(res, row, n, d):

@@ -57,11 +57,11 @@ def parameter(key):
     """A parameter key read aloud when the file gives no display name: "pools.refuge-set.workers" ->
     "refuge set workers". The table a key sits in (pools, attributes, outcomes...) is dropped as noise; so is a
     trailing ".*" of a pattern."""
-    parts = [p for p in re.split(r"\.", str(key).replace(".*", "")) if p]
+    parts = [p for p in str(key).replace("*", "").split(".") if p.strip("-_")]
     if len(parts) > 1 and parts[0] in ("pools", "attributes", "outcomes", "arrivals", "areas", "contracts",
                                        "simulation", "scenario", "services"):
         parts = parts[1:]
-    return re.sub(r"[-_]+", " ", " ".join(parts)).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[-_]+", " ", " ".join(parts))).strip()
 
 
 def _sweep_point(name, shared):

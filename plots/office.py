@@ -12,7 +12,6 @@ A4_TEXT_CM = 18.0          # A4 less 1.5 cm margins: charts are 7 in (17.8 cm) w
 
 def write_docx(pack, path):
     from docx import Document
-    from docx.enum.section import WD_ORIENT  # noqa: F401  (portrait is the default; imported to fail early)
     from docx.shared import Cm, Pt, RGBColor
     import board_pack
 

@@ -1,5 +1,5 @@
-"""Names and numbers as a board paper prints them: labels for options, services, funders and payers, and figures
-with their 95% confidence intervals."""
+"""Numbers as a board paper prints them: figures with their 95% confidence intervals, and the words for metrics.
+Names of options, services, funders and payers come from the results file (names.py), never from here."""
 from __future__ import annotations
 
 import math
