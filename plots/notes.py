@@ -128,8 +128,9 @@ def capacity(res):
 
 
 def diagnostics(res):
-    found = warmup(res) + capacity(res)
-    if not capacity(res):
+    full = capacity(res)
+    found = warmup(res) + full
+    if not full:
         found.append(f"No service with a queue ran with its places full ({number(FULL, 'share')} or more of the time).")
     return found
 

@@ -15,6 +15,7 @@ import charts
 import dasim_results as dr
 import findings as fd
 import names
+import notes
 from wording import ci_text, number, significant
 
 TMP = None
@@ -196,6 +197,44 @@ class ChartClaims(unittest.TestCase):
         self.assertNotIn("pools.", c.title)
         self.assertIn("sensitivity of Separate commissioning only", c.caption)
         self.assertIn("not by how far they move the difference between options", c.caption)
+
+
+class Diagnostics(unittest.TestCase):
+    """The warm-up check and any service at or above capacity, in plain words."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.path = helpers.fixture(os.path.join(TMP, "diagnostics.h5"), names=["separate", "pooled"],
+                                   replications=4)
+        with h5py.File(cls.path, "r+") as f:
+            # Pooled: IDVA never settles (the check's limit is half the run); its places are always full.
+            g = f["scenarios/pooled"]
+            mser = g["warmup_mser_months"][()]
+            services = [s.decode() for s in g["services"][()]]
+            mser[services.index("idva")] = (len(g["months"]) - 1) // 2
+            g["warmup_mser_months"][...] = mser
+            s = f["summary"]
+            rows = [i for i in range(len(s["metric"])) if s["scenario"][i] == b"pooled" and
+                    s["service"][i] == b"idva" and s["metric"][i] == b"occupancy" and s["pool"][i] == b""]
+            for column, value in (("mean", 0.995), ("ci_low", 0.99), ("ci_high", 1.0)):
+                data = s[column][()]
+                data[rows] = value
+                s[column][...] = data
+        cls.res = dr.load(cls.path)
+
+    def test_warmup(self):
+        text = " ".join(notes.warmup(self.res))
+        self.assertIn("Under Separate commissioning, the first 6 months were set aside as warm-up, but Community "
+                      "outreach settled only after about 14 months", text)
+        self.assertIn("IDVA service had not settled by half-way through the run", text)
+
+    def test_at_or_above_capacity(self):
+        text = " ".join(notes.diagnostics(self.res))
+        self.assertIn("IDVA service is at or above capacity under Pooled commissioning (99.5% of places in use)",
+                      text)
+        self.assertNotIn("No service with a queue ran with its places full", text)
+        plain = dr.load(helpers.fixture(os.path.join(TMP, "calm.h5"), names=["separate"], replications=3))
+        self.assertIn("No service with a queue ran with its places full", " ".join(notes.diagnostics(plain)))
 
 
 class OldFileNames(unittest.TestCase):
