@@ -113,9 +113,8 @@ def grouped(pack):
             for n in res.others]
 
 
-def make_pack(res, charts):
+def make_pack(res, charts, rows):
     opts = names.options(res)
-    rows = fd.measures(res)
     shown, left_out = fd.table_rows(rows)
     found = fd.headlines(res, rows)
     ret = next((r for r in rows if r.key == "(total)|cashable_return|all"), None)
@@ -257,9 +256,9 @@ def build(path, out_dir, pdf=True, baseline=None):
     res = dr.load(path)
     choose_baseline(res, baseline)
     os.makedirs(out_dir, exist_ok=True)
-    rows_shown = fd.table_rows(fd.measures(res))[0]
-    charts = ch.draw_all(res, os.path.join(out_dir, "charts"), rows_shown)
-    pack = make_pack(res, charts)
+    rows = fd.measures(res)
+    charts = ch.draw_all(res, os.path.join(out_dir, "charts"), fd.table_rows(rows)[0])
+    pack = make_pack(res, charts, rows)
     html_path = os.path.join(out_dir, "board-pack.html")
     with open(html_path, "w", encoding="utf-8") as f:
         f.write(html_page(pack))

@@ -173,7 +173,9 @@ def wait_distributions(res, out_dir):
         + ([f"Left out, because no option's median or 90th-percentile wait differs from the baseline's by a "
             f"difference distinguishable from zero: {_service_list(res, same)}."] if same else []))
     if not services:
-        return Chart("waits", skipped="nobody waits for any service", dropped=dropped)
+        why = ("no option's wait differs from the baseline's by a difference distinguishable from zero, at any "
+               "service" if queued else "nobody waits for any service")
+        return Chart("waits", skipped=why, dropped=dropped)
     ncols = 3 if len(services) > 4 else min(2, len(services))
     nrows = math.ceil(len(services) / ncols)
     fig, axes = _figure(2.3 * nrows + 0.5, nrows=nrows, ncols=ncols, squeeze=False)

@@ -156,6 +156,11 @@ class FullRun(unittest.TestCase):
         for page in found:
             with self.subTest(page=os.path.basename(page)):
                 self.assertGreater(helpers.pixel_spread(page), 0.02)
+        # The key measures fit on one page: their heading and the line after the table share a page.
+        texts = [subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), pdf, "-"], capture_output=True,
+                                text=True, timeout=60).stdout for k in range(1, len(found) + 1)]
+        page = next(t for t in texts if "Key measures" in t and "Mean (95% confidence interval)" in t)
+        self.assertIn("Every measure is in key-measures.xlsx", page)
 
     @unittest.skipIf(shutil.which("libreoffice") is None, "LibreOffice not installed (not installed on purpose)")
     def test_word_document_renders_in_libreoffice(self):
