@@ -255,18 +255,26 @@ def headlines(res, rows, most=4):
     return out
 
 
+# Kinds of harm to people, gravest first: the order the summary states them in.
+HARMS = ("lost_at_retriage", "declined", "disengaged", "past_target")
+
+
+def harm(finding):
+    kind = finding.row.key.split("|")[1]
+    return HARMS.index(kind) if kind in HARMS else len(HARMS)
+
+
 def top_per_kind(clear, most):
-    """The largest finding of each kind of harm (lost, declined, gave up, waited past target), then the next
-    largest of any kind, up to `most`, largest first: so one service's many late starts cannot crowd out the
-    people lost or turned away."""
+    """The largest finding of each kind of harm, then the next largest of any kind, up to `most`; stated gravest
+    kind first (a person lost before a late start), the larger first within a kind. So one service's many late
+    starts cannot crowd out the people lost or turned away."""
     picked, kinds = [], set()
     for f in clear:                       # `clear` is largest first
-        kind = f.row.key.split("|")[1]
-        if kind not in kinds:
-            kinds.add(kind)
+        if harm(f) not in kinds:
+            kinds.add(harm(f))
             picked.append(f)
     picked += [f for f in clear if f not in picked][:max(0, most - len(picked))]
-    return sorted(picked[:max(most, len(kinds))], key=lambda f: -f.weight)
+    return sorted(picked[:max(most, len(kinds))], key=lambda f: (harm(f), -f.weight))
 
 
 def money_findings(res, rows, n):

@@ -1,6 +1,7 @@
 """Every claim the pack makes is checked against the numbers it summarises, on fixtures whose answers are known:
 the amount and direction stated, its interval, "not distinguishable from zero" exactly where the interval spans
-zero, "people" only for a measure that counts people, and the ranking (people before money)."""
+zero, "people" only for a measure that counts people, and the ranking (people before money; people lost before
+people declined, giving up or starting late)."""
 import os
 import re
 import shutil
@@ -69,8 +70,8 @@ class ClaimChecks:
             topics = [f.row.topic for f in mine]
             if "money" in topics:
                 self.assertNotIn("people", topics[topics.index("money"):])
-            weights = [f.weight for f in mine if f.row.topic == "people"]
-            self.assertEqual(weights, sorted(weights, reverse=True))
+            order = [(fd.harm(f), -f.weight) for f in mine if f.row.topic == "people"]
+            self.assertEqual(order, sorted(order), "gravest harm first, then the larger")
         return found
 
 
