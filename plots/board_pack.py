@@ -100,7 +100,8 @@ class Pack:
 
 def left_out_line(pack):
     """One line saying which measures the table leaves out and why (the spreadsheet has them all)."""
-    return ("Not shown here, to keep to what carries information: " + "; ".join(why for why, _ in pack.left_out)
+    return ("Not shown here, to keep to what carries information: "
+            + "; ".join(f"{len(labels)} measure{'s' * (len(labels) != 1)} {why}" for why, labels in pack.left_out)
             + ". Every measure is in key-measures.xlsx, marked with why it is not shown.")
 
 

@@ -350,7 +350,7 @@ def summary_paragraph(res, found):
 # --------------------------------------------------------------------------------------- what the pack shows
 
 def table_rows(rows, limit=18):
-    """(rows to show, [(how many and why, [labels])] left out): rows that vary and, among people and service measures,
+    """(rows to show, [(why, [labels])] left out): rows that vary and, among people and service measures,
     those where some option differs clearly from the baseline; money rows always. At most `limit` rows; the
     rest are in the spreadsheet."""
     shown, same, unclear, over = [], [], [], []
@@ -372,8 +372,7 @@ def table_rows(rows, limit=18):
         keep = set(id(r) for r in sorted(other, key=rank)[:room])
         over = [r.label for r in other if id(r) not in keep]
         other = [r for r in other if id(r) in keep]
-    left = [(f"{len(same)} measures that are the same under every option", same),
-            (f"{len(unclear)} on which no option's difference from the baseline is distinguishable from zero",
-             unclear),
-            (f"{len(over)} with smaller differences, for want of room", over)]
+    left = [("the same under every option", same),
+            ("with no option's difference from the baseline distinguishable from zero", unclear),
+            ("with smaller differences, for want of room", over)]
     return other + money, [(why, labels) for why, labels in left if labels]

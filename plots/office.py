@@ -114,8 +114,7 @@ def write_key_measures(pack, path):
     wb = Workbook()
     ws = wb.active
     ws.title = "Key measures"
-    why_not = {label: "not shown: " + why.split(" ", 1)[1].removeprefix("measures ") for why, labels in pack.left_out
-               for label in labels}
+    why_not = {label: f"not shown: {why}" for why, labels in pack.left_out for label in labels}
     head = ["Measure", "Unit", "In the pack"]
     for n in res.names:
         head += [opts[n], f"{opts[n]}: 95% CI low", f"{opts[n]}: 95% CI high"]
