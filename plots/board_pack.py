@@ -110,8 +110,10 @@ def grouped(pack):
     res, opts = pack.res, pack.options
     if not res.others:
         return [("", pack.headlines)]
-    return [(f"{opts[n]} against {opts[res.baseline]}", [f for f in pack.headlines if f.option == n])
-            for n in res.others]
+    general = [f for f in pack.headlines if not f.option]        # e.g. that one replication can tell nothing
+    groups = [(f"{opts[n]} against {opts[res.baseline]}", [f for f in pack.headlines if f.option == n])
+              for n in res.others]
+    return ([("", general)] if general else []) + [g for g in groups if g[1]]
 
 
 def make_pack(res, charts, rows):

@@ -192,6 +192,8 @@ def incremental_return(res, n, kind):
     av = dr.diff(res, n, "(total)", f"{kind}_cost_avoided")
     if dc is None or av is None:
         return None, "the results hold no costs to compare"
+    if (dc.get("n") or 0) < 2:
+        return None, "with one replication no difference between options is known"
     if not significant(dc) or nil_money(dc):
         return None, (f"{opts[n]} costs the same as {opts[res.baseline]} (to the nearest £1,000 a year), so there "
                       "is no extra spending to set the costs avoided against" if not has_spread(dc) else
@@ -237,6 +239,9 @@ def headlines(res, rows, most=4):
     per extra £1, each figure with its interval; 'not distinguishable from zero' where the interval spans it."""
     if not res.others:
         return single_option(res, rows)
+    if res.replications < 2:
+        return [Finding("This run has one replication, so no difference between the options can be told apart "
+                        "from chance; run more replications before drawing conclusions.")]
     out = []
     opts = names.options(res)
     for n in res.others:
@@ -301,7 +306,7 @@ def money_findings(res, rows, n):
         else:
             out.append(Finding(f"The {kind} outcome costs {opts[n]} avoids against {opts[res.baseline]} are not "
                                f"distinguishable from zero: {number(d['mean'], 'money')} a year "
-                               f"{ci_text(d, 'money')}.", row, n, d))
+                               f"{ci_text(d, 'money')}".strip() + ".", row, n, d))
     refused = False
     for kind in ("cashable", "societal"):
         ret = by_key.get(f"(total)|{kind}_return|all")
@@ -336,8 +341,7 @@ def single_option(res, rows):
 
 def method(res):
     if res.replications < 2:
-        return ("This run has one replication, so there are no confidence intervals and no difference can be "
-                "called clear: run more replications before drawing conclusions.")
+        return "Figures are from one replication, so they have no confidence intervals."
     return (f"Figures are means over {res.replications} replications with 95% confidence intervals; differences "
             "between options are paired on common random numbers, and one whose interval spans zero is called "
             "not distinguishable from zero.")

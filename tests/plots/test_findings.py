@@ -153,6 +153,17 @@ class KnownAnswers(unittest.TestCase, ClaimChecks):
                       "£1,000: £5.96m a year.", texts)
 
 
+class OneReplication(unittest.TestCase):
+    def test_claims_nothing(self):
+        res = load("one-rep", names=["separate", "pooled"], replications=1, sensitivity=False)
+        found = fd.headlines(res, fd.measures(res))
+        self.assertEqual(len(found), 1)
+        self.assertIn("one replication", found[0].text)
+        ratio, why = fd.incremental_return(res, "pooled", "cashable")
+        self.assertIsNone(ratio)
+        self.assertIn("one replication", why)
+
+
 class ChartClaims(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
