@@ -43,11 +43,18 @@ def money_box(res):
         papers = [c for c in contracts if c[3]]
         paid = sum(c[1] for c in papers)
         total = sum(c[1] for c in contracts)
-        out.append(f"Service costs are the annual values of the contracts in the scenario files, shared between "
-                   f"funders by set shares. Under {opts[res.baseline]}, {len(papers)} of the {len(contracts)} "
-                   f"contracts, {number(paid, 'money')} of {number(total, 'money')} a year, are figures from the "
-                   f"council papers; the other {number(total - paid, 'money')} a year are modelled assumptions, "
-                   "not budgets anyone has set (the appendix gives each contract's source).")
+        text = (f"Service costs are the annual values of the contracts in the scenario files, shared between "
+                f"funders by set shares. Under {opts[res.baseline]}, ")
+        if len(papers) == len(contracts):
+            text += f"all {len(contracts)} contracts, {number(total, 'money')} a year, are figures from the papers."
+        elif not papers:
+            text += (f"none of the {len(contracts)} contracts is a figure from the papers: all "
+                     f"{number(total, 'money')} a year are modelled assumptions, not budgets anyone has set.")
+        else:
+            text += (f"{len(papers)} of the {len(contracts)} contracts, {number(paid, 'money')} of "
+                     f"{number(total, 'money')} a year, are figures from the papers; the other "
+                     f"{number(total - paid, 'money')} a year are modelled assumptions, not budgets anyone has set.")
+        out.append(text + " The appendix gives each contract's source.")
     else:
         out.append("Service costs are the contract values in the scenario files, shared between funders.")
     eff = sorted({float(v) for n in res.others for p, (_, v, _) in appendix.effective(appendix.parameters(

@@ -200,7 +200,13 @@ name = "pfcc-victims"
 pools = ["idva-essex"]
 annual_value = 451000            # 001 §9.1: PFCC victims fund
 funders = { pfcc = 1.0 }
+[[contracts]]
+name = "essex-refuge"
+pools = ["refuge-essex"]
+annual_value = 1200000           # capacity cost (assumption)
+funders = { essex_cc = 1.0 }
 """
+CONTRACTS = {"separate": ["thurrock-community", "pfcc-victims", "essex-refuge"]}   # as in the TOML above
 
 POOLED_TOML = """\
 [scenario]
@@ -457,6 +463,8 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                           area_metrics=AREA_METRICS, service_metrics=SERVICE_METRICS, pool_metrics=POOL_METRICS,
                           monthly_metrics=MONTHLY_METRICS, totals_metrics=TOTALS, funders=FUNDERS, payers=PAYERS,
                           months=sim["months"])
+            if name in CONTRACTS:
+                labels["contracts"] = CONTRACTS[name]
             if display_names:
                 g.attrs["display_name"] = OPTION_DISPLAY[name]
                 for key, table in (("service", SERVICE_DISPLAY), ("funder", FUNDER_DISPLAY),

@@ -68,6 +68,9 @@ class FullRun(unittest.TestCase):
         self.assertIn("95% CI", summary)
         self.assertIn("What these figures are", self.html)
         self.assertIn("Outcome costs are modelled, not budgets", self.html)
+        # Two of the fixture's three contracts cite a paper, one is an assumption (make_fixture.py).
+        self.assertIn("Under Separate commissioning, 2 of the 3 contracts, £537,000 of £1.74m a year, are figures "
+                      "from the papers; the other £1.20m a year are modelled assumptions", self.html)
         self.assertIn("Key measures", self.html)
         self.assertIn("How reliable the run is", self.html)
         # The fixture's outreach under separate commissioning settles late (make_fixture.py).
