@@ -1,9 +1,12 @@
-"""Board pack: charts, a self-contained HTML page and a PDF from one dasim results file.
+"""Board pack from one dasim results file: HTML, PDF and Word versions, a key-measures spreadsheet, a parameter
+appendix and the charts.
 
-    python3 plots/board_pack.py results/demo.h5 [--out DIR] [--no-pdf]
+    python3 plots/board_pack.py results/demo.h5 [--out DIR] [--no-pdf] [--baseline NAME]
 
-Writes DIR/board-pack.html (CSS inline, charts embedded), DIR/board-pack.pdf (the page printed by headless
-Chromium) and DIR/charts/*.png|svg; DIR defaults to RESULTS without .h5, plus "-board-pack".
+Writes into DIR: board-pack.html (CSS inline, charts embedded), board-pack.pdf (that page printed by headless
+Chromium), board-pack.docx (the same summary, tables and charts in Word), key-measures.xlsx (one row per
+measure, one column per option, with 95% CIs), appendix.html and appendix.xlsx (every parameter and its source,
+linked from the pack) and charts/*.png|svg. DIR defaults to RESULTS without .h5, plus "-board-pack".
 Exit status: 0 written; 1 the PDF could not be made (the HTML is there) or an internal error; 2 the results file
 cannot be used (newer format, truncated, incomplete run), with a one-line message.
 """
@@ -19,10 +22,17 @@ import subprocess
 import sys
 import tempfile
 
-import dasim_results as dr
+import struct
+from dataclasses import dataclass
+
+import appendix
 import charts as ch
-from wording import (ci_range, ci_text, has_spread, number, sentence_start, service_label, service_phrase,
-                     significant, with_ci)
+import dasim_results as dr
+import findings as fd
+import names
+import notes
+import office
+from wording import ci_text, number, with_ci
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -51,225 +61,100 @@ def chromium(args, timeout=180):
     return True, ""
 
 
-# ------------------------------------------------------------------------------------------ words from numbers
+# ------------------------------------------------------------------------------------------------- the content
 
-def wait_headline(res, n, services):
-    """(service, baseline stat, option stat, difference) of the median wait that changes most (in days, so a
-    large share of a tiny wait does not lead), or None."""
-    best = None
-    for s in services:
-        d = dr.diff(res, n, s, "wait_p50")
-        b = dr.stat(res, res.baseline, s, "wait_p50")
-        if d is None or b is None or not significant(d) or not b["mean"]:
-            continue
-        if best is None or abs(d["mean"]) > abs(best[3]["mean"]):     # the most days gained or lost
-            best = (s, b, dr.stat(res, n, s, "wait_p50"), d)
-    return best
+def cell(res, row, n):
+    """(value text, difference text) of one option in the key-measures table."""
+    if row.kind == "ratio":
+        if n == res.baseline:
+            return "baseline", ""
+        return (with_ci(row.values[n], "ratio") if row.values.get(n) else "not given (see the note)"), ""
+    if "avoided" in row.key:
+        return ("baseline", "") if n == res.baseline else (with_ci(row.diffs.get(n), "money"), "")
+    value = with_ci(row.values.get(n), row.kind) if row.values.get(n) else "none"
+    d = row.diffs.get(n)
+    if n == res.baseline or d is None:
+        return value, ""
+    sign = "+" if d["mean"] > 0 else ""
+    return value, f"{sign}{number(d['mean'], row.kind)} {ci_text(d, row.kind)}".strip()
 
 
-def summary_paragraph(res):
-    services = ch.active_services(res)
-    base = ch.phrase(res, res.baseline)
-    cost = {n: dr.stat(res, n, "(total)", "service_cost") for n in res.names}
+@dataclass
+class Pack:
+    """Everything the HTML, Word and spreadsheet versions show, made once."""
+    res: object
+    title: str
+    options: dict
+    descriptions: dict
+    headlines: list
+    summary: str
+    money: list
+    rows: list                 # every measure (the spreadsheet)
+    shown: list                # the rows the key-measures table shows
+    left_out: list             # [(why, [labels])]
+    refusals: list             # [(option, why)] of a return per £1 not given
+    diagnostics: list
+    references: list
+    charts: list
+
+
+def left_out_line(pack):
+    """One line saying which measures the table leaves out and why (the spreadsheet has them all)."""
+    return ("Not shown here, to keep to what carries information: "
+            + "; ".join(f"{len(labels)} measure{'s' * (len(labels) != 1)} {why}" for why, labels in pack.left_out)
+            + ". Every measure is in key-measures.xlsx, marked with why it is not shown.")
+
+
+def grouped(pack):
+    """[(heading, [findings])]: the summary's findings under one heading per option compared."""
+    res, opts = pack.res, pack.options
     if not res.others:
-        gave_up = dr.system_stat(res, res.baseline, "disengaged")
-        declined = dr.system_stat(res, res.baseline, "declined")
-        waits = [(dr.stat(res, res.baseline, s, "wait_p50"), s) for s in services]
-        waits = [w for w in waits if w[0] is not None]
-        text = f"This run has one option, {base}, so it compares nothing: the comparison charts are left out."
-        if cost[res.baseline]:
-            text += f" Under it the funders pay {with_ci(cost[res.baseline], 'money')} a year."
-        if waits:
-            s, service = max(waits, key=lambda w: w[0]["mean"])
-            text += (f" The longest median wait is for {service_phrase(service)}: "
-                     f"{with_ci(s, 'days')}.")
-        return (f"{text} Across all services {with_ci(gave_up, 'people')} people a year give up while waiting "
-                f"and {with_ci(declined, 'people')} are declined. {_method(res)}")
-    sentences = []
-    for n in res.others:
-        parts = [f"{sentence_start(ch.phrase(res, n))}, against {base},"]
-        h = wait_headline(res, n, services)
-        if h:
-            s, b, o, d = h
-            fall = d["mean"] < 0
-            parts.append(f"{'reduces' if fall else 'increases'} the median wait for "
-                         f"{service_phrase(s)} from {number(b['mean'], 'days')} to "
-                         f"{number(o['mean'], 'days')} days ({number(abs(d['mean']), 'days')} days "
-                         f"{'less' if fall else 'more'}" + (f", 95% CI {ci_range(d, 'days', flip=fall)})"
-                                                            if has_spread(d) else ")"))
-        else:
-            parts.append("makes no clear difference to any service's median wait")
-        dc = dr.diff(res, n, "(total)", "service_cost")
-        if dc is not None and cost[res.baseline] and cost[res.baseline]["mean"]:
-            pct = 100 * dc["mean"] / cost[res.baseline]["mean"]
-            if abs(pct) >= 0.05:
-                word = "lower" if dc["mean"] < 0 else "higher"
-                parts.append(f"at {abs(pct):.1f}% {word} cost to the funders ({number(abs(dc['mean']), 'money')} a "
-                             f"year {'less' if dc['mean'] < 0 else 'more'})")
-            else:
-                parts.append("at the same cost to the funders")
-        text = " ".join(parts) + "."
-        gave_up = dr.system_difference(res, n, "disengaged")
-        if significant(gave_up):
-            text += (f" {sentence_start(number(abs(gave_up['mean']), 'people'))} "
-                     f"{'fewer' if gave_up['mean'] < 0 else 'more'} people a year give up while waiting "
-                     f"{ci_text(gave_up, 'people', flip=gave_up['mean'] < 0)}.")
-        cash = dr.diff(res, n, "(total)", "cashable_cost_avoided")
-        ret = dr.diff(res, n, "(total)", "return_per_pound")
-        if cash is not None and significant(cash):
-            text += (f" It {'avoids' if cash['mean'] >= 0 else 'adds'} {number(abs(cash['mean']), 'money')} a year "
-                     f"of cashable outcome costs {ci_text(cash, 'money', flip=cash['mean'] < 0)}")
-            text += (f", and each £1 it costs avoids {with_ci(ret, 'ratio')} of all outcome costs."
-                     if ret is not None else ".")
-        elif cash is not None:
-            text += " It makes no clear difference to cashable outcome costs."
-        sentences.append(text)
-    return " ".join(sentences) + " " + _method(res)
+        return [("", pack.headlines)]
+    general = [f for f in pack.headlines if not f.option]        # e.g. that one replication can tell nothing
+    groups = [(f"{opts[n]} against {opts[res.baseline]}", [f for f in pack.headlines if f.option == n])
+              for n in res.others]
+    return ([("", general)] if general else []) + [g for g in groups if g[1]]
 
 
-def _method(res):
-    if res.replications < 2:
-        return ("This run has one replication, so there are no confidence intervals and no difference can be "
-                "called clear: run more replications before drawing conclusions.")
-    return (f"Figures are means over {res.replications} replications with 95% confidence intervals; differences "
-            f"between options are paired on common random numbers.")
-
-
-def key_measures(res):
-    """Rows of (measure, {scenario: (value text, difference text)}) for the table of key measures."""
-    rows = []
-
-    def cell(n, stat, d, kind, diff_kind=None):
-        k = diff_kind or kind
-        text = "" if n == res.baseline or d is None else \
-            f"{'+' if d['mean'] > 0 else ''}{number(d['mean'], k)}{' pp' if k == 'pp' else ''} {ci_text(d, k)}"
-        return with_ci(stat, kind), text.strip()
-
-    for s in ch.active_services(res):
-        label = service_label(s, start=True)
-        rows.append((f"{label}: median wait (days)",
-                     {n: cell(n, dr.stat(res, n, s, "wait_p50"), dr.diff(res, n, s, "wait_p50"), "days")
-                      for n in res.names}))
-        rows.append((f"{label}: 90th-percentile wait (days)",
-                     {n: cell(n, dr.stat(res, n, s, "wait_p90"), dr.diff(res, n, s, "wait_p90"), "days")
-                      for n in res.names}))
-        rows.append((f"{label}: started within target",
-                     {n: cell(n, dr.stat(res, n, s, "within_target"), dr.diff(res, n, s, "within_target"),
-                              "share", "pp") for n in res.names}))
-    for m, label in (("disengaged", "All services: gave up while waiting (people a year)"),
-                     ("declined", "All services: declined (people a year)")):
-        rows.append((label, {n: cell(n, dr.system_stat(res, n, m), dr.system_difference(res, n, m),
-                                     "people") for n in res.names}))
-    for m, label in (("service_cost", "Service cost (£ a year)"),
-                     ("cashable_outcome_cost", "Cashable outcome costs (£ a year)"),
-                     ("societal_outcome_cost", "Societal outcome costs (£ a year)")):
-        rows.append((label, {n: cell(n, dr.stat(res, n, "(total)", m), dr.diff(res, n, "(total)", m), "money")
-                             for n in res.names}))
-    if res.others:
-        rows.append(("Outcome cost avoided per £1 of service cost",
-                     {n: (with_ci(dr.diff(res, n, "(total)", "return_per_pound"), "ratio")
-                          if n != res.baseline else "baseline", "") for n in res.names}))
-    return rows
-
-
-# ------------------------------------------------------------------------------- assumptions from source_text
-
-FILE_MARK = re.compile(r"^#\s*=====\s*(.+?)\s*=====\s*$")     # the writer's line before each file
-
-
-def _split_comment(line):
-    """(code, comment) with '#' inside a quoted string left alone."""
-    quote = None
-    for i, c in enumerate(line):
-        if quote:
-            if c == quote and line[i - 1] != "\\":
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == "#":
-            return line[:i].rstrip(), line[i + 1:].strip()
-    return line.rstrip(), ""
-
-
-def parameters(source_text):
-    """[(file, parameter, value, source)] from the TOML of a scenario and its bases. The source is the line's
-    own comment, else the comment lines just above it. Lines that hold a number are parameters; text-only
-    settings (names, services, areas) are kept only when they carry a comment."""
-    out, table, file, above = [], "", "", []
-    counts = {}
-    lines = source_text.splitlines()
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        stripped = line.strip()
-        mark = FILE_MARK.match(stripped)
-        if mark:
-            file, table, above = mark.group(1), "", []
-            continue
-        if not stripped:
-            above = []
-            continue
-        if stripped.startswith("#"):
-            above.append(stripped.lstrip("#").strip())
-            continue
-        code, comment = _split_comment(line)
-        code = code.strip()
-        if code.startswith("[["):
-            name = code.strip("[] ")
-            counts[name] = counts.get(name, 0) + 1
-            table, above = f"{name}[{counts[name]}]", []
-            continue
-        if code.startswith("["):
-            table, above = code.strip("[] "), []
-            continue
-        if "=" not in code:
-            continue
-        key, value = (x.strip() for x in code.split("=", 1))
-        while (value.count("[") > value.count("]") or value.count("{") > value.count("}")) and i < len(lines):
-            more, more_comment = _split_comment(lines[i])
-            i += 1
-            value += " " + more.strip()
-            comment = comment or more_comment
-        if key == "name" and table.endswith("]") and "[" in table:
-            table = table[:table.rindex("[")] + f"[{value.strip(chr(34))}]"
-        source = comment or " ".join(above)
-        above = []
-        if source or re.search(r"\d", re.sub(r'"[^"]*"|\'[^\']*\'', "", value)):   # a number outside strings
-            out.append((file, f"{table}.{key}" if table else key, value, source))
-    return out
-
-
-def effective(params):
-    """Later files override earlier ones: {parameter: (file, value, source)}."""
-    return {p: (f, v, s) for f, p, v, s in params}
-
-
-def is_assumption(source):
-    return "assumption" in source.lower()
+def make_pack(res, charts, rows):
+    opts = names.options(res)
+    shown, left_out = fd.table_rows(rows)
+    found = fd.headlines(res, rows)
+    ret = next((r for r in rows if r.key == "(total)|cashable_return|all"), None)
+    title = ("Comparing " + ", ".join(opts[n] for n in res.names[:-1]) + f" and {opts[res.names[-1]]}"
+             if res.others else f"{opts[res.baseline]}: what the model shows")
+    return Pack(res, title, opts, {n: names.without_references(res.scenarios[n]["attrs"].get("description", ""))[0]
+                                   for n in res.names},
+                found, fd.summary_paragraph(res, found), notes.money_box(res), rows, shown, left_out,
+                [(opts[n], why) for n, why in (ret.refusals.items() if ret else [])], notes.diagnostics(res),
+                notes.references(res), charts)
 
 
 # ------------------------------------------------------------------------------------------------------- HTML
 
 CSS = """
-body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 10.5pt; color: #111; margin: 2em auto;
-       max-width: 60em; line-height: 1.4; padding: 0 1em; }
-h1 { font-size: 17pt; margin-bottom: 0.2em; } h2 { font-size: 13pt; margin-top: 1.6em;
-     border-bottom: 1px solid #999; } h3 { font-size: 11pt; }
-.meta { color: #555; font-size: 9pt; } .summary { font-size: 11pt; background: #f3f6fa;
-     border-left: 4px solid #0072B2; padding: 0.6em 1em; }
-table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 0.5em 0 1em; }
-th, td { border-bottom: 1px solid #ddd; padding: 3px 6px; text-align: left; vertical-align: top; }
-th { background: #eee; } .diff { color: #555; font-size: 7.5pt; display: block; }
-table.measures { table-layout: fixed; } table.measures tr > :first-child { width: 26%; }
-.nw { white-space: nowrap; } tr.assumption td { background: #fff4dc; } tr.missing td { background: #fde2e2; }
-figure { margin: 1.2em 0; break-inside: avoid; page-break-inside: avoid; }
-figure img { width: 100%; max-height: 245mm; object-fit: contain; }
-figcaption { font-size: 9pt; color: #333; } .note { color: #555; font-size: 9pt; }
-code { font-size: 8pt; }
-@page { size: A4; margin: 14mm 12mm; }
+body { font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; font-size: 10pt; color: #111; margin: 2em auto;
+       max-width: 186mm; line-height: 1.35; padding: 0 1em; }
+h1 { font-size: 16pt; margin-bottom: 0.2em; } h2 { font-size: 12.5pt; margin-top: 1.2em;
+     border-bottom: 1px solid #999; } h3 { font-size: 10.5pt; }
+.meta { color: #555; font-size: 8.5pt; } .summary { background: #f3f6fa; border-left: 4px solid #0072B2;
+     padding: 0.3em 1em; } .summary li { margin: 0.25em 0; }
+.box { border: 1.5px solid #555; padding: 0.2em 1em; margin: 1em 0; background: #fafafa; break-inside: avoid; }
+.summary h3 { margin: 0.5em 0 0.1em; } .summary ul { margin: 0.2em 0; padding-left: 1.3em; }
+.box h3 { margin: 0.4em 0; } .box p { margin: 0.35em 0; }
+table { border-collapse: collapse; width: 100%; font-size: 8pt; margin: 0.4em 0 0.6em; line-height: 1.2; }
+th, td { border-bottom: 1px solid #ddd; padding: 1px 4px; text-align: left; vertical-align: top; }
+th { background: #eee; } .diff { color: #444; display: block; }
+table.measures { table-layout: fixed; } table.measures tr > :first-child { width: 30%; }
+.nw { white-space: nowrap; }
+figure { margin: 0.8em 0; break-inside: avoid; page-break-inside: avoid; }
+figcaption { font-size: 8.5pt; color: #333; } .note { color: #444; font-size: 8.5pt; }
+.newpage { break-before: page; page-break-before: always; }
+@page { size: A4; margin: 12mm 12mm; }
 @media print { body { margin: 0; max-width: none; padding: 0; } h2 { break-after: avoid; } }
 """
+
+TEXT_WIDTH_MM = 186      # A4 less the 12 mm margins: a chart no wider than this prints at its own size
 
 
 def esc(text):
@@ -277,109 +162,125 @@ def esc(text):
 
 
 def unbroken(text):
-    """A figure and its interval may part at a line end, but neither breaks inside."""
+    """A figure never breaks inside; its interval may wrap at its spaces (a narrow column of money)."""
     head, sep, tail = str(text).partition(" (")
-    return " ".join(f"<span class='nw'>{esc(part)}</span>" for part in [head] + (["(" + tail] if sep else []))
+    joined = esc(tail).replace("−", "−\u2060")      # a word joiner: "−£203,000" never parts at its sign
+    return f"<span class='nw'>{esc(head)}</span>" + (f" ({joined}" if sep else "")
 
 
-def html_page(res, charts, summary, measures, assumptions):
-    lab = ch.labels(res)
+def png_width_mm(path):
+    """Width of a 300-dpi PNG in millimetres, from its header."""
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return struct.unpack(">I", head[16:20])[0] / ch.DPI * 25.4
+
+
+def chart_width_mm(chart):
+    return min(png_width_mm(chart.png), TEXT_WIDTH_MM)
+
+
+def html_page(pack):
+    res, opts = pack.res, pack.options
     a = res.attrs
-    out = ["<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
-           "<title>Domestic abuse services in Southend, Essex and Thurrock: commissioning options</title>",
-           f"<style>{CSS}</style></head><body>",
-           "<h1>Domestic abuse services in Southend, Essex and Thurrock: commissioning options</h1>",
-           f"<p class='meta'>Results {esc(os.path.basename(res.path))}, run {esc(a.get('created', '?'))}; dasim "
-           f"{esc(res.version)} (commit {esc(str(a.get('git_commit', '?'))[:12])}); {res.replications} replications "
-           f"per option, master seed {res.seed}.</p>",
-           "<h2>Summary</h2>", f"<p class='summary'>{esc(summary)}</p>",
-           "<h2>Options</h2><table><tr><th>Option</th><th>Name in results</th><th>Description</th></tr>"]
+    out = ["<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>", f"<title>{esc(pack.title)}</title>",
+           f"<style>{CSS}</style></head><body>", f"<h1>{esc(pack.title)}</h1>",
+           f"<p class='meta'>Made {esc(a.get('created', '?'))} by dasim {esc(res.version)} from "
+           f"{esc(os.path.basename(res.path))}; {res.replications} replications per option. Baseline: "
+           f"{esc(opts[res.baseline])}.</p>", "<h2>Summary</h2><div class='summary'>"]
+    for heading, found in grouped(pack):
+        out.append((f"<h3>{esc(heading)}</h3>" if heading else "") + "<ul>"
+                   + "".join(f"<li>{esc(f.text)}</li>" for f in found) + "</ul>")
+    out.append(f"<p class='note'>{esc(fd.method(res))}</p></div>")
+    out.append("<div class='box'><h3>What these figures are</h3>" + "".join(f"<p>{esc(t)}</p>" for t in pack.money)
+               + "</div>")
+    out.append("<h2>Options</h2><table><tr><th>Option</th><th>What it is</th></tr>")
     for n in res.names:
-        tag = " (baseline)" if n == res.baseline else ""
-        out.append(f"<tr><td>{esc(lab[n])}{tag}</td><td><code>{esc(n)}</code></td>"
-                   f"<td>{esc(res.scenarios[n]['attrs'].get('description', ''))}</td></tr>")
+        out.append(f"<tr><td>{esc(opts[n])}{' (baseline)' if n == res.baseline else ''}</td>"
+                   f"<td>{esc(pack.descriptions[n])}</td></tr>")
     out.append("</table>")
-    out.append("<h2>Key measures</h2><p class='note'>Mean (95% confidence interval) over replications. "
-               + (f"Grey: difference from {esc(lab[res.baseline])}, paired on common random numbers."
-                  if res.others else "") + "</p>")
-    out.append("<table class='measures'><tr><th>Measure</th>"
-               + "".join(f"<th>{esc(lab[n])}</th>" for n in res.names) + "</tr>")
-    for label, cells in measures:
-        out.append(f"<tr><td>{esc(label)}</td>" + "".join(
+    out.append("<h2>How reliable the run is</h2>" + "".join(f"<p class='note'>{esc(t)}</p>"
+                                                            for t in pack.diagnostics))
+    out.append("<h2 class='newpage'>Key measures</h2><p class='note'>Mean (95% confidence interval) a year over "
+               "replications" + (f"; below it, in grey, the difference from {esc(opts[res.baseline])}, paired on "
+                                 "common random numbers" if res.others else "")
+               + ". Every measure, with its interval, is in the spreadsheet <a href='key-measures.xlsx'>"
+               "key-measures.xlsx</a>.</p>")
+    out.append("<table class='measures'><tr><th>Measure</th>" + "".join(f"<th>{esc(opts[n])}</th>"
+                                                                        for n in res.names) + "</tr>")
+    for row in pack.shown:
+        out.append(f"<tr><td>{esc(row.label)}</td>" + "".join(
             f"<td>{unbroken(v)}" + (f"<span class='diff'>{unbroken(d)}</span>" if d else "") + "</td>"
-            for v, d in (cells[n] for n in res.names)) + "</tr>")
+            for v, d in (cell(res, row, n) for n in res.names)) + "</tr>")
     out.append("</table>")
+    for option, why in pack.refusals:
+        out.append(f"<p class='note'>No return per £1 for {esc(option)}: {esc(why)}.</p>")
+    if pack.left_out:
+        out.append(f"<p class='note'>{esc(left_out_line(pack))}</p>")
     out.append("<h2>Charts</h2>")
-    skipped = [c for c in charts if c.skipped]
-    if not res.others:
-        out.append("<p class='note'>This run has one option, so there is nothing to compare: the charts of cost "
-                   "avoided, return per £1 and paired differences are left out.</p>")
-    for c in charts:
+    for c in pack.charts:
         if c.skipped:
             continue
         with open(c.svg, "rb") as f:
             data = base64.b64encode(f.read()).decode("ascii")
-        out.append(f"<figure><img src='data:image/svg+xml;base64,{data}' alt='{esc(c.title)}'>"
-                   f"<figcaption>{esc(c.caption)}</figcaption></figure>")
+        out.append(f"<figure><img src='data:image/svg+xml;base64,{data}' alt='{esc(c.title)}' "
+                   f"style='width: {chart_width_mm(c):.1f}mm'><figcaption>{esc(c.caption)}</figcaption></figure>")
+    skipped = [c for c in pack.charts if c.skipped]
     if skipped:
-        out.append("<p class='note'>Not drawn: " + "; ".join(f"{esc(c.name)} ({esc(c.skipped)})"
-                                                            for c in skipped) + ".</p>")
-    out.append("<h2>Assumptions and their sources</h2>")
-    out.append("<p class='note'>From the scenario files stored in the results: each parameter line names its "
-               "source in a comment, or says <em>assumption</em> (shaded). Parameters with no source are shaded "
-               "red.</p>")
-    for n, rows, title in assumptions:
-        n_assume = sum(is_assumption(source) for _, (_, _, source) in rows)
-        out.append(f"<h3>{esc(title)}</h3>")
-        if not rows:
-            out.append("<p class='note'>No parameter differs from the baseline.</p>")
-            continue
-        out.append(f"<p class='note'>{len(rows)} parameters, {n_assume} of them assumptions.</p>")
-        out.append("<table><tr><th>Parameter</th><th>Value</th><th>Source</th><th>File</th></tr>")
-        for p, (file, value, source) in rows:
-            cls = "assumption" if is_assumption(source) else "missing" if not source else ""
-            out.append(f"<tr class='{cls}'><td><code>{esc(p)}</code></td><td><code>{esc(value)}</code></td>"
-                       f"<td>{esc(source or 'no source given')}</td><td>{esc(os.path.basename(file))}</td></tr>")
-        out.append("</table>")
-    out.append(f"<p class='meta'>{esc(_method(res))} Made by plots/board_pack.py from {esc(res.path)}.</p>")
-    out.append("</body></html>")
+        out.append("<p class='note'>Not drawn: " + "; ".join(esc(c.skipped) for c in skipped) + ".</p>")
+    out.append("<h2>Assumptions and references</h2>")
+    out.append("<p>Every parameter of the model, its value and the source its scenario file gives, is in the "
+               "appendix: <a href='appendix.html'>appendix.html</a> (also as a spreadsheet, "
+               "<a href='appendix.xlsx'>appendix.xlsx</a>).</p>")
+    if pack.references:
+        out.append("<p class='note'>Sources of the option descriptions: " + "; ".join(
+            f"{esc(o)}: {esc(', '.join(codes))}" for o, codes in pack.references) + ".</p>")
+    out.append(f"<p class='meta'>dasim {esc(res.version)}, commit {esc(str(a.get('git_commit', '?'))[:12])}, master "
+               f"seed {res.seed}; results {esc(res.path)}.</p></body></html>")
     return "\n".join(out)
 
-
-def assumption_tables(res):
-    """The baseline's parameters in full; for each other option only what differs from the baseline."""
-    lab = ch.labels(res)
-    base = effective(parameters(res.scenarios[res.baseline]["attrs"].get("source_text", "")))
-    tables = [(res.baseline, [(p, (f, v, s)) for p, (f, v, s) in base.items()],
-               f"{lab[res.baseline]} (baseline): all parameters")]
-    for n in res.others:
-        mine = effective(parameters(res.scenarios[n]["attrs"].get("source_text", "")))
-        rows = [(p, x) for p, x in mine.items() if p not in base or base[p][1] != x[1]]
-        tables.append((n, rows, f"{lab[n]}: parameters that differ from {lab[res.baseline]}"))
-    return tables
 
 
 # -------------------------------------------------------------------------------------------------------- main
 
-def build(path, out_dir, pdf=True):
+def choose_baseline(res, baseline):
+    """Checks --baseline against the file: the differences in it are paired against one option, so another
+    baseline cannot be shown from it."""
+    if baseline is None or baseline == res.baseline:
+        return
+    if baseline not in res.names:
+        raise dr.ResultsError(f"--baseline {baseline}: no such option in {res.path}; its options are "
+                              + ", ".join(res.names))
+    raise dr.ResultsError(f"--baseline {baseline}: {res.path} holds differences against {res.baseline} only; run "
+                          f"`dasim run` again with {baseline} first to compare against it")
+
+
+def build(path, out_dir, pdf=True, baseline=None):
     """Returns (exit code, [written paths], [messages])."""
     res = dr.load(path)
-    chart_dir = os.path.join(out_dir, "charts")
-    charts = ch.draw_all(res, chart_dir)
-    page = html_page(res, charts, summary_paragraph(res), key_measures(res), assumption_tables(res))
+    choose_baseline(res, baseline)
+    os.makedirs(out_dir, exist_ok=True)
+    rows = fd.measures(res)
+    charts = ch.draw_all(res, os.path.join(out_dir, "charts"), fd.table_rows(rows)[0])
+    pack = make_pack(res, charts, rows)
     html_path = os.path.join(out_dir, "board-pack.html")
     with open(html_path, "w", encoding="utf-8") as f:
-        f.write(page)
-    written = [html_path] + [p for c in charts if not c.skipped for p in (c.png, c.svg)]
-    notes = [f"chart {c.name} not drawn: {c.skipped}" for c in charts if c.skipped]
+        f.write(html_page(pack))
+    extra = {name: os.path.join(out_dir, name) for name in ("board-pack.docx", "key-measures.xlsx",
+                                                             "appendix.html", "appendix.xlsx")}
+    office.write_docx(pack, extra["board-pack.docx"])
+    office.write_key_measures(pack, extra["key-measures.xlsx"])
+    appendix.write_html(res, extra["appendix.html"], f"{pack.title}: parameters and their sources")
+    appendix.write_xlsx(res, extra["appendix.xlsx"])
+    written = [html_path, *extra.values()] + [p for c in charts if not c.skipped for p in (c.png, c.svg)]
+    messages = [f"chart {c.name} not drawn: {c.skipped}" for c in charts if c.skipped]
     if not pdf:
-        return 0, written, notes
+        return 0, written, messages
     pdf_path = os.path.join(out_dir, "board-pack.pdf")
     ok, why = chromium(["--no-pdf-header-footer", "--print-to-pdf-no-header", f"--print-to-pdf={pdf_path}",
                         "file://" + os.path.abspath(html_path)])
     if not ok or not os.path.exists(pdf_path):
-        return 1, written, notes + [f"PDF not written: {why or 'chromium wrote no file'}"]
-    return 0, [pdf_path] + written, notes
+        return 1, written, messages + [f"PDF not written: {why or 'chromium wrote no file'}"]
+    return 0, [pdf_path] + written, messages
 
 
 def main(argv=None):
@@ -387,10 +288,11 @@ def main(argv=None):
     ap.add_argument("results", help="RESULTS.h5 written by dasim run")
     ap.add_argument("--out", help="output folder (default: RESULTS without .h5, plus -board-pack)")
     ap.add_argument("--no-pdf", action="store_true", help="write the HTML and charts only")
+    ap.add_argument("--baseline", help="the option the others are compared with (must be the run's baseline)")
     a = ap.parse_args(argv)
     out_dir = a.out or re.sub(r"\.h5$", "", a.results) + "-board-pack"
     try:
-        code, written, notes = build(a.results, out_dir, pdf=not a.no_pdf)
+        code, written, notes = build(a.results, out_dir, pdf=not a.no_pdf, baseline=a.baseline)
     except dr.ResultsError as e:
         print(f"board_pack: {e}", file=sys.stderr)
         return 2
@@ -404,7 +306,7 @@ def main(argv=None):
         print(f"board_pack: {note}", file=sys.stderr)
     print(f"board_pack: wrote {len(written)} files to {out_dir}/")
     for p in written:
-        if p.endswith((".html", ".pdf")):
+        if p.endswith((".html", ".pdf", ".docx", ".xlsx")):
             print(f"  {p}")
     print(f"  {os.path.join(out_dir, 'charts')}/ ({sum(p.endswith('.png') for p in written)} charts, PNG and SVG)")
     return code

@@ -20,23 +20,27 @@ import numpy as np  # noqa: E402
 from matplotlib.ticker import FuncFormatter, LogLocator, PercentFormatter  # noqa: E402
 
 import dasim_results as dr  # noqa: E402
-from wording import (ci_text, has_spread, metric_label, number, option_labels, option_phrase,  # noqa: E402
-                     lower_first, org_label, sentence_start, service_label, service_phrase, significant,
-                     with_ci)
+import findings as fd  # noqa: E402
+import names  # noqa: E402
+from wording import (ci_text, has_spread, metric_label, number, lower_first, sentence_start,  # noqa: E402
+                     significant, with_ci)
 
 COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000"]
-HATCHES = ["", "////", "....", "xxxx", "\\\\\\\\", "++++", "oo"]
+# No hatching: Chromium prints SVG hatch patterns as megabytes each. Okabe-Ito colours part for colour-blind
+# readers, and bars keep the legend's order in every group.
+HATCHES = [""] * 7
 LINES = ["-", "--", ":", "-.", (0, (5, 1, 1, 1, 1, 1)), (0, (1, 3)), (0, (8, 2))]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
-WIDTH = 7.5     # inches: an A4 page's text width, so nothing is scaled down when printed
+WIDTH = 7.0     # inches: within an A4 page's text width (186 mm), so a chart prints at its own size
+MIN_PT = 8      # the smallest text on any chart, in points at that printed size
 DPI = 300
 
 plt.rcParams.update({
-    "font.family": "DejaVu Sans", "font.size": 8.5, "axes.titlesize": 9, "axes.titleweight": "bold",
-    "axes.labelsize": 8.5, "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 8,
+    "font.family": "DejaVu Sans", "font.size": 9, "axes.titlesize": 9.5, "axes.titleweight": "bold",
+    "axes.labelsize": 9, "xtick.labelsize": 8.5, "ytick.labelsize": 8.5, "legend.fontsize": 8.5,
     "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "grid.color": "#dddddd",
     "grid.linewidth": 0.6, "axes.axisbelow": True, "hatch.linewidth": 0.6, "hatch.color": "#333333",
-    "svg.fonttype": "path", "savefig.dpi": DPI, "figure.dpi": 100, "legend.frameon": False,
+    "svg.fonttype": "none", "savefig.dpi": DPI, "figure.dpi": 100, "legend.frameon": False,
 })
 
 
@@ -48,6 +52,7 @@ class Chart:
     png: str | None = None
     svg: str | None = None
     skipped: str | None = None     # why the chart was not drawn
+    dropped: str = ""               # panels or rows left out because they carry no information, and why
 
 
 def style(res, scenario):
@@ -57,19 +62,17 @@ def style(res, scenario):
 
 
 def labels(res):
-    return option_labels(res.names)
+    return names.options(res)
 
 
 def phrase(res, scenario):
-    return option_phrase(labels(res)[scenario])
+    return labels(res)[scenario]
 
 
 def footnote(res, extra="", intervals=True):
-    names = ", ".join(f"{labels(res)[n]} ({n})" if labels(res)[n].lower() != n else labels(res)[n]
-                      for n in res.names)
-    text = (f"Options: {names}; baseline {labels(res)[res.baseline]}. {res.replications} replications per option, "
-            f"master seed {res.seed}, dasim {res.version}."
-            + (" Error bars and bands: 95% confidence intervals." if intervals else ""))
+    text = (f"Baseline: {labels(res)[res.baseline]}. {res.replications} replications per option, master seed "
+            f"{res.seed}, dasim {res.version}." + (" Error bars and bands: 95% confidence intervals." if intervals
+                                                  else ""))
     return f"{text} {extra}".strip()
 
 
@@ -81,10 +84,10 @@ def _finish(fig, res, out_dir, name, title, caption="", note="", intervals=True)
     if fig.legends:
         fig.canvas.draw()            # lays the panels out, so the legend's size is known
         top += fig.legends[0].get_window_extent(fig.canvas.get_renderer()).height / (fig.dpi * height)
-    fig.text(0.01, top + 0.04 / height, "\n".join(textwrap.wrap(title, int(width * 11.2))), ha="left",
+    fig.text(0.01, top + 0.04 / height, "\n".join(textwrap.wrap(title, int(width * 10.5))), ha="left",
              va="bottom", fontsize=10.5, fontweight="bold")
-    foot = "\n".join(textwrap.wrap(footnote(res, note, intervals), int(width * 17.5)))
-    fig.text(0.01, -0.06 / height, foot, ha="left", va="top", fontsize=6.5, color="#444444")
+    foot = "\n".join(textwrap.wrap(footnote(res, note, intervals), int(width * 14.5)))
+    fig.text(0.01, -0.06 / height, foot, ha="left", va="top", fontsize=MIN_PT, color="#444444")
     os.makedirs(out_dir, exist_ok=True)
     png, svg = os.path.join(out_dir, name + ".png"), os.path.join(out_dir, name + ".svg")
     fig.savefig(png, dpi=DPI, bbox_inches="tight", pad_inches=0.12, metadata={"Software": "dasim plots"})
@@ -149,20 +152,32 @@ def _relative(diff, base):
     return diff["mean"] / abs(base["mean"])
 
 
-def active_services(res):
-    """Services that anyone started in any option."""
-    return [s for s in res.services()
-            if any((dr.stat(res, n, s, "started") or {"mean": 0})["mean"] > 0 for n in res.names)]
+def _service_list(res, keys):
+    shown = [names.service(res, s) for s in keys]
+    return ", ".join(shown[:-1]) + (" and " if len(shown) > 1 else "") + shown[-1] if shown else ""
 
 
 # --------------------------------------------------------------------------------------------------- the charts
 
 def wait_distributions(res, out_dir):
-    """Cumulative distribution of waits per service, option against option, on a log time axis."""
-    services = active_services(res)
+    """Cumulative distribution of waits per service that has a queue, option against option, log time axis."""
+    active = fd.active_services(res)
+    queued = [s for s in active if fd.has_queue(res, s)]
+    no_queue = [s for s in active if s not in queued]
+    services = _differing(res, queued, ("wait_p50", "wait_p90"))
+    same = [s for s in queued if s not in services]
+    dropped = " ".join(
+        ([f"Not drawn: {_service_list(res, no_queue)}, where nobody waits (people start at once or are "
+          "declined); see the declines chart."] if no_queue else [])
+        + ([f"Left out, because no option's median or 90th-percentile wait differs from the baseline's by a "
+            f"difference distinguishable from zero: {_service_list(res, same)}."] if same else []))
+    if not services:
+        why = ("no option's wait differs from the baseline's by a difference distinguishable from zero, at any "
+               "service" if queued else "nobody waits for any service")
+        return Chart("waits", skipped=why, dropped=dropped)
     ncols = 3 if len(services) > 4 else min(2, len(services))
     nrows = math.ceil(len(services) / ncols)
-    fig, axes = _figure(2.15 * nrows + 0.5, nrows=nrows, ncols=ncols, squeeze=False)
+    fig, axes = _figure(2.3 * nrows + 0.5, nrows=nrows, ncols=ncols, squeeze=False)
     for k, service in enumerate(services):
         ax = axes.flat[k]
         lo, hi = [], []
@@ -187,16 +202,16 @@ def wait_distributions(res, out_dir):
         if lo:
             left = max(1e-2, 10 ** math.floor(math.log10(max(min(lo), 1e-9))))
             right = 10 ** math.ceil(math.log10(max(max(hi), 1e-2)))
-            ax.set_xlim(left, max(right, left * 10))  # nobody waited: still a decade of axis
-        ax.xaxis.set_major_locator(LogLocator(base=10, numticks=8))
+            ax.set_xlim(left, max(right, left * 10))
+        ax.xaxis.set_major_locator(LogLocator(base=10, numticks=5))    # at most 5 labels: none overlap
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylim(0, 1.02)
-        ax.set_title(service_label(service, start=True), loc="left")
+        ax.set_title(names.service(res, service), loc="left")
         if k % ncols == 0:
-            ax.set_ylabel("Started within (cumulative %)")
+            ax.set_ylabel("Started within (%)")
         if k >= len(services) - ncols:
-            ax.set_xlabel("Wait before starting (days, log scale)")
+            ax.set_xlabel("Wait (days, log scale)")
     for ax in list(axes.flat)[len(services):]:
         ax.set_visible(False)
     _legend(fig, res, res.names, kind="line")
@@ -204,8 +219,18 @@ def wait_distributions(res, out_dir):
     note = "Markers: mean over replications of the median (at 50%) and 90th percentile (at 90%), with 95% CIs."
     caption = ("Share of people who started each service within a given wait, counting those who started "
                "(not those declined or who gave up), after the warm-up, all home areas. Where a curve starts "
-               "above zero, that share started at once.")
-    return _finish(fig, res, out_dir, "waits", title, caption, note)
+               "above zero, that share started at once. " + dropped).strip()
+    chart = _finish(fig, res, out_dir, "waits", title, caption, note)
+    chart.dropped = dropped
+    return chart
+
+
+def _differing(res, services, metrics):
+    """The services on which some option differs from the baseline, in any of `metrics`, by more than chance;
+    all of them when there is nothing to compare."""
+    if not res.others:
+        return list(services)
+    return [s for s in services if any(significant(dr.diff(res, n, s, m)) for n in res.others for m in metrics)]
 
 
 def _bounds(s):
@@ -226,7 +251,7 @@ def _wait_finding(res, services, metric):
         if not stats:
             return "Waiting times"
         s, service = max(stats, key=lambda x: x[0]["mean"])
-        return (f"{service_label(service, start=True)} has the longest waits under {phrase(res, res.baseline)}: "
+        return (f"{names.service(res, service)} has the longest waits under {phrase(res, res.baseline)}: "
                 f"90% start within {with_ci(s, 'days')}")
     cands = [(dr.diff(res, n, s, metric), _relative(dr.diff(res, n, s, metric), dr.stat(res, res.baseline, s,
                                                                                           metric)), n, s)
@@ -235,21 +260,29 @@ def _wait_finding(res, services, metric):
         return f"The options have no service in common whose {words} can be compared"
     best = _pick(cands)
     if best is None:
-        return f"No option clearly changes the {words} against {phrase(res, res.baseline)}"
+        return (f"No option's {words} differs distinguishably from zero from {phrase(res, res.baseline)}'s "
+                f"for any service")
     d, _, n, s = best
     verb = "shortens" if d["mean"] < 0 else "lengthens"
-    return (f"{sentence_start(phrase(res, n))} {verb} the {words} for {service_phrase(s)} by "
+    return (f"{phrase(res, n)} {verb} the {words} for {names.service(res, s)} by "
             f"{number(abs(d['mean']), 'days')} days {ci_text(d, 'days', flip=d['mean'] < 0)} against "
             f"{phrase(res, res.baseline)}")
 
 
 def within_target(res, out_dir):
-    """Share who started within the service's wait target, per service and option."""
-    services = active_services(res)
+    """Share who started within the service's wait target, per service with a queue and option."""
+    queued = [s for s in fd.active_services(res) if fd.has_queue(res, s)]
+    if not queued:
+        return Chart("within_target", skipped="nobody waits for any service, so every start is within target")
+    services = _differing(res, queued, ("within_target",))
+    same = [s for s in queued if s not in services]
+    if not services:
+        return Chart("within_target", skipped="no option changes the share of any service's starts within "
+                                              "target by a difference distinguishable from zero")
     fig, ax = _figure(0.42 * len(services) * max(1, len(res.names) / 2) + 1.3)
     _bars(ax, res, services, res.names, lambda n, s: dr.stat(res, n, s, "within_target"), 100)
-    ax.set_yticklabels([service_label(s, start=True) for s in services])
-    ax.set_xlabel("Started within the service's wait target (% of those who started)")
+    ax.set_yticklabels([names.service(res, s) for s in services])
+    ax.set_xlabel("Started within the service's target wait (% of those who started)")
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(PercentFormatter(100, decimals=0))
     _legend(fig, res, res.names)
@@ -258,37 +291,61 @@ def within_target(res, out_dir):
                  for n in res.others for s in services for d in [dr.diff(res, n, s, "within_target")]]
         best = _pick(cands)
         if best is None:
-            title = f"No option clearly changes the share seen within target against {phrase(res, res.baseline)}"
+            title = (f"No option's share of starts within target differs distinguishably from zero from "
+                     f"{phrase(res, res.baseline)}'s")
         else:
             d, _, n, s = best
             verb = "raises" if d["mean"] > 0 else "lowers"
-            title = (f"{sentence_start(phrase(res, n))} {verb} the share of {service_label(s)} starts within "
-                     f"target by {number(abs(d['mean']), 'pp')} percentage points "
-                     f"{ci_text(d, 'pp', flip=d['mean'] < 0)}")
+            title = (f"{phrase(res, n)} {verb} the share of {names.service(res, s)} starts within target by "
+                     f"{number(abs(d['mean']), 'pp')} percentage points {ci_text(d, 'pp', flip=d['mean'] < 0)} "
+                     f"against {phrase(res, res.baseline)}")
     else:
         stats = [x for x in ((dr.stat(res, res.baseline, s, "within_target"), s) for s in services) if x[0]]
         s, service = min(stats, key=lambda x: x[0]["mean"])
-        title = f"{service_label(service, start=True)} sees the fewest within target: {with_ci(s, 'share')}"
-    caption = "Targets are each pool's `target_days` in the scenario files (first contact within 1 day, etc.)."
-    return _finish(fig, res, out_dir, "within_target", title, caption)
+        title = f"{names.service(res, service)} sees the fewest within target: {with_ci(s, 'share')}"
+    dropped = (f"Left out, because no option's share within target differs from the baseline's by a difference "
+               f"distinguishable from zero: {_service_list(res, same)}." if same else "")
+    caption = ("Each service's target wait is set in the scenario files (for example, first contact within a "
+               "day). " + dropped).strip()
+    chart = _finish(fig, res, out_dir, "within_target", title, caption)
+    chart.dropped = dropped
+    return chart
+
+
+def fullest(res):
+    """(service, option, occupancy stat): the service and option with the highest mean occupancy, or None."""
+    best = None
+    for s in fd.active_services(res):
+        for n in res.names:
+            o = dr.stat(res, n, s, "occupancy")
+            if o is not None and (best is None or o["mean"] > best[2]["mean"]):
+                best = (s, n, o)
+    return best
 
 
 def monthly(res, out_dir, most=4):
-    """Monthly occupancy and queue length over the horizon, mean and 95% band across replications."""
-    active = active_services(res)
-    # Fullest first, by the baseline's occupancy, or the first option that has the service.
-    occ = {s: next((o for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o), None) for s in active}
-    owner = {s: next((n for n in res.names if dr.stat(res, n, s, "occupancy")), None) for s in active}
-    services = sorted([s for s in active if occ[s] is not None], key=lambda s: -occ[s]["mean"])[:most]
-    if not services:
+    """Monthly occupancy and queue (or, where nobody queues, declines) of the fullest services, mean and 95%
+    band across replications."""
+    top = fullest(res)
+    if top is None:
         return Chart("monthly", skipped="no service has capacity figures")
+    active = fd.active_services(res)
+    peak = {s: max((o["mean"] for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o), default=None)
+            for s in active}
+    # A service whose right-hand panel would be a flat zero (no queue, nobody declined) carries no news.
+    telling = [s for s in active if peak[s] is not None and (fd.has_queue(res, s) or any(
+        (dr.stat(res, n, s, "declined") or {"mean": 0})["mean"] > 0 for n in res.names))]
+    services = sorted(telling, key=lambda s: -peak[s])[:most]
+    if not services:
+        return Chart("monthly", skipped="no service with places has a queue or declines anyone")
     sc0 = res.scenarios[res.baseline]
     months = np.array(sc0["labels"]["months"], dtype="datetime64[M]")
     warm_months = round(float(sc0["attrs"].get("warmup_days", 0) or 0) / 30.4375)
-    fig, axes = _figure(1.75 * len(services) + 0.6, nrows=len(services), ncols=2, squeeze=False, sharex=True)
+    fig, axes = _figure(1.9 * len(services) + 0.6, nrows=len(services), ncols=2, squeeze=False, sharex=True)
     for i, service in enumerate(services):
-        for j, (metric, ylabel) in enumerate((("occupancy", "Occupied (% of places)"),
-                                              ("mean_queue", "Waiting (people)"))):
+        second = ("mean_queue", "Waiting (people)", "queue") if fd.has_queue(res, service) else \
+            ("declined", "Declined (a month)", "declined")
+        for j, (metric, ylabel, word) in enumerate((("occupancy", "Occupied (% of places)", "occupancy"), second)):
             ax = axes[i, j]
             for n in res.names:
                 band = dr.monthly_band(res, n, service, metric)
@@ -300,8 +357,8 @@ def monthly(res, out_dir, most=4):
                 low, high = np.where(np.isnan(low), m, low), np.where(np.isnan(high), m, high)
                 st = style(res, n)
                 x = np.array(res.scenarios[n]["labels"]["months"], dtype="datetime64[M]")[:len(m)]
-                top = 100 if metric == "occupancy" else np.inf       # a share's band stops at 100%
-                ax.fill_between(x, low, np.minimum(high, top), color=st["color"], alpha=0.25, lw=0)
+                ceiling = 100 if metric == "occupancy" else np.inf       # a share's band stops at 100%
+                ax.fill_between(x, low, np.minimum(high, ceiling), color=st["color"], alpha=0.25, lw=0)
                 ax.plot(x, m, color=st["color"], ls=st["ls"], lw=1.3)
             if warm_months:
                 ax.axvspan(months[0], months[min(warm_months, len(months) - 1)], color="#eeeeee", zorder=0)
@@ -311,47 +368,56 @@ def monthly(res, out_dir, most=4):
             else:
                 ax.set_ylim(bottom=0)
             ax.set_ylabel(ylabel)
-            ax.set_title(f"{service_label(service, start=True)}: {'occupancy' if j == 0 else 'queue'}", loc="left")
+            ax.set_title(f"{names.service(res, service)}: {word}", loc="left")
     _legend(fig, res, res.names, kind="line")
-    top = services[0]
-    title = (f"{service_label(top, start=True)} runs fullest under {phrase(res, owner[top])}: "
-             f"{with_ci(occ[top], 'share')} of places occupied on average")
+    service, n, occ = top
+    title = (f"{names.service(res, service)} runs fullest, under {phrase(res, n)}: {with_ci(occ, 'share')} of "
+             "places occupied on average")
     note = "Shaded grey: warm-up, excluded from every summary."
     if len(services) < len(active):
-        note += f" The {len(services)} fullest of {len(active)} services are shown."
-    caption = "Monthly means across replications; bands are 95% confidence intervals of the monthly mean."
+        note += (f" The {len(services)} fullest of the {len(telling)} services with a queue or declines are "
+                 "shown.")
+    caption = ("Monthly means across replications; bands are 95% confidence intervals of the monthly mean. Where "
+               "nobody queues (beds that turn people away when full) the right panel shows declines instead.")
     return _finish(fig, res, out_dir, "monthly", title, caption, note)
 
 
 def disengaged_declined(res, out_dir):
-    """People a year who gave up while waiting, and who were declined, per service and option."""
-    services = active_services(res)
+    """Referrals a year that ended with the person giving up while waiting, and that were declined, per service
+    and option; services where neither happens are left out."""
+    active = fd.active_services(res)
+    metrics = (("disengaged", "Gave up while waiting (referrals a year)"),
+               ("declined", "Declined: full or not eligible (referrals a year)"))
+    services = [s for s in active if any((dr.stat(res, n, s, m) or {"mean": 0})["mean"] > 0
+                                         for n in res.names for m, _ in metrics)]
+    quiet = [s for s in active if s not in services]
+    dropped = (f"Not drawn: {_service_list(res, quiet)}, where nobody gave up or was declined." if quiet else "")
+    if not services:
+        return Chart("disengaged_declined", skipped="nobody gave up or was declined at any service", dropped=dropped)
     fig, axes = _figure(0.42 * len(services) * max(1, len(res.names) / 2) + 1.4, ncols=2, sharey=True)
-    for ax, metric, xlabel in ((axes[0], "disengaged", "Gave up while waiting (people a year)"),
-                               (axes[1], "declined", "Declined: full or not eligible (people a year)")):
+    for ax, (metric, xlabel) in zip(axes, metrics):
         _bars(ax, res, services, res.names, lambda n, s, m=metric: dr.stat(res, n, s, m))
         ax.set_xlabel(xlabel)
         ax.set_xlim(left=0)
-    axes[0].set_yticklabels([service_label(s, start=True) for s in services])
+    axes[0].set_yticklabels([names.service(res, s) for s in services])
     _legend(fig, res, res.names)
     if res.others:
-        cands = [(d, abs(d["mean"]), n, words) for n in res.others
-                 for metric, words in (("disengaged", "giving up while waiting"), ("declined", "turned away"))
-                 for d in [dr.system_difference(res, n, metric)] if d is not None]
-        best = _pick(cands)
-        if best is None:
-            title = "No option clearly changes how many give up or are turned away"
-        else:
-            d, _, n, words = best
-            more = "fewer" if d["mean"] < 0 else "more"
-            title = (f"{sentence_start(phrase(res, n))} means {number(abs(d['mean']), 'people')} {more} people a "
-                     f"year {words} across all services {ci_text(d, 'people', flip=d['mean'] < 0)} against "
-                     f"{phrase(res, res.baseline)}")
+        rows = [r for r in fd.measures(res) if r.key.split("|")[1] in ("declined", "disengaged")]
+        found = [fd.finding(res, r, n, d) for r in rows for n, d in r.diffs.items() if d is not None and
+                 significant(d)]
+        title = max(found, key=lambda f: f.weight).text.rstrip(".") if found else \
+            "No option changes the referrals declined or given up on by more than chance, at any service"
     else:
-        d = dr.system_stat(res, res.baseline, "disengaged")
-        title = f"{with_ci(d, 'people')} people a year give up while waiting across all services"
-    caption = "A person is counted at each service they give up on or are declined by."
-    return _finish(fig, res, out_dir, "disengaged_declined", title, caption)
+        worst = max(((dr.stat(res, res.baseline, s, m), s, m) for s in services for m, _ in metrics
+                     if dr.stat(res, res.baseline, s, m)), key=lambda x: x[0]["mean"])
+        title = (f"{names.service(res, worst[1])} has the most referrals "
+                 f"{'declined' if worst[2] == 'declined' else 'given up on while waiting'}: "
+                 f"{with_ci(worst[0], 'count')} a year")
+    caption = ("Counted by referral: a person declined by two services counts at each, so these are referrals, "
+               "not people. " + dropped).strip()
+    chart = _finish(fig, res, out_dir, "disengaged_declined", title, caption)
+    chart.dropped = dropped
+    return chart
 
 
 def annual_cost(res, out_dir):
@@ -366,6 +432,12 @@ def annual_cost(res, out_dir):
         return dr.stat(res, n, "(total)", "service_cost") if f == "(all)" else \
             dr.stat(res, n, "(cost)", "service_cost", area=f)
 
+    if res.others and all(_same(stat(n, f), stat(res.baseline, f)) for n in res.others for f in rows):
+        total = stat(res.baseline, "(all)")
+        return Chart("annual_cost", skipped=f"a chart of costs by funder: every funder pays the same under every "
+                                            f"option to the nearest £1,000 ({number(total['mean'], 'money')} a year "
+                                            "in all), so there is no difference to draw")
+
     by_service = {n: _cost_by_service(res.scenarios[n]) for n in res.names}
     services = [s for s in res.services() if any(by_service[n].get(s, 0) > 0 for n in res.names)]
     split = all(by_service.values()) and services
@@ -377,7 +449,7 @@ def annual_cost(res, out_dir):
     else:
         fig, ax = _figure(funder_height)
     _bars(ax, res, rows, res.names, stat, 1e-6)
-    ax.set_yticklabels([org_label(f, start=True) if f != "(all)" else "All funders" for f in rows])
+    ax.set_yticklabels([names.funder(res, f) if f != "(all)" else "All funders" for f in rows])
     ax.set_xlabel("Service cost (£ million a year, after any pooling efficiency)")
     ax.set_xlim(left=0)
     h = 0.8 / len(res.names)
@@ -386,13 +458,13 @@ def annual_cost(res, out_dir):
             s = stat(n, f)
             if s is not None and not has_spread(s):
                 ax.text(s["mean"] * 1e-6, i - 0.4 + h * (j + 0.5), " " + number(s["mean"], "money"),
-                        va="center", fontsize=7)
+                        va="center", fontsize=MIN_PT)
     ax.margins(x=0.12)
     ax.set_title("By funder", loc="left", fontsize=9, fontweight="bold")
     if split:
         fixed_value = lambda n, s: {"mean": by_service[n].get(s, 0.0), "ci_low": math.nan, "ci_high": math.nan}
         _bars(ax2, res, services, res.names, fixed_value, 1e-6)
-        ax2.set_yticklabels([service_label(s, start=True) for s in services])
+        ax2.set_yticklabels([names.service(res, s) for s in services])
         ax2.set_xlabel("Service cost (£ million a year), contracts shared among their services by staff or units")
         ax2.set_xlim(left=0)
         ax2.set_title("By service", loc="left", fontsize=9, fontweight="bold")
@@ -404,7 +476,7 @@ def annual_cost(res, out_dir):
         d = dr.diff(res, cheapest, "(total)", "service_cost")
         pct = 100 * d["mean"] / total[res.baseline]["mean"] if d and total[res.baseline]["mean"] else 0.0
         word = "less" if d["mean"] < 0 else "more"
-        if abs(d["mean"]) < 0.5 and not has_spread(d):  # the same money, e.g. a pooling saving reinvested
+        if fd.nil_money(d):  # the same money, e.g. a pooling saving reinvested
             title = (f"{sentence_start(phrase(res, cheapest))} costs the funders the same as "
                      f"{phrase(res, res.baseline)}: {number(total[res.baseline]['mean'], 'money')} a year")
         else:
@@ -416,11 +488,18 @@ def annual_cost(res, out_dir):
         big = max(funders, key=lambda f: (stat(res.baseline, f) or {"mean": 0})["mean"])
         share = stat(res.baseline, big)["mean"] / base["mean"] if base and base["mean"] else math.nan
         title = (f"{sentence_start(phrase(res, res.baseline))} costs the funders {with_ci(base, 'money')} a year, "
-                 f"{100 * share:.0f}% of it paid by {org_label(big)}")
+                 f"{100 * share:.0f}% of it paid by {names.funder(res, big)}")
     caption = ("A contract's value is split between its funders by their shares"
                + (", and between the services it buys by the staff or units of their pools." if split else "."))
     note = "Contract values are fixed inputs, so they carry no interval." if fixed else ""
     return _finish(fig, res, out_dir, "annual_cost", title, caption, note)
+
+
+def _same(a, b):
+    """Two stats that are the same fixed figure (contract values, no spread)."""
+    if a is None or b is None:
+        return a is b
+    return not has_spread(a) and not has_spread(b) and abs(a["mean"] - b["mean"]) < fd.NIL_POUNDS
 
 
 def _cost_by_service(scenario):
@@ -438,8 +517,27 @@ def _avoided(res, n, payer, metric):
     return None if d is None else dict(d, mean=-d["mean"], ci_low=-d["ci_high"], ci_high=-d["ci_low"])
 
 
+def _avoided(res, n, payer, metric):
+    """Cost avoided (baseline − option) of one payer: the negated paired difference of its outcome cost."""
+    d = dr.diff(res, n, "(outcome)", metric, area=payer)
+    return None if d is None else dict(d, mean=-d["mean"], ci_low=-d["ci_high"], ci_high=-d["ci_low"])
+
+
+def cost_driver(res, n, kind):
+    """(payer, its cost avoided, all payers' total) behind option n's `kind` cost avoided: the payer with the
+    largest absolute share of the difference."""
+    payers = res.comparisons.unique("area", service="(outcome)")
+    got = [(p, _avoided(res, n, p, f"{kind}_cost")) for p in payers]
+    got = [(p, a) for p, a in got if a is not None]
+    if not got:
+        return None
+    p, a = max(got, key=lambda x: abs(x[1]["mean"]))
+    return p, a, sum(x[1]["mean"] for x in got)
+
+
 def cost_avoided(res, out_dir):
-    """Outcome costs avoided against the baseline, by payer, cashable and societal."""
+    """What drives the difference in outcome costs between options: costs avoided against the baseline, by
+    payer, cashable and societal apart."""
     if not res.others:
         return Chart("cost_avoided", skipped="one option only: cost avoided is measured against another option")
     payers = res.comparisons.unique("area", service="(outcome)")
@@ -450,98 +548,70 @@ def cost_avoided(res, out_dir):
         _bars(ax, res, payers, res.others, lambda n, p, k=kind: _avoided(res, n, p, f"{k}_cost"), 1e-6)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlabel(f"{sentence_start(kind)} cost avoided (£ million a year)")
-        ax.set_title("Budgets that spend less" if kind == "cashable" else "Wider costs to society", loc="left")
-    axes[0].set_yticklabels([org_label(p, start=True) for p in payers])
+        ax.set_title("Budgets that would spend less" if kind == "cashable" else "Wider costs to society",
+                     loc="left")
+    axes[0].set_yticklabels([names.payer(res, p) for p in payers])
     _legend(fig, res, res.others)
-    found = [(n, dr.diff(res, n, "(total)", "cashable_cost_avoided")) for n in res.others]
-    found = [(n, d) for n, d in found if d is not None]
-    if not found:
-        title = "Outcome costs avoided, by payer"
-    else:
-        best, d = max(found, key=lambda x: x[1]["mean"])
-        if not significant(d):
-            title = f"No option clearly avoids cashable costs against {phrase(res, res.baseline)}"
-        else:
-            top = max(payers, key=lambda p: (_avoided(res, best, p, "cashable_cost") or {"mean": -math.inf})["mean"])
-            verb = "avoids" if d["mean"] >= 0 else "adds"
-            title = (f"{sentence_start(phrase(res, best))} {verb} {number(abs(d['mean']), 'money')} a year of "
-                     f"cashable costs {ci_text(d, 'money', flip=d['mean'] < 0)} against {phrase(res, res.baseline)}"
-                     + (f", most of it for {org_label(top)}" if d["mean"] > 0 else ""))
-    caption = (f"Cost avoided = outcome costs under {labels(res)[res.baseline]} minus under the option, paired on "
-               "common random numbers. Cashable: a budget actually spends less; societal: wellbeing and lost output.")
+    clauses = [_avoided_finding(res, kind) for kind in ("cashable", "societal")]
+    clauses = [c for c in clauses if c]
+    title = "; ".join(c if i == 0 else c[:1].lower() + c[1:] if c.startswith("No ") else c
+                      for i, c in enumerate(clauses)) or "Outcome costs avoided, by payer"
+    caption = (f"Cost avoided = modelled outcome costs under {labels(res)[res.baseline]} minus under the option, "
+               "paired on common random numbers, by who would bear them. Cashable: a budget would actually spend "
+               "less; societal: wellbeing and lost output. These are modelled, not budgets.")
     return _finish(fig, res, out_dir, "cost_avoided", title, caption)
 
 
-def return_per_pound(res, out_dir):
-    """Outcome cost avoided per £1 of service cost, per option against the baseline."""
-    rows = [(n, dr.diff(res, n, "(total)", "return_per_pound")) for n in res.others]
-    rows = [(n, s) for n, s in rows if s is not None]
-    if not rows:
-        why = "one option only" if not res.others else "no return per £1 in the results (no service cost?)"
-        return Chart("return_per_pound", skipped=why)
-    fig, ax = _figure(0.55 * len(rows) + 1.5)
-    for i, (n, s) in enumerate(rows):
-        st = style(res, n)
-        ax.errorbar(s["mean"], i, xerr=_xerr(s), fmt=st["marker"], color=st["color"], mec="black", mew=0.5, ms=7,
-                    capsize=4, elinewidth=1.4)
-        ax.annotate(with_ci(s, "ratio"), (_bounds(s)[1], i), xytext=(8, 0),
-                    textcoords="offset points", va="center", fontsize=8)
-    ax.axvline(1, color="#555555", ls="--", lw=0.9)
-    ax.annotate("£1: cost avoided\nequals cost", (1, -0.6), xytext=(4, -3), textcoords="offset points",
-                fontsize=7, color="#555555", va="top")
-    ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([labels(res)[n] for n, _ in rows])
-    ax.set_ylim(len(rows) - 0.4, -0.6)
-    hi = max(max(_bounds(s)[1] for _, s in rows), 1.0)
-    lo = min(min(_bounds(s)[0] for _, s in rows), 0.0)
-    ax.set_xlim(lo - 0.05 * (hi - lo), hi + 0.45 * (hi - lo))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v:g}"))
-    ax.set_xlabel(f"Outcome cost avoided per £1 of service cost, against {labels(res)[res.baseline]} (£)")
-    ax.grid(axis="y", visible=False)
-    n, s = max(rows, key=lambda r: r[1]["mean"])
-    title = (f"Each £1 spent under {phrase(res, n)} avoids {number(s['mean'], 'ratio')} of outcome costs against "
-             f"{phrase(res, res.baseline)} {ci_text(s, 'ratio')}")
-    caption = ("All outcome costs, cashable and societal, avoided against the baseline option, divided by the "
-               "option's own service cost.")
-    return _finish(fig, res, out_dir, "return_per_pound", title, caption)
+def _avoided_finding(res, kind):
+    """The largest clear `kind` cost avoided and the payer behind most of it, or that none is clear."""
+    found = [(n, dr.diff(res, n, "(total)", f"{kind}_cost_avoided")) for n in res.others]
+    found = [(n, d) for n, d in found if d is not None]
+    clear = [(n, d) for n, d in found if significant(d)]
+    if not found:
+        return ""
+    if not clear:
+        return (f"No option's {kind} cost avoided against {phrase(res, res.baseline)} is distinguishable from "
+                "zero")
+    best, d = max(clear, key=lambda x: abs(x[1]["mean"]))
+    text = (f"{phrase(res, best)} {'avoids' if d['mean'] >= 0 else 'adds'} {number(abs(d['mean']), 'money')} a "
+            f"year of {kind} costs {ci_text(d, 'money', flip=d['mean'] < 0)} against {phrase(res, res.baseline)}")
+    driver = cost_driver(res, best, kind)
+    if driver and driver[2]:
+        p, a, total = driver
+        text += (f", {number(abs(a['mean']), 'money')} of it ({100 * a['mean'] / total:.0f}%) "
+                 f"{'borne by' if kind == 'societal' else 'for'} {names.payer(res, p)}")
+    return text
 
 
-# Direction of good: −1 when lower is better.
-BETTER = {"wait_p90": -1, "within_target": 1, "disengaged": -1, "declined": -1, "service_cost": -1,
-          "cashable_outcome_cost": -1, "societal_outcome_cost": -1}
+def forest_panels(res, rows):
+    """[(panel title, unit, scale, [Row])]: the rows the pack shows, grouped by unit, costs avoided and ratios
+    left out (they restate the cost rows against the baseline)."""
+    rows = [r for r in rows if r.diffs and r.kind in ("count", "days", "money") and "avoided" not in r.key]
+    panels = [("People and referrals a year", "a year", 1, [r for r in rows if r.kind == "count"]),
+              ("Waits", "days", 1, [r for r in rows if r.kind == "days"]),
+              ("Cost", "£ million a year", 1e-6, [r for r in rows if r.kind == "money"])]
+    return [p for p in panels if p[3]]
 
 
-def forest_measures(res):
-    """[(panel title, unit label, scale, [(row label, metric, {scenario: difference})])] for the forest plot."""
-    services = active_services(res)
-    per_service = lambda metric: [(service_label(s, start=True), metric,
-                                   {n: dr.diff(res, n, s, metric) for n in res.others}) for s in services]
-    system = [(f"{sentence_start(metric_label(m))}, all services", m,
-               {n: dr.system_difference(res, n, m) for n in res.others}) for m in ("disengaged", "declined")]
-    money = [(sentence_start(metric_label(m)), m, {n: dr.diff(res, n, "(total)", m) for n in res.others})
-             for m in ("service_cost", "cashable_outcome_cost", "societal_outcome_cost")]
-    return [("90th-percentile wait", "days", 1, per_service("wait_p90")),
-            ("Share within target", "percentage points", 100, per_service("within_target")),
-            ("People a year", "people a year", 1, system),
-            ("Cost", "£ million a year", 1e-6, money)]
-
-
-def forest(res, out_dir):
-    """Paired differences option − baseline with 95% CIs, grouped by unit."""
+def forest(res, out_dir, rows=None):
+    """Paired differences option − baseline with 95% CIs, grouped by unit, for the measures the pack shows."""
     if not res.others:
         return Chart("forest", skipped="one option only: there is nothing to compare")
-    panels = forest_measures(res)
+    rows = rows if rows is not None else fd.table_rows(fd.measures(res))[0]
+    panels = forest_panels(res, rows)
+    if not panels:
+        return Chart("forest", skipped="no measure differs between the options")
     sizes = [len(p[3]) for p in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH, 0.22 * sum(sizes) * max(1, len(res.others) / 1.5)
-                                                      + 0.75 * len(panels) + 0.8),
-                             layout="constrained", gridspec_kw={"height_ratios": [s + 1.2 for s in sizes]})
-    counts = {n: [0, 0, 0] for n in res.others}    # better, worse, unclear
+    fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH, 0.24 * sum(sizes) * max(1, len(res.others) / 1.5)
+                                                      + 0.8 * len(panels) + 0.8),
+                             layout="constrained", gridspec_kw={"height_ratios": [s + 1.2 for s in sizes]},
+                             squeeze=False)
+    counts = {n: [0, 0, 0] for n in res.others}    # better, worse, not distinguishable
     h = 0.7 / len(res.others)
-    for ax, (title, unit, scale, rows) in zip(axes, panels):
-        for i, (label, metric, diffs) in enumerate(rows):
+    for ax, (title, unit, scale, prows) in zip(axes[:, 0], panels):
+        for i, row in enumerate(prows):
             for j, n in enumerate(res.others):
-                d = diffs.get(n)
+                d = row.diffs.get(n)
                 if d is None:
                     continue
                 st = style(res, n)
@@ -549,100 +619,136 @@ def forest(res, out_dir):
                     if has_spread(d) else None
                 ax.errorbar(d["mean"] * scale, i - 0.35 + h * (j + 0.5), xerr=err, fmt=st["marker"],
                             color=st["color"], mec="black", mew=0.4, ms=5, capsize=2, elinewidth=1.1)
-                good = BETTER.get(metric, 0) * d["mean"] > 0
+                good = row.better * d["mean"] > 0
                 counts[n][0 if significant(d) and good else 1 if significant(d) else 2] += 1
         ax.axvline(0, color="black", lw=0.9)
-        ax.set_yticks(range(len(rows)))
-        ax.set_yticklabels([r[0] for r in rows])
-        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_yticks(range(len(prows)))
+        ax.set_yticklabels([r.label.split(" (")[0] for r in prows])
+        ax.set_ylim(len(prows) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         ax.set_title(title, loc="left")
-        side = "right" if BETTER.get(rows[0][1], -1) > 0 else "left"
-        ax.set_xlabel(f"Difference from {labels(res)[res.baseline]} ({unit}); {side} of zero favours the option")
+        ax.set_xlabel(f"Difference from {labels(res)[res.baseline]} ({unit})")
         lo, hi = ax.get_xlim()                        # keep zero in view with some room on its far side
         span = max(abs(lo), abs(hi))
         ax.set_xlim(min(lo, -0.08 * span), max(hi, 0.08 * span))
     _legend(fig, res, res.others, kind="marker")
     best = max(res.others, key=lambda n: (counts[n][0], -counts[n][1]))
     better, worse, unclear = counts[best]
-    title = (f"Against {phrase(res, res.baseline)}, {phrase(res, best)} is better on {better} of "
-             f"{better + worse + unclear} measures and worse on {'none' if worse == 0 else worse}")
+    title = (f"Against {phrase(res, res.baseline)}, {phrase(res, best)} is better on {better} of the "
+             f"{better + worse + unclear} measures shown, worse on {'none' if worse == 0 else worse}"
+             + (f", and not distinguishable on {unclear}" if unclear else ""))
     note = "Points: mean paired difference (option − baseline) on common random numbers; bars: 95% CIs."
-    caption = ("Waits and costs below zero, and shares within target above zero, favour the option. "
-               "A bar that crosses zero is no clear difference.")
+    caption = ("Below zero is fewer (people, referrals, days, pounds) than under the baseline; for admissions "
+               "more is better. A bar that crosses zero is a difference not distinguishable from zero.")
     return _finish(fig, res, out_dir, "forest", title, caption, note)
 
 
-def _output_label(output):
-    """"idva:all:wait_p90" -> "IDVA 90th-percentile wait"; "(total):all:outcome_cost" -> "Total outcome cost"."""
+def output_label(res, output):
+    """"idva:all:wait_p90" -> "IDVA service 90th-percentile wait"; "(total):all:outcome_cost" -> "Total outcome
+    cost"."""
     parts = output.replace("/", ":").split(":")
     if len(parts) != 3:
-        return output
+        return names.generic(output)
     service, area, metric = parts
-    who = "Total" if service == "(total)" else service_label(service, start=True)
-    where = "" if area == "all" else f", {sentence_start(area)}"
-    return f"{who} {metric_label(metric)}{where}"
+    where = "" if area == "all" else f", {names.area(res, area)}"
+    if service.startswith("("):
+        return f"Total {metric_label(metric)}{where}"
+    return f"{names.service(res, service)} {metric_label(metric)}{where}"
 
 
-def tornado(res, out_dir):
-    """One-at-a-time sensitivity from /sensitivity: each parameter at its low and high value."""
+UNIT_WORDS = {"people/year": "a year", "people": "people", "days": "days", "share": "share", "GBP/year": "£ a year"}
+
+
+def parameter_labels(res):
+    """Plain-English names of the sensitivity table's parameters: the file's, else the key read aloud."""
+    t = res.sensitivity["table"].columns
+    given = t.get("parameter_display")
+    return [str(given[i]).strip() if given is not None and str(given[i]).strip() else
+            sentence_start(names.parameter(p)) for i, p in enumerate(t["parameter"])]
+
+
+def tornado(res, out_dir, most=6):
+    """One-at-a-time sensitivity from /sensitivity: each assumption at its low and high value."""
     if res.sensitivity is None or len(res.sensitivity["table"]) == 0:
         return Chart("tornado", skipped="the results file has no /sensitivity group (no sensitivity run)")
     t = res.sensitivity["table"].columns
     units = res.sensitivity["units"]
+    shown = parameter_labels(res)
     outputs = list(dict.fromkeys(t["output"]))
-    rows_per = [int(np.sum(t["output"] == o)) for o in outputs]
-    fig, axes = plt.subplots(len(outputs), 1, figsize=(WIDTH, 0.34 * sum(rows_per) + 1.1 * len(outputs) + 0.5),
+    per = {o: np.flatnonzero(t["output"] == o) for o in outputs}
+    per = {o: idx[np.argsort(-np.abs(t["output_at_high"][idx] - t["output_at_low"][idx]))][:most]
+           for o, idx in per.items()}
+    rows_per = [len(per[o]) for o in outputs]
+    fig, axes = plt.subplots(len(outputs), 1, figsize=(WIDTH, 0.3 * sum(rows_per) + 1.0 * len(outputs) + 0.5),
                              layout="constrained", squeeze=False,
                              gridspec_kw={"height_ratios": [r + 1.5 for r in rows_per]})
     findings = []
     for ax, output in zip(axes[:, 0], outputs):
-        idx = np.flatnonzero(t["output"] == output)
-        idx = idx[np.argsort(-np.abs(t["output_at_high"][idx] - t["output_at_low"][idx]))]
+        idx = per[output]
         unit = units[idx[0]] if len(units) else ""
         money = "£" in unit or "GBP" in unit
         scale = 1e-6 if money else 1.0
         base = float(t["output_base"][idx[0]])
         for i, k in enumerate(idx):
-            for j, (end, colour, hatch) in enumerate((("low", COLOURS[0], ""), ("high", COLOURS[1], "////"))):
+            for end, colour, hatch in (("low", COLOURS[0], ""), ("high", COLOURS[1], "")):
                 v = float(t[f"output_at_{end}"][k])
                 ax.barh(i, (v - base) * scale, left=base * scale, height=0.6, color=colour, hatch=hatch,
                         edgecolor="#333333", linewidth=0.5,
-                        label=f"Parameter at its {end} value" if i == 0 else None)
+                        label=f"Assumption at its {end} value" if i == 0 else None)
                 lo, hi = t.get(f"effect_{end}_ci_low"), t.get(f"effect_{end}_ci_high")
                 if lo is not None and hi is not None and hi[k] > lo[k]:    # the paired change's 95% CI
-                    ax.errorbar(v * scale, i, xerr=[[(v - base - lo[k]) * scale], [(base + hi[k] - v) * scale]],
+                    ax.errorbar(v * scale, i, xerr=[[max(0.0, (v - base - lo[k]) * scale)],
+                                                    [max(0.0, (base + hi[k] - v) * scale)]],
                                 fmt="none", ecolor="black", elinewidth=0.9, capsize=2)
         ax.axvline(base * scale, color="black", lw=1)
         ax.set_yticks(range(len(idx)))
-        ax.set_yticklabels([f"{t['parameter'][k]}\n{t['low_value'][k]:g} → {t['high_value'][k]:g}" for k in idx],
-                           fontsize=7.5)
+        ax.set_yticklabels(["\n".join(textwrap.wrap(f"{shown[k]} ({t['low_value'][k]:g} to {t['high_value'][k]:g})",
+                                                    34)) for k in idx])
         ax.set_ylim(len(idx) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
-        ax.set_title(_output_label(output), loc="left")
-        ax.set_xlabel(f"{_output_label(output)} ({'£ million a year' if money else unit}); line: base value")
-        k = idx[0]
-        kind = "money" if money else "days" if unit == "days" else "people"
-        lo, hi = sorted((float(t["output_at_low"][k]), float(t["output_at_high"][k])))
-        findings.append(f"the {lower_first(_output_label(output))} is most sensitive to {t['parameter'][k]} "
-                        f"({number(lo, kind)} to {number(hi, kind)}{' days' if kind == 'days' else ''} across "
-                        f"its range)")
+        ax.set_title(output_label(res, output), loc="left")
+        shown_unit = "£ million a year" if money else UNIT_WORDS.get(unit, unit)
+        ax.set_xlabel(f"{output_label(res, output)} ({shown_unit}); line: base value")
+        findings.append(_sensitivity_finding(res, t, idx[0], output, money, unit, shown))
         if ax is axes[0, 0]:
-            ax.legend(loc="lower right", fontsize=7)
-    scenario = res.sensitivity["attrs"].get("scenario", "")
-    title = sentence_start(findings[0]) + (f"; {findings[1]}" if len(findings) > 1 else "")
-    option = f", option {labels(res).get(scenario, scenario)}" if scenario else ""
+            ax.legend(loc="lower right", fontsize=MIN_PT)
+    scenario = res.sensitivity["attrs"].get("scenario", "") or res.baseline
+    option = labels(res).get(scenario, names.generic(scenario))
+    title = findings[0] + (f"; {findings[1][:1].lower() + findings[1][1:] if findings[1].startswith('No ') else findings[1]}"
+                           if len(findings) > 1 else "")
     with_cis = "effect_low_ci_low" in t
-    note = (f"One parameter at a time, the others at base values{option}; same random numbers at every setting. "
-            "Bars are means over replications" + ("; error bars: 95% CIs of the change from the base." if with_cis
-                                                  else " (the file gives no intervals)."))
-    caption = "Parameters are ordered by how far they move the output between their low and high values."
-    return _finish(fig, res, out_dir, "tornado", title, caption, note, intervals=False)
+    note = (f"One assumption at a time, the others at base values, under {option}; the same random numbers at "
+            "every setting. " + ("Error bars: 95% CIs of the change from the base." if with_cis else
+                                 "The file gives no intervals."))
+    caption = (f"The results file holds the sensitivity of {option} only, so the assumptions are ranked by how far "
+               f"they move {option}'s results, not by how far they move the difference between options, which is "
+               "what the decision rests on." if res.others else
+               "Assumptions are ranked by how far they move the result between their low and high values.")
+    dropped = (f"Only the {most} most influential assumptions of each result are drawn."
+               if any(np.sum(t["output"] == o) > most for o in outputs) else "")
+    chart = _finish(fig, res, out_dir, "tornado", title, (caption + " " + dropped).strip(), note, intervals=False)
+    chart.dropped = dropped
+    return chart
 
 
-ALL = [wait_distributions, within_target, monthly, disengaged_declined, annual_cost, cost_avoided,
-       return_per_pound, forest, tornado]
+def _sensitivity_finding(res, t, k, output, money, unit, shown):
+    """The most influential assumption of one output, or that none moves it by more than chance."""
+    kind = "money" if money else "days" if unit == "days" else "count"
+    lo, hi = sorted((float(t["output_at_low"][k]), float(t["output_at_high"][k])))
+    what = output_label(res, output)
+    ci = [t.get(f"effect_{e}_ci_{b}") for e in ("low", "high") for b in ("low", "high")]
+    if all(c is not None for c in ci) and ci[0][k] <= 0 <= ci[1][k] and ci[2][k] <= 0 <= ci[3][k]:
+        return f"No assumption moves {lower_first(what)} by a difference distinguishable from zero"
+    low, high = number(lo, kind), number(hi, kind)
+    if low == high:               # shown to the precision that tells them apart
+        low, high = f"{lo:.3g}", f"{hi:.3g}"
+    return (f"{what} is most sensitive to {lower_first(shown[k])}: from {low} to {high}"
+            f"{' days' if kind == 'days' else ''} across its range")
 
 
-def draw_all(res, out_dir):
-    return [chart(res, out_dir) for chart in ALL]
+ALL = [forest, wait_distributions, within_target, disengaged_declined, monthly, annual_cost, cost_avoided, tornado]
+
+
+def draw_all(res, out_dir, rows=None):
+    """Every chart; `rows` (findings.table_rows) are the measures the forest plot shows."""
+    return [chart(res, out_dir, rows) if chart is forest else chart(res, out_dir) for chart in ALL]

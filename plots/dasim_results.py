@@ -291,3 +291,43 @@ def histogram(res, scenario, service, area="all"):
     if not np.nansum(counts) > 0:
         return None
     return np.nan_to_num(counts), sc["data"]["wait_bin_edges"].astype(float)
+
+
+# ------------------------------------------------------------------------------- intervals of derived measures
+
+def writer_t(res):
+    """The factor the writer multiplied sd/√n by for its 95% intervals over `res.replications` values, read
+    back from a /summary/ row, so a measure derived here (a count past target, a ratio) gets the same interval
+    as the file's own rows without a second Student-t table. None when no row shows it (one replication, or
+    nothing varies)."""
+    cols = res.summary.columns
+    if "sd" not in cols or "n" not in cols:
+        return None
+    keep = (cols["n"] == res.replications) & (cols["sd"] > 0) & np.isfinite(cols["ci_high"])
+    if not keep.any():
+        return None
+    i = int(np.flatnonzero(keep)[0])
+    return float((cols["ci_high"][i] - cols["mean"][i]) * math.sqrt(cols["n"][i]) / cols["sd"][i])
+
+
+def derived_stat(res, values):
+    """Mean and 95% interval of a per-replication measure computed from the file (NaNs dropped), in the form
+    stat() returns; the interval is NaN when the writer's t is unknown or fewer than two values are finite."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) == 0:
+        return None
+    m = float(v.mean())
+    sd = float(v.std(ddof=1)) if len(v) > 1 else 0.0
+    t = writer_t(res) if len(v) == res.replications else None
+    half = t * sd / math.sqrt(len(v)) if t is not None and len(v) > 1 else math.nan
+    return {"mean": m, "ci_low": m - half, "ci_high": m + half, "n": len(v), "units": "", "sd": sd}
+
+
+def totals_values(res, scenario, metric):
+    """[R] one whole-system total per replication (totals_data), or None when the file lacks it."""
+    sc = res.scenarios[scenario]
+    names = sc["labels"].get("totals_metrics", [])
+    if metric not in names or "totals_data" not in sc["data"]:
+        return None
+    return sc["data"]["totals_data"][:, names.index(metric)].astype(float)

@@ -1,27 +1,16 @@
-"""Names and numbers as a board paper prints them: labels for options, services, funders and payers, and figures
-with their 95% confidence intervals."""
+"""Numbers as a board paper prints them: figures with their 95% confidence intervals, and the words for metrics.
+Names of options, services, funders and payers come from the results file (names.py), never from here."""
 from __future__ import annotations
 
 import math
 
-SERVICE_NAMES = {"front-door": "front door", "front_door": "front door", "idva": "IDVA", "marac": "MARAC",
-                 "refuge": "refuge", "outreach": "community outreach", "children": "children's support",
-                 "perpetrator": "perpetrator programme", "helpline": "helpline", "dispersed": "dispersed housing",
-                 "early-help": "early help", "early_help": "early help"}
-ORG_NAMES = {"essex_cc": "Essex County Council", "southend_cc": "Southend City Council",
-             "thurrock_council": "Thurrock Council", "pfcc": "PFCC", "icb": "ICB", "probation": "Probation",
-             "childrens_social_care": "children's social care", "society": "society (wider costs)"}
 METRIC_NAMES = {"wait_mean": "mean wait", "wait_p50": "median wait", "wait_p90": "90th-percentile wait",
                 "wait_p95": "95th-percentile wait", "within_target": "share within target",
                 "disengaged": "gave up while waiting", "declined": "declined", "entered": "referrals",
                 "started": "started", "completed": "completed", "occupancy": "occupancy",
                 "mean_queue": "queue length", "outcome_cost": "outcome cost", "service_cost": "service cost",
                 "cashable_outcome_cost": "cashable outcome cost", "societal_outcome_cost": "societal outcome cost",
-                "funder_cost": "cost to funder", "return_per_pound": "return per £1", "people": "referrals"}
-
-
-def _plain(name):
-    return name.replace("_", " ").replace("-", " ")
+                "lost_at_retriage": "people lost at re-triage", "people": "people referred"}
 
 
 def sentence_start(text):
@@ -33,46 +22,8 @@ def lower_first(text):
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
 
 
-def service_label(service, start=False):
-    """`start`: capitalised, for the beginning of a label or sentence."""
-    text = SERVICE_NAMES.get(service, _plain(service))
-    return sentence_start(text) if start else text
-
-
-SERVICE_PHRASES = {"refuge": "a refuge space", "idva": "an IDVA", "children": "children's support",
-                   "perpetrator": "a perpetrator programme", "outreach": "community outreach"}
-
-
-def service_phrase(service):
-    """The service as the object of "a wait for ...": "a refuge space", "an IDVA", "the front door"."""
-    return SERVICE_PHRASES.get(service, "the " + service_label(service))
-
-
-def org_label(name, start=False):
-    text = ORG_NAMES.get(name, _plain(name))
-    return sentence_start(text) if start else text
-
-
 def metric_label(metric):
-    return METRIC_NAMES.get(metric, _plain(metric))
-
-
-def option_labels(names):
-    """Short labels: a prefix all names share (e.g. "set-") is dropped, then capitalised."""
-    if len(names) > 1:
-        prefix = names[0]
-        for n in names[1:]:
-            while not n.startswith(prefix):
-                prefix = prefix[:-1]
-        cut = max(prefix.rfind("-"), prefix.rfind("_")) + 1
-    else:
-        cut = 0
-    return {n: sentence_start(_plain(n[cut:] or n)) for n in names}
-
-
-def option_phrase(label):
-    """"Pooled" reads as "pooled commissioning" in a sentence; longer labels stand as they are."""
-    return f"{label.lower()} commissioning" if " " not in label else label
+    return METRIC_NAMES.get(metric, metric.replace("_", " ").replace("-", " "))
 
 
 # ------------------------------------------------------------------------------------------------------- numbers
@@ -90,12 +41,14 @@ def number(x, kind):
         sign = "−" if x < 0 else ""
         if a >= 1e6:
             return f"{sign}£{a / 1e6:.{1 if a >= 1e7 else 2}f}m"
-        if a >= 1e3:
-            return f"{sign}£{a / 1e3:.0f}k"
-        return f"{sign}£{a:.0f}"
+        if a >= 1e4:
+            return f"{sign}£{round(a, -3):,.0f}"
+        return f"{sign}£{a:,.0f}"
     if kind == "ratio":
         return f"£{x:.2f}"
     a = abs(x)
+    if a == 0:
+        return "0"
     if kind == "days":
         digits = 3 if a < 0.1 else 2 if a < 1 else 1 if a < 100 else 0
     else:
@@ -114,23 +67,23 @@ def has_spread(stat):
 
 
 def ci_range(stat, kind, flip=False):
-    """"2.4–3.8"; `flip` gives the interval of −x (to speak of a fall as a positive amount)."""
+    """"2.4 to 3.8" ("to", not a dash, which reads as a minus); `flip` gives the interval of −x (to speak of a fall as a positive amount)."""
     if not has_spread(stat):
         return ""
     lo, hi = (-stat["ci_high"], -stat["ci_low"]) if flip else (stat["ci_low"], stat["ci_high"])
     a, b = number(lo, kind), number(hi, kind)
     if kind == "share":
         a = a.rstrip("%")
-    return f"{a}{' to ' if lo < 0 else '–'}{b}"
+    return f"{a} to {b}"
 
 
 def ci_text(stat, kind, flip=False):
-    """"(95% CI 2.4–3.8)", or nothing for a figure that does not vary."""
+    """"(95% CI 2.4 to 3.8)", or nothing for a figure that does not vary."""
     return f"(95% CI {ci_range(stat, kind, flip)})" if has_spread(stat) else ""
 
 
 def with_ci(stat, kind):
-    """"12.3 days (95% CI 11.8–12.9)"; the interval is left out only when the figure does not vary."""
+    """"12.3 days (95% CI 11.8 to 12.9)"; the interval is left out only when the figure does not vary."""
     if stat is None:
         return "n/a"
     ci = ci_text(stat, kind)

@@ -17,4 +17,5 @@ assumptions+=",repeat.annual_hazard.*"
 ./build/dasim report results/demo.h5 --out results/demo-report
 echo
 echo "Results: results/demo.h5 (everything), results/demo-summary.csv (spreadsheet),"
-echo "         results/demo-sensitivity.csv (tornado data), results/demo-report/ (charts, board-pack.html and .pdf)"
+echo "         results/demo-sensitivity.csv (tornado data), results/demo-report/ (board-pack.pdf, .html and .docx,"
+echo "         key-measures.xlsx, appendix.html and .xlsx, charts/)"

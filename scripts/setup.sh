@@ -8,9 +8,10 @@ packages=(
   build-essential cmake pkg-config git
   libsimgrid-dev libboost-dev libhdf5-dev libtomlplusplus-dev libcli11-dev libfmt-dev libgtest-dev
   libopenmpi-dev openmpi-bin
-  python3 python3-matplotlib python3-h5py python3-numpy
+  python3 python3-matplotlib python3-h5py python3-numpy python3-docx python3-openpyxl python3-pandas
   poppler-utils chromium fonts-dejavu-core
   libcpp-httplib-dev nlohmann-json3-dev graphviz python3-selenium chromium-driver
+  r-cran-hdf5r
 )
 missing=()
 for p in "${packages[@]}"; do

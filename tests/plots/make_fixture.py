@@ -99,7 +99,8 @@ SERVICES = {
                  occ=0.92),
     "outreach": dict(rate=3.0, target=14, median=11, sigma=0.7, p0=0.05, decline=0.02, diseng=0.11, duration=56,
                      occ=0.90),
-    "refuge": dict(rate=0.25, target=7, median=16, sigma=0.9, p0=0.15, decline=0.40, diseng=0.18, duration=180,
+    # Beds that decline when full: nobody queues, so every wait is 0 and the measure is who is turned away.
+    "refuge": dict(rate=0.25, target=7, median=16, sigma=0.9, p0=1.0, decline=0.40, diseng=0.0, duration=180,
                    occ=0.95),
     "children": dict(rate=1.5, target=28, median=22, sigma=0.6, p0=0.02, decline=0.03, diseng=0.09, duration=70,
                      occ=0.90),
@@ -119,6 +120,25 @@ FUNDING_KEPT = {"separate": dict(essex_cc=1.0, southend_cc=1.0, thurrock_council
 # £ a year of outcome costs by payer when everyone is supported: [cashable, societal].
 OUTCOMES = {"childrens_social_care": (9.5e6, 0.0), "police": (3.1e6, 0.0), "housing": (2.2e6, 0.0),
             "health": (4.0e6, 1.5e6), "society": (0.0, 85e6)}
+
+# Display names as the scenario files give them (docs/results-format.md, "Display names").
+OPTION_DISPLAY = {"separate": "Separate commissioning", "pooled": "Pooled commissioning",
+                  "hybrid": "Thurrock hybrid", "lotted": "Geographic lots"}
+SERVICE_DISPLAY = {"front-door": "Front door", "idva": "IDVA service", "outreach": "Community outreach",
+                   "refuge": "Refuge", "children": "Children's support", "perpetrator": "Perpetrator programme"}
+FUNDER_DISPLAY = {"essex_cc": "Essex County Council", "southend_cc": "Southend City Council",
+                  "thurrock_council": "Thurrock Council", "pfcc": "Police, Fire and Crime Commissioner"}
+PAYER_DISPLAY = {"childrens_social_care": "Children's social care", "police": "Police", "housing": "Housing",
+                 "health": "NHS", "society": "Society (wider costs)"}
+AREA_DISPLAY = {"southend": "Southend", "essex": "Essex", "thurrock": "Thurrock", "all": "All areas"}
+PARAMETER_DISPLAY = {"pools.idva.workers": "IDVA caseworkers", "pools.idva.duration.mean": "IDVA case length",
+                     "attributes.risk.weights.high": "share of victims at high risk",
+                     "pools.idva.patience.mean": "how long people wait before giving up",
+                     "arrivals.police-essex.rate_per_year": "police referrals in Essex",
+                     "repeat.annual_hazard.completed": "repeat referrals after support",
+                     "outcomes.harm.probability": "chance of further harm",
+                     "outcomes.child_protection.years": "length of a child protection plan",
+                     "outcomes.harm.effect.completed": "harm reduced by completed support"}
 
 START = "2024-10-01"     # six months of warm-up before the contract term starts on 2025-04-01
 WARMUP_MONTHS = 6
@@ -233,7 +253,13 @@ name = "pfcc-victims"
 pools = ["idva-essex"]
 annual_value = 451000            # 001 §9.1: PFCC victims fund
 funders = { pfcc = 1.0 }
+[[contracts]]
+name = "essex-refuge"
+pools = ["refuge-essex"]
+annual_value = 1200000           # capacity cost (assumption)
+funders = { essex_cc = 1.0 }
 """
+CONTRACTS = {"separate": ["thurrock-community", "pfcc-victims", "essex-refuge"]}   # as in the TOML above
 
 POOLED_TOML = """\
 [scenario]
@@ -481,7 +507,8 @@ def write_schema(f, strings):
 
 
 def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20250401, sensitivity=True,
-          format_version=(1, 1), complete=1):
+          format_version=(1, 1), complete=1, display_names=True):
+    """`display_names=False` writes a file as dasim did before display names, to test the readable fallback."""
     names = list(names)
     sims = {name: simulate(name, replications, seed) for name in names}
     strings = h5py.string_dtype("utf-8")
@@ -512,8 +539,23 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                           area_metrics=AREA_METRICS, service_metrics=SERVICE_METRICS, pool_metrics=POOL_METRICS,
                           monthly_metrics=MONTHLY_METRICS, totals_metrics=TOTALS, funders=FUNDERS, payers=PAYERS,
                           months=sim["months"])
+            if name in CONTRACTS:
+                labels["contracts"] = CONTRACTS[name]
+            if display_names:
+                g.attrs["display_name"] = OPTION_DISPLAY[name]
+                for key, table in (("service", SERVICE_DISPLAY), ("funder", FUNDER_DISPLAY),
+                                   ("payer", PAYER_DISPLAY), ("area", AREA_DISPLAY)):
+                    labels[f"{key}_display_names"] = [table[k] for k in labels[f"{key}s"]]
+                labels["pool_display_names"] = [
+                    f"{SERVICE_DISPLAY[p[1]]}, " + (" and ".join(AREA_DISPLAY[a] for a in p[2])
+                                                    if len(p[2]) < len(AREAS) else "all areas") for p in sim["pools"]]
             for key, value in labels.items():
                 g.create_dataset(key, data=value, dtype=strings)
+            months = len(sim["months"])     # the MSER check as the writer stores it; outreach settles late
+            mser = [WARMUP_MONTHS + 8 if s == "outreach" and name == "separate" else 2 for s in sim["services"]]
+            g.create_dataset("warmup_mser_months", data=np.array(mser, dtype=np.int32))
+            g.attrs["warmup_months"] = np.int32(WARMUP_MONTHS)
+            assert max(mser) < (months - 1) // 2
             g["replication_seed"] = np.array([seed * 1000 + r for r in range(replications)], dtype=np.uint64)
             g["done"] = np.full(replications, complete, dtype=np.int8)
             for key, data, units in (("area_metrics_data", sim["am"], AREA_UNITS),
@@ -557,7 +599,7 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
         write_table(f.create_group("summary"), summary, strings)
         write_table(f.create_group("comparisons"), comparisons, strings)
         if sensitivity:
-            write_sensitivity(f, names[-1], strings)
+            write_sensitivity(f, names[0], strings, display_names)
 
 
 def write_table(group, rows, strings):
@@ -570,7 +612,7 @@ def write_table(group, rows, strings):
     group["n"] = np.array([r["n"] for r in rows], dtype=np.int32)
 
 
-def write_sensitivity(f, scenario, strings):
+def write_sensitivity(f, scenario, strings, display_names=True):
     """As the writer's `dasim run --sensitivity`: assumptions at ±20%, paired effects with their CIs."""
     # parameter, line, base, output, output at low, at high, at base, half-width of the effects' CIs
     rows = [("pools.idva.workers", 41, 28, "idva:all:wait_p90", 11.8, 6.1, 8.2, 0.6),
@@ -592,6 +634,8 @@ def write_sensitivity(f, scenario, strings):
     g.attrs["units"] = units[0]
     texts = {"parameter": [r[0] for r in rows], "where": [f"scenarios/set-base.toml:{r[1]}" for r in rows],
              "output": [r[3] for r in rows], "output_units": units}
+    if display_names:
+        texts["parameter_display"] = [PARAMETER_DISPLAY[r[0]] for r in rows]
     for key, values in texts.items():
         g.create_dataset(key, data=values, dtype=strings)
     integer = [isinstance(r[2], int) for r in rows]

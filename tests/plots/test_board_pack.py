@@ -1,5 +1,6 @@
 """plots/board_pack.py end to end: HTML and PDF from a results file, and clean refusals of bad input."""
 import glob
+import html
 import os
 import re
 import shutil
@@ -49,27 +50,89 @@ class FullRun(unittest.TestCase):
         self.assertNotIn("Traceback", self.proc.stderr)
 
     def test_charts_written(self):
-        self.assertEqual(len(glob.glob(os.path.join(self.out, "charts", "*.png"))), 9)
-        self.assertEqual(len(glob.glob(os.path.join(self.out, "charts", "*.svg"))), 9)
+        self.assertEqual(len(glob.glob(os.path.join(self.out, "charts", "*.png"))), 8)
+        self.assertEqual(len(glob.glob(os.path.join(self.out, "charts", "*.svg"))), 8)
 
     def test_html_is_self_contained(self):
-        self.assertEqual(self.html.count("data:image/svg+xml;base64,"), 9)
+        self.assertEqual(self.html.count("data:image/svg+xml;base64,"), 8)
         self.assertIn("<style>", self.html)
-        self.assertIsNone(re.search(r"""(src|href)\s*=\s*['"](?!data:)""", self.html), "an external reference")
+        links = re.findall(r"""(?:src|href)\s*=\s*['"](?!data:)([^'"]*)""", self.html)
+        self.assertEqual(sorted(set(links)), ["appendix.html", "appendix.xlsx", "key-measures.xlsx"],
+                         "only the pack's own companion files are linked")
         self.assertNotIn("<link", self.html)
 
     def test_html_content(self):
-        # The summary is made from the numbers and carries intervals.
-        summary = re.search(r"<p class='summary'>(.*?)</p>", self.html, re.S).group(1)
-        self.assertIn("Pooled commissioning, against separate commissioning, reduces the median wait", summary)
+        summary = re.search(r"<div class='summary'>(.*?)</div>", self.html, re.S).group(1)
+        self.assertIn("<h3>Pooled commissioning against Separate commissioning</h3>", summary)
+        self.assertIn("fewer people a year are lost at re-triage after a move under Pooled commissioning", summary)
         self.assertIn("95% CI", summary)
-        self.assertIn("lower cost to the funders", summary)
+        self.assertIn("What these figures are", self.html)
+        self.assertIn("Outcome costs are modelled, not budgets", self.html)
+        # Two of the fixture's three contracts cite a paper, one is an assumption (make_fixture.py).
+        self.assertIn("Under Separate commissioning, 2 of the 3 contracts, £537,000 of £1.74m a year, are figures "
+                      "from the papers; the other £1.20m a year are modelled assumptions", self.html)
         self.assertIn("Key measures", self.html)
-        # Assumptions come from the TOML comments of the scenarios.
-        self.assertIn("Assumptions and their sources", self.html)
-        self.assertIn("<code>areas.thurrock.population</code>", self.html)
-        self.assertIn("Census 2021", self.html)
-        self.assertRegex(self.html, r"class='assumption'><td><code>attributes\.teen_boy\.p</code>")
+        self.assertIn("How reliable the run is", self.html)
+        # The fixture's outreach under separate commissioning settles late (make_fixture.py).
+        self.assertIn("Community outreach settled only after about 14 months", self.html)
+
+    def text(self):
+        """What a reader sees: the page without its tags and embedded charts."""
+        return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"data:[^'\"]+", "", self.html)))
+
+    def test_no_raw_keys_or_paper_codes_in_the_body(self):
+        text = self.text()
+        for key in ("front-door", "essex_cc", "thurrock_council", "childrens_social_care", "pools.idva",
+                    "target_days", "(total)"):
+            self.assertNotIn(key, text)
+        body, _, references = text.partition("Assumptions and references")
+        self.assertNotIn("000 Option 1", body)
+        self.assertIn("000 Option 1", references)
+
+    def test_appendix_is_a_separate_file(self):
+        self.assertNotIn("Census 2021", self.html)
+        with open(os.path.join(self.out, "appendix.html"), encoding="utf-8") as f:
+            appendix = f.read()
+        self.assertIn("Census 2021", appendix)
+        self.assertIn("<code>areas.thurrock.population</code>", appendix)
+        self.assertRegex(appendix, r"class='assumption'><td>Teen boy p</td>")
+        from openpyxl import load_workbook
+        wb = load_workbook(os.path.join(self.out, "appendix.xlsx"))
+        self.assertEqual(wb.sheetnames, ["Separate commissioning", "Pooled commissioning", "Thurrock hybrid"])
+        self.assertEqual([c.value for c in wb.worksheets[0][2]][:3], ["Parameter", "Value", "Source"])
+
+    def test_word_document_holds_the_summary_tables_and_charts(self):
+        import docx
+        doc = docx.Document(os.path.join(self.out, "board-pack.docx"))
+        text = "\n".join(p.text for p in doc.paragraphs)
+        first = re.search(r"<li>(.*?)</li>", self.html).group(1)
+        self.assertIn(html.unescape(first), text)
+        self.assertIn("Key measures", text)
+        self.assertEqual(len(doc.inline_shapes), 8, "one picture per chart")
+        for shape in doc.inline_shapes:      # no chart is shrunk below its printed size
+            self.assertLessEqual(shape.width.cm, 18.01)
+        headers = [[c.text for c in t.rows[0].cells] for t in doc.tables]
+        self.assertIn(["Measure", "Separate commissioning", "Pooled commissioning", "Thurrock hybrid"], headers)
+        box = [t for t in doc.tables if t.rows[0].cells[0].text.startswith("What these figures are")]
+        self.assertEqual(len(box), 1)
+
+    def test_key_measures_spreadsheet(self):
+        from openpyxl import load_workbook
+        import dasim_results as dr
+        import findings as fd
+        ws = load_workbook(os.path.join(self.out, "key-measures.xlsx"))["Key measures"]
+        head = [c.value for c in ws[1]]
+        self.assertEqual(head[:6], ["Measure", "Unit", "In the pack", "Separate commissioning",
+                                    "Separate commissioning: 95% CI low", "Separate commissioning: 95% CI high"])
+        self.assertIn("Pooled commissioning − Separate commissioning", head)
+        res = dr.load(self.results)
+        self.assertEqual(ws.max_row - 1, len(fd.measures(res)), "one row per measure")
+        line = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "IDVA service: 90th-percentile wait")
+        s = dr.stat(res, "pooled", "idva", "wait_p90")
+        col = head.index("Pooled commissioning")
+        self.assertAlmostEqual(line[col], s["mean"])
+        self.assertAlmostEqual(line[col + 1], s["ci_low"])
+        self.assertAlmostEqual(line[col + 2], s["ci_high"])
 
     @unittest.skipIf(shutil.which("chromium") is None and not os.environ.get("DASIM_CHROMIUM"),
                      "chromium not installed")
@@ -82,18 +145,41 @@ class FullRun(unittest.TestCase):
 
     @unittest.skipIf(shutil.which("chromium") is None and not os.environ.get("DASIM_CHROMIUM"),
                      "chromium not installed")
-    def test_pdf_pages_not_blank(self):
+    def test_pdf_is_short_small_and_not_blank(self):
         if PDFTOPPM is None:
             self.skipTest("pdftoppm not installed")
         pdf = os.path.join(self.out, "board-pack.pdf")
-        self.assertTrue(os.path.getsize(pdf) > 50_000)
+        self.assertGreater(os.path.getsize(pdf), 50_000)
+        self.assertLessEqual(os.path.getsize(pdf), 3_000_000, "a board pack is at most 3 MB")
         pages = os.path.join(TMP, "page")
-        subprocess.run([PDFTOPPM, "-r", "40", "-png", pdf, pages], check=True, timeout=300)
+        subprocess.run([PDFTOPPM, "-r", "30", "-png", pdf, pages], check=True, timeout=300)
         found = sorted(glob.glob(pages + "*.png"))
         self.assertGreaterEqual(len(found), 5)
+        self.assertLessEqual(len(found), 12, "the main body is at most about 12 pages")
         for page in found:
             with self.subTest(page=os.path.basename(page)):
                 self.assertGreater(helpers.pixel_spread(page), 0.02)
+        # The key measures fit on one page: their heading and the line after the table share a page.
+        texts = [subprocess.run(["pdftotext", "-f", str(k), "-l", str(k), pdf, "-"], capture_output=True,
+                                text=True, timeout=60).stdout for k in range(1, len(found) + 1)]
+        page = next(t for t in texts if "Key measures" in t and "Mean (95% confidence interval)" in t)
+        self.assertIn("Every measure is in key-measures.xlsx", page)
+
+    @unittest.skipIf(shutil.which("libreoffice") is None, "LibreOffice not installed (not installed on purpose)")
+    def test_word_document_renders_in_libreoffice(self):
+        p = subprocess.run(["libreoffice", "--headless", "--convert-to", "pdf", "--outdir", TMP,
+                            os.path.join(self.out, "board-pack.docx")], capture_output=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertTrue(os.path.exists(os.path.join(TMP, "board-pack.pdf")))
+
+    def test_baseline_flag(self):
+        import dasim_results as dr
+        board_pack.choose_baseline(dr.load(self.results), "separate")     # the run's own baseline: accepted
+        for other, words in (("pooled", "holds differences against separate only"), ("nosuch", "no such option")):
+            p = helpers.run_board_pack(self.results, os.path.join(TMP, "other"), "--no-pdf", "--baseline", other)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+            self.assertIn(words, p.stderr)
 
 
 class BadInput(unittest.TestCase):

@@ -1,0 +1,278 @@
+"""Every claim the pack makes is checked against the numbers it summarises, on fixtures whose answers are known:
+the amount and direction stated, its interval, "not distinguishable from zero" exactly where the interval spans
+zero, "people" only for a measure that counts people, and the ranking (people before money; people lost before
+people declined, giving up or starting late)."""
+import os
+import re
+import shutil
+import tempfile
+import unittest
+
+import h5py
+import numpy as np
+
+import helpers
+import charts
+import dasim_results as dr
+import findings as fd
+import names
+import notes
+from wording import ci_text, number, significant
+
+TMP = None
+
+
+def setUpModule():
+    global TMP
+    TMP = tempfile.mkdtemp(prefix="dasim-findings-")
+
+
+def tearDownModule():
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+def load(name, **kw):
+    return dr.load(helpers.fixture(os.path.join(TMP, name + ".h5"), **kw))
+
+
+class ClaimChecks:
+    """Checks every finding of a results file; mixed into a TestCase with `res` set."""
+
+    def check_claims(self, res):
+        rows = fd.measures(res)
+        found = fd.headlines(res, rows)
+        self.assertTrue(found)
+        for f in found:
+            with self.subTest(claim=f.text):
+                if "people" in re.findall(r"\w+", f.text) and f.row is not None and f.row.topic != "money":
+                    self.assertEqual(f.row.counts, "people", "calls a count of referrals or starts 'people'")
+                if f.stat is None or f.row is None or f.row.kind == "ratio":
+                    continue
+                d = f.stat
+                if "not distinguishable from zero" in f.text:
+                    self.assertFalse(significant(d), "called indistinguishable, but the interval excludes zero")
+                    self.assertLessEqual(d["ci_low"], 0)
+                    self.assertGreaterEqual(d["ci_high"], 0)
+                    continue
+                self.assertIn(number(abs(d["mean"]), f.row.kind), f.text, "the amount stated is not the data's")
+                if "the same as" in f.text:
+                    self.assertTrue(fd.nil_money(d))
+                    continue
+                self.assertTrue(significant(d), "a clear claim about a difference whose interval spans zero")
+                self.assertIn(ci_text(d, f.row.kind, flip=d["mean"] < 0), f.text)
+                if f.row.template:
+                    word = f.row.directions[0] if d["mean"] < 0 else f.row.directions[1]
+                    self.assertIn(f" {word} ", f.text)
+                elif "avoids" in f.text or "adds" in f.text:
+                    self.assertEqual("avoids" in f.text, d["mean"] > 0)
+        for n in res.others:      # per option: people first (largest first), then money
+            mine = [f for f in found if f.option == n and f.row is not None and f.stat is not None]
+            topics = [f.row.topic for f in mine]
+            if "money" in topics:
+                self.assertNotIn("people", topics[topics.index("money"):])
+            order = [(fd.harm(f), -f.weight) for f in mine if f.row.topic == "people"]
+            self.assertEqual(order, sorted(order), "gravest harm first, then the larger")
+        return found
+
+
+class KnownAnswers(unittest.TestCase, ClaimChecks):
+    @classmethod
+    def setUpClass(cls):
+        cls.res = load("demo")
+        cls.rows = fd.measures(cls.res)
+        cls.found = fd.headlines(cls.res, cls.rows)
+
+    def test_every_claim_matches_its_numbers(self):
+        self.check_claims(self.res)
+
+    def test_claims_with_few_replications(self):
+        """Three replications: wide intervals, so some differences are not distinguishable from zero."""
+        res = load("three", replications=3, seed=7)
+        found = self.check_claims(res)
+        self.assertTrue(any("not distinguishable from zero" in f.text for f in found))
+
+    def test_people_lost_at_retriage_is_a_headline_with_the_files_numbers(self):
+        # Separate front doors triage again after a move and lose some; pooled loses none (make_fixture.py).
+        k = self.res.scenarios["separate"]["labels"]["totals_metrics"].index("lost_at_retriage")
+        per_rep = (self.res.scenarios["pooled"]["data"]["totals_data"][:, k]
+                   - self.res.scenarios["separate"]["data"]["totals_data"][:, k])
+        self.assertLess(per_rep.max(), 0)
+        lost = [f for f in self.found if f.option == "pooled" and "lost at re-triage" in f.text]
+        self.assertEqual(len(lost), 1, [f.text for f in self.found])
+        self.assertIn(f"{number(-per_rep.mean(), 'count')} fewer people a year are lost", lost[0].text)
+
+    def test_declines_are_referrals_not_people(self):
+        declined = [f for f in self.found if "declines" in f.text]
+        for f in declined:
+            self.assertIn("referrals", f.text)
+            self.assertNotIn("people", f.text)
+
+    def test_a_service_without_a_queue_shows_declines_not_a_wait(self):
+        # Refuge beds decline when full: nobody waits (make_fixture.py).
+        labels = [r.label for r in self.rows]
+        self.assertFalse(fd.has_queue(self.res, "refuge"))
+        self.assertIn("Refuge: referrals declined (a year)", labels)
+        self.assertFalse(any(l.startswith("Refuge:") and "wait" in l for l in labels), labels)
+        self.assertTrue(fd.has_queue(self.res, "idva"))
+
+    def test_return_refused_when_the_option_costs_less(self):
+        for n in self.res.others:
+            ratio, why = fd.incremental_return(self.res, n, "cashable")
+            self.assertIsNone(ratio)
+            self.assertIn("less than", why)
+        self.assertTrue(any(f.text.startswith("No return per £1 is given") for f in self.found))
+
+    def test_return_is_incremental_against_the_baseline(self):
+        # With pooled as the baseline, separate costs more: the return is its costs avoided over the extra cost.
+        res = load("pooled-first", names=["pooled", "separate"], replications=8)
+        ratio, why = fd.incremental_return(res, "separate", "cashable")
+        self.assertEqual(why, "")
+        dc = dr.diff(res, "separate", "(total)", "service_cost")
+        avoided = dr.diff(res, "separate", "(total)", "cashable_cost_avoided")
+        self.assertGreater(dc["mean"], 0)
+        self.assertAlmostEqual(ratio["mean"], avoided["mean"] / dc["mean"])
+        self.assertAlmostEqual(ratio["ci_low"], avoided["ci_low"] / dc["mean"])
+        self.check_claims(res)
+
+    def test_return_refused_when_the_cost_difference_is_nil(self):
+        path = helpers.fixture(os.path.join(TMP, "nil.h5"), names=["separate", "pooled"], replications=5)
+        with h5py.File(path, "r+") as f:      # the same cost: as when a pooling saving is reinvested
+            c = f["comparisons"]
+            rows = [i for i in range(len(c["metric"])) if c["metric"][i] == b"service_cost" and
+                    c["service"][i] == b"(total)"]
+            for column in ("mean", "ci_low", "ci_high", "sd"):
+                data = c[column][()]
+                data[rows] = 0.0
+                c[column][...] = data
+        res = dr.load(path)
+        ratio, why = fd.incremental_return(res, "pooled", "societal")
+        self.assertIsNone(ratio)
+        self.assertIn("costs the same as Separate commissioning", why)
+        texts = [f.text for f in fd.headlines(res, fd.measures(res))]
+        self.assertIn("Pooled commissioning costs the funders the same as Separate commissioning to the nearest "
+                      "£1,000: £5.96m a year.", texts)
+
+
+class OneReplication(unittest.TestCase):
+    def test_claims_nothing(self):
+        res = load("one-rep", names=["separate", "pooled"], replications=1, sensitivity=False)
+        found = fd.headlines(res, fd.measures(res))
+        self.assertEqual(len(found), 1)
+        self.assertIn("one replication", found[0].text)
+        ratio, why = fd.incremental_return(res, "pooled", "cashable")
+        self.assertIsNone(ratio)
+        self.assertIn("one replication", why)
+
+
+class ChartClaims(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.res = load("charts")
+        cls.out = os.path.join(TMP, "charts")
+
+    def test_the_option_named_fullest_is_the_fullest(self):
+        best = None
+        for n in self.res.names:      # straight from the per-replication data, not the summary rows
+            sc = self.res.scenarios[n]
+            occ = sc["data"]["service_metrics_data"][:, :, sc["labels"]["service_metrics"].index("occupancy")]
+            for i, s in enumerate(sc["labels"]["services"]):
+                if best is None or occ[:, i].mean() > best[2]:
+                    best = (s, n, occ[:, i].mean())
+        c = charts.monthly(self.res, self.out)
+        self.assertTrue(c.title.startswith(f"{names.service(self.res, best[0])} runs fullest, under "
+                                           f"{names.options(self.res)[best[1]]}: {number(best[2], 'share')}"),
+                        c.title)
+
+    def test_declines_chart_counts_referrals(self):
+        c = charts.disengaged_declined(self.res, self.out)
+        self.assertNotIn("people", c.title)
+        self.assertIn("referrals", c.title)
+        self.assertIn("95% CI", c.title)
+
+    def test_cost_driver_is_the_largest_payer(self):
+        c = charts.cost_avoided(self.res, self.out)
+        best = max(self.res.others, key=lambda n: abs(dr.diff(self.res, n, "(total)", "cashable_cost_avoided")
+                                                      ["mean"]))
+        payers = self.res.comparisons.unique("area", service="(outcome)")
+        avoided = {p: -dr.diff(self.res, best, "(outcome)", "cashable_cost", area=p)["mean"] for p in payers}
+        top = max(avoided, key=lambda p: abs(avoided[p]))
+        self.assertIn(f"{number(abs(avoided[top]), 'money')} of it", c.title)
+        self.assertIn(f"for {names.payer(self.res, top)}", c.title.split(";")[0])
+
+    def test_waits_panels_leave_out_services_nobody_waits_for(self):
+        c = charts.wait_distributions(self.res, self.out)
+        self.assertIn("Not drawn: Refuge", c.dropped)
+
+    def test_tornado_plain_labels_and_honest_ranking(self):
+        c = charts.tornado(self.res, self.out)
+        self.assertIn("IDVA caseworkers", c.title)
+        self.assertNotIn("pools.", c.title)
+        self.assertIn("sensitivity of Separate commissioning only", c.caption)
+        self.assertIn("not by how far they move the difference between options", c.caption)
+
+
+class Diagnostics(unittest.TestCase):
+    """The warm-up check and any service at or above capacity, in plain words."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.path = helpers.fixture(os.path.join(TMP, "diagnostics.h5"), names=["separate", "pooled"],
+                                   replications=4)
+        with h5py.File(cls.path, "r+") as f:
+            # Pooled: IDVA never settles (the check's limit is half the run); its places are always full.
+            g = f["scenarios/pooled"]
+            mser = g["warmup_mser_months"][()]
+            services = [s.decode() for s in g["services"][()]]
+            mser[services.index("idva")] = (len(g["months"]) - 1) // 2
+            g["warmup_mser_months"][...] = mser
+            s = f["summary"]
+            rows = [i for i in range(len(s["metric"])) if s["scenario"][i] == b"pooled" and
+                    s["service"][i] == b"idva" and s["metric"][i] == b"occupancy" and s["pool"][i] == b""]
+            for column, value in (("mean", 0.995), ("ci_low", 0.99), ("ci_high", 1.0)):
+                data = s[column][()]
+                data[rows] = value
+                s[column][...] = data
+        cls.res = dr.load(cls.path)
+
+    def test_warmup(self):
+        text = " ".join(notes.warmup(self.res))
+        self.assertIn("Under Separate commissioning, the first 6 months were set aside as warm-up, but Community "
+                      "outreach settled only after about 14 months", text)
+        self.assertIn("IDVA service had not settled by half-way through the run", text)
+
+    def test_at_or_above_capacity(self):
+        text = " ".join(notes.diagnostics(self.res))
+        self.assertIn("IDVA service is at or above capacity under Pooled commissioning (99.5% of places in use)",
+                      text)
+        self.assertNotIn("No service with a queue ran with its places full", text)
+        plain = dr.load(helpers.fixture(os.path.join(TMP, "calm.h5"), names=["separate"], replications=3))
+        self.assertIn("No service with a queue ran with its places full", " ".join(notes.diagnostics(plain)))
+
+
+class OldFileNames(unittest.TestCase):
+    """A file written before display names: keys read as words, never raw."""
+
+    def test_generic_names(self):
+        res = load("plain", names=["separate", "pooled"], replications=4, display_names=False)
+        self.assertEqual(names.service(res, "front-door"), "Front door")
+        self.assertEqual(names.funder(res, "thurrock_council"), "Thurrock council")
+        self.assertEqual(names.options(res), {"separate": "Separate", "pooled": "Pooled"})
+        self.assertEqual(charts.parameter_labels(res)[0], "Idva workers")
+        self.assertEqual(names.generic("refuge-places"), "Refuge places")
+
+    def test_sweep_points_read_as_settings(self):
+        class Fake:
+            names = ["pools.refuge-set.workers=159;pools.idva.workers=36", "pools.refuge-set.workers=170;"
+                                                                          "pools.idva.workers=36"]
+            scenarios = {n: {"attrs": {}} for n in names}
+        self.assertEqual(names.options(Fake)[Fake.names[0]], "refuge set workers = 159")
+
+    def test_paper_codes_move_to_references(self):
+        text, codes = names.without_references("One SET-wide pool per service (000 Option 1); as before "
+                                               "(MODEL.md §5)")
+        self.assertEqual(text, "One SET-wide pool per service; as before")
+        self.assertEqual(codes, ["000 Option 1", "MODEL.md §5"])
+
+
+if __name__ == "__main__":
+    unittest.main()
