@@ -202,11 +202,12 @@ fs::path plots_dir() {
                                        "DASIM_PLOTS_DIR to the plots folder", where.empty() ? "no folder: the binary's path is unknown" : where));
 }
 
-int report(const std::string& results, const std::string& out, bool pdf) {
+int report(const std::string& results, const std::string& out, bool pdf, const std::string& baseline) {
   const fs::path script = plots_dir() / "board_pack.py";
   std::vector<std::string> args{"/usr/bin/python3", script.string(), results};
   if (!out.empty()) args.insert(args.end(), {"--out", out});
   if (!pdf) args.push_back("--no-pdf");
+  if (!baseline.empty()) args.insert(args.end(), {"--baseline", baseline});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -280,6 +281,9 @@ int dispatch(int argc, char** argv) {
   report_cmd->add_option("results", results, "Results file (.h5)")->required();
   report_cmd->add_option("--out", out, "Folder for the charts and the board pack (default: beside the results)");
   bool no_pdf = false;
+  std::string report_baseline;
+  report_cmd->add_option("--baseline", report_baseline,
+                         "The option the others are compared with (the run's first scenario; another name is refused)");
   report_cmd->add_flag("--no-pdf", no_pdf, "Charts and HTML only (the PDF needs Chromium)");
 
   const serve::ServeCommand serve_cmd = serve::register_serve(app);
@@ -302,7 +306,7 @@ int dispatch(int argc, char** argv) {
       return run(std::move(points), o);
     }
     if (*check_cmd) return check(check_files, check_seed);
-    if (*report_cmd) return report(results, out, !no_pdf);
+    if (*report_cmd) return report(results, out, !no_pdf, report_baseline);
     if (serve_cmd.chosen()) return serve_cmd.run();
   } catch (const scenario::LoadError& e) {
     fmt::print(stderr, "dasim: {}\n", e.what());

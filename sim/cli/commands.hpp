@@ -37,6 +37,6 @@ int main(int argc, char** argv);
 int dispatch(int argc, char** argv);
 int run(std::vector<model::Scenario> scenarios, const RunOptions& options);
 int check(const std::vector<std::string>& scenarios, std::uint64_t seed);
-int report(const std::string& results, const std::string& out, bool pdf);
+int report(const std::string& results, const std::string& out, bool pdf, const std::string& baseline = "");
 
 }  // namespace dasim::cli

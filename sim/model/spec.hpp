@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/display_names.hpp"
 #include "random/distribution.hpp"
 
 namespace dasim::model {
@@ -219,6 +220,8 @@ struct SimulationSpec {
 struct Scenario {
   std::string name;
   std::string description;
+  std::string display_name;  // the option as a board reads it; the name made readable when the scenario gives none
+  DisplayNames display_names;
   std::string source_text;  // the verbatim files, for the results record
   /// Each file of the `extends` chain as the loader read it, base first: (name as given, verbatim text). A
   /// sensitivity run reads these again with overrides, so it varies the text that ran, not the file on disk now.

@@ -80,6 +80,27 @@ void write_assumptions(const h5::Group& scenario_group, const model::Scenario& s
   g.write_strings("where", where);
 }
 
+/// What a board reads for each label dataset's entries, parallel to it (docs/results-format.md).
+void write_display_names(const h5::Group& g, const model::Scenario& s) {
+  g.set_attribute("display_name", s.display_name);
+  const model::DisplayNames& d = s.display_names;
+  auto parallel = [&](const char* dataset, const std::vector<std::string>& keys, const std::map<std::string, std::string>& names) {
+    std::vector<std::string> out;
+    for (const auto& k : keys) out.push_back(model::DisplayNames::of(names, k));
+    g.write_strings(dataset, out);
+  };
+  parallel("service_display_names", s.services, d.services);
+  parallel("funder_display_names", s.funders, d.funders);
+  parallel("payer_display_names", s.payers, d.payers);
+  std::vector<std::string> areas = batch::axis_labels(Axis::area, s);
+  areas.pop_back();
+  std::vector<std::string> area_names;
+  for (const auto& a : areas) area_names.push_back(model::DisplayNames::of(d.areas, a));
+  area_names.push_back("All areas");  // the label `all`
+  g.write_strings("area_display_names", area_names);
+  parallel("pool_display_names", batch::axis_labels(Axis::pool, s), d.pools);
+}
+
 void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, const batch::ScenarioFigures& figures,
                     std::uint64_t master_seed, bool monthly_by_pool) {
   const model::Scenario& s = *run.scenario;
@@ -105,6 +126,7 @@ void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, cons
   g.write_strings("pool_service", pool_service);
   g.write_strings("funders", s.funders);
   write_assumptions(g, s);
+  write_display_names(g, s);
   const std::size_t R = run.replications.size();
   std::vector<std::int32_t> replication;
   std::vector<std::uint64_t> seeds;
@@ -211,6 +233,9 @@ void write_sensitivity(const h5::Group& file, const batch::RunRecord& run) {
   }
   const std::size_t n = parameter.size();
   g.write_strings("parameter", parameter);
+  std::vector<std::string> parameter_display;
+  for (const auto& key : parameter) parameter_display.push_back(run.scenarios.front().scenario->display_names.parameter(key));
+  g.write_strings("parameter_display", parameter_display);
   g.write_strings("where", where);
   g.write_strings("output", output);
   g.write_strings("output_units", units);

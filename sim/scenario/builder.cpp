@@ -10,7 +10,7 @@ using model::Condition;
 
 model::Scenario ScenarioBuilder::build() {
   only_keys(root_, "top level", {"scenario", "simulation", "areas", "attributes", "arrivals", "pools", "contracts",
-                                  "outcomes", "repeat", "relocation"});
+                                  "outcomes", "repeat", "relocation", "display_names"});
   s_.name = std::filesystem::path(file()).stem().string();
   read_scenario_and_simulation();
   read_areas();
@@ -23,6 +23,7 @@ model::Scenario ScenarioBuilder::build() {
   read_repeat();
   read_relocation();
   resolve_services();
+  read_display_names();
   return std::move(s_);
 }
 

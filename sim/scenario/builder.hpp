@@ -51,6 +51,7 @@ class ScenarioBuilder : public TomlReader {
   void read_repeat();
   void read_relocation();
   void resolve_services();
+  void read_display_names();
 
   const toml::table& root_;
   model::Scenario s_;

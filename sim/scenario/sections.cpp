@@ -11,9 +11,10 @@ namespace dasim::scenario {
 void ScenarioBuilder::read_scenario_and_simulation() {
   if (const toml::node* n = root_.get("scenario")) {
     const toml::table& t = table_at(*n, "scenario");
-    only_keys(t, "scenario", {"name", "description"});
+    only_keys(t, "scenario", {"name", "description", "display_name"});
     s_.name = text(t, "name", "scenario", s_.name);
     s_.description = text(t, "description", "scenario", "");
+    s_.display_name = text(t, "display_name", "scenario", "");
   }
   if (s_.name.empty() || s_.name.find_first_of("/\\\n") != std::string::npos)
     fail(root_, "scenario.name", "must be a non-empty name without slashes");

@@ -64,7 +64,7 @@ std::string number_text(double v) { return fmt::format("{:.10g}", v); }
 std::string area_list(const model::Scenario& s, const model::PoolSpec& p) {
   std::vector<std::string> names;
   for (std::size_t a = 0; a < s.areas.size(); ++a)
-    if (p.serves_area[a]) names.push_back(area_label(s.areas[a].name));
+    if (p.serves_area[a]) names.push_back(area_label(s, static_cast<int>(a)));
   if (names.size() == s.areas.size() && names.size() > 1) return "all areas";
   return fmt::format("{}", fmt::join(names, ", "));
 }
@@ -103,7 +103,7 @@ std::vector<Field> form_fields(const Project& project, const std::string& name) 
 
   for (const auto& p : s.pools) {
     if (p.unit() == model::CapacityUnit::sittings) continue;
-    const std::string group = fmt::format("{} ({}: {})", service_label(s.services[p.service], true), p.name, area_list(s, p));
+    const std::string group = fmt::format("{} ({}: {})", service_label(s, p.service), p.name, area_list(s, p));
     const bool beds = p.unit() == model::CapacityUnit::units, groups = p.unit() == model::CapacityUnit::groups;
     Field workers = field("pools." + p.name + ".workers", "capacity", group,
                           beds ? "Units of accommodation" : groups ? "Groups that can run at once" : "Staff",

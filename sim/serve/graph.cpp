@@ -67,13 +67,13 @@ std::string pathway_dot(const model::Scenario& s) {
   out += "  referrals [label=\"Referrals\", shape=oval, fillcolor=\"#ffffff\"];\n";
   for (std::size_t sv = 0; sv < s.services.size(); ++sv) {
     out += fmt::format("  subgraph cluster_{} {{\n    label={}; style=\"rounded\"; color=\"#bbbbbb\"; fontname=\"DejaVu Sans\"; fontsize=11;\n",
-                       sv, quoted(service_label(s.services[sv], true)));
+                       sv, quoted(service_label(s, static_cast<int>(sv))));
     for (std::size_t p = 0; p < s.pools.size(); ++p) {
       const model::PoolSpec& pool = s.pools[p];
       if (pool.service != static_cast<int>(sv)) continue;
       std::vector<std::string> areas;
       for (std::size_t a = 0; a < s.areas.size(); ++a)
-        if (pool.serves_area[a]) areas.push_back(area_label(s.areas[a].name));
+        if (pool.serves_area[a]) areas.push_back(area_label(s, static_cast<int>(a)));
       const std::string where = areas.size() == s.areas.size() && areas.size() > 1 ? "all areas" : fmt::format("{}", fmt::join(areas, ", "));
       out += fmt::format("    p{} [label={}, fillcolor=\"{}\", tooltip={}];\n", p, quoted(where + "\n" + capacity_text(s, pool)),
                          colour_of(pool), quoted(pool.name));

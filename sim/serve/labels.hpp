@@ -1,13 +1,12 @@
 #pragma once
-// Display names for the page: services as the board pack names them (plots/wording.py holds the names, so the
-// page and the board pack agree), areas in plain words.
+// Display names for the page: the scenario's own (its [display_names]), so the page and the board pack agree.
 #include <string>
+
+#include "model/spec.hpp"
 
 namespace dasim::serve {
 
-/// "idva" -> "IDVA", "front-door" -> "front door"; `start`: capitalised.
-std::string service_label(const std::string& service, bool start = false);
-/// "essex-north" -> "Essex North".
-std::string area_label(const std::string& area);
+std::string service_label(const model::Scenario& s, int service);
+std::string area_label(const model::Scenario& s, int area);
 
 }  // namespace dasim::serve

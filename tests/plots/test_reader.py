@@ -204,6 +204,24 @@ class ReadsTheSimulatorsOwnFiles(unittest.TestCase):
         total = dr.stat(res, "set-pooled", "(total)", "service_cost")["mean"]
         self.assertAlmostEqual(sum(by_service.values()), total, delta=1.0)
 
+    def test_names_and_assumptions_come_from_the_scenario_files(self):
+        """The writer stores the scenario's display names and its assumption scan; the pack reads them."""
+        out = os.path.join(TMP, "names")
+        p = subprocess.run([helpers.DASIM, "run", os.path.join(helpers.ROOT, "scenarios", "set-pooled.toml"), "-r", "1",
+                            "-q", "-n", "names", "-o", out, "--force"], capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        res = dr.load(os.path.join(out, "names.h5"))
+        import names
+        self.assertEqual(names.options(res)["set-pooled"], "Pooled commissioning")
+        self.assertEqual(names.service(res, "idva"), "IDVA support")
+        sc = res.scenarios["set-pooled"]
+        self.assertEqual(len(sc["labels"]["area_display_names"]), len(sc["labels"]["areas"]))
+        self.assertEqual(sc["labels"]["area_display_names"][-1], "All areas")
+        found = dict(zip(sc["assumptions"]["key"], sc["assumptions"]["where"]))
+        self.assertGreater(len(found), 100)
+        self.assertRegex(found["attributes.sex.weights"] if "attributes.sex.weights" in found
+                         else next(iter(found.values())), r"\.toml:\d+$")
+
 
 if __name__ == "__main__":
     unittest.main()
