@@ -230,7 +230,8 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool& totals_only) {
   resume->excludes(force);
   auto* only = cmd->add_option("--only-replication", o.only_replication, "Rerun one replication alone (prints it, writes nothing)")->check(CLI::NonNegativeNumber);
   only->excludes(resume);
-  cmd->add_flag("--totals-only", totals_only, "Print figures for all areas together only, not for each area");
+  cmd->add_flag("--totals-only", totals_only, "Print figures for all areas together only (the default)");
+  cmd->add_flag("--full-table", o.by_area, "Print each area's figures as well as all areas'");
   cmd->add_flag("--monthly-by-pool", o.monthly_by_pool,
                 "Also store monthly series for every pool (pool_monthly_data; large for big batches)");
   cmd->add_flag("-q,--quiet", o.quiet, "No progress and no table (results files only)");
@@ -293,7 +294,7 @@ int dispatch(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   try {
-    o.by_area = !totals_only;
+    if (totals_only) o.by_area = false;
     if (*run_cmd) return run(load_all(o.scenarios), o);
     if (*sweep_cmd) {
       const scenario::Sweep sweep = scenario::load_sweep(sweep_file);

@@ -17,7 +17,7 @@ struct RunOptions {
   int jobs = 1;
   bool force = false;
   bool resume = false;
-  bool by_area = true;  // print each area as well as all areas
+  bool by_area = false;  // print each area as well as all areas (--full-table)
   bool quiet = false;
   bool progress_lines = false;  // off a terminal, a line per finished replication (dasim serve reads them)
   bool monthly_by_pool = false;

@@ -34,14 +34,41 @@ double Progress::seconds() const {
 }
 
 namespace {
-/// "mean (low–high)"; a share's interval (`share`) is kept within 0–100%, the range a share can take.
+/// A number as people read it: a true minus sign, and "-0.00" shown as "0.00".
+std::string signed_text(double value, const char* format) {
+  std::string text = fmt::format(fmt::runtime(format), value);
+  if (!text.empty() && text.front() == '-') {
+    if (text.find_first_of("123456789") == std::string::npos) return text.substr(1);
+    return "−" + text.substr(1);
+  }
+  return text;
+}
+
+/// "£1,234,567", with thousands separators and a true minus sign.
+std::string pounds(double value) {
+  const long long whole = std::llround(std::fabs(value));
+  const std::string digits = std::to_string(whole);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return (value < 0 && whole != 0 ? "−£" : "£") + grouped;
+}
+
+/// "mean (low to high)"; a share's interval (`share`) is kept within 0–100%, the range a share can take.
 std::string with_ci(const stats::Summary& s, const char* format, double scale = 1, bool share = false) {
   if (s.n == 0 || std::isnan(s.mean)) return "-";
-  const std::string mean = fmt::format(fmt::runtime(format), s.mean * scale);
+  const std::string mean = signed_text(s.mean * scale, format);
   if (std::isnan(s.ci_low)) return mean;
   const double low = share ? std::max(0.0, s.ci_low) : s.ci_low, high = share ? std::min(1.0, s.ci_high) : s.ci_high;
-  return fmt::format("{} ({}–{})", mean, fmt::format(fmt::runtime(format), low * scale),
-                     fmt::format(fmt::runtime(format), high * scale));
+  return fmt::format("{} ({} to {})", mean, signed_text(low * scale, format), signed_text(high * scale, format));
+}
+
+std::string money_with_ci(const stats::Summary& s) {
+  if (s.n == 0 || std::isnan(s.mean)) return "-";
+  if (std::isnan(s.ci_low) || pounds(s.ci_low) == pounds(s.ci_high)) return pounds(s.mean);  // the same every time
+  return fmt::format("{} ({} to {})", pounds(s.mean), pounds(s.ci_low), pounds(s.ci_high));
 }
 }  // namespace
 
@@ -65,15 +92,17 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
   if (by_area)
     for (const auto& a : base.areas) areas.push_back(a.name);
   fmt::print("\nResults: mean (95% CI) over {} replications, seed {}\n", run.replications, run.master_seed);
-  const std::string header = fmt::format("  {:<26} {:>22} {:>22} {:>20} {:>19} {:>19} {:>19}", "option", "median wait (d)",
-                                         "90th pct wait (d)", "within target (%)", "disengaged/yr", "declined/yr", "occupancy (%)");
+  const std::string header = fmt::format("  {:<34} {:>24} {:>24} {:>22} {:>21} {:>21} {:>21}", "option", "median wait (d)",
+                                         "90th pct wait (d)", "within target (%)", "gave up a year", "declined a year", "occupancy (%)");
+  const model::DisplayNames& names = base.display_names;
   for (const auto& service : base.services)
     for (const auto& area : areas) {
       if (get("summary", base.name, service, area, "entered").n == 0) continue;
-      fmt::print("\n{} — {}\n{}\n", service, area == "all" ? "all areas" : area, header);
+      fmt::print("\n{} — {}\n{}\n", model::DisplayNames::of(names.services, service),
+                 area == "all" ? "all areas" : model::DisplayNames::of(names.areas, area), header);
       auto line = [&](const std::string& kind, const model::Scenario& s, const std::string& label) {
         const std::string& scenario = s.name;
-        fmt::print("  {:<26} {:>22} {:>22} {:>20} {:>19} {:>19} {:>19}\n", label,
+        fmt::print("  {:<34} {:>24} {:>24} {:>22} {:>21} {:>21} {:>21}\n", label,
                    with_ci(get(kind, scenario, service, area, "wait_p50"), "{:.2f}"),
                    with_ci(get(kind, scenario, service, area, "wait_p90"), "{:.2f}"),
                    with_ci(get(kind, scenario, service, area, "within_target"), "{:.1f}", 100, kind == "summary"),
@@ -83,26 +112,31 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
                    : kind == "summary"    ? with_ci(area_occupancy(s, service, area), "{:.1f}", 100, true)
                                           : "");
       };
-      for (const auto& sr : run.scenarios) line("summary", *sr.scenario, sr.scenario->name);
+      for (const auto& sr : run.scenarios) line("summary", *sr.scenario, sr.scenario->display_name);
       for (std::size_t k = 1; k < run.scenarios.size(); ++k)
-        line("difference", *run.scenarios[k].scenario, "  " + run.scenarios[k].scenario->name + " − " + base.name);
+        line("difference", *run.scenarios[k].scenario, "  " + run.scenarios[k].scenario->display_name + ": difference");
     }
+  // Funders in one order for every option: alphabetical by the name a reader sees.
+  std::map<std::string, std::string> funders;  // display name -> key
+  for (const auto& sr : run.scenarios)
+    for (const auto& f : sr.scenario->funders) funders.emplace(model::DisplayNames::of(sr.scenario->display_names.funders, f), f);
   fmt::print("\nMoney (£ a year)\n");
   for (const auto& sr : run.scenarios) {
     const auto& s = *sr.scenario;
-    fmt::print("  {}\n", s.name);
-    for (const auto& f : s.funders)
-      fmt::print("    service cost, {:<32} {:>14}\n", f, with_ci(get("summary", s.name, "(cost)", f, "service_cost"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "outcome costs (cashable + societal)", with_ci(get("summary", s.name, "(total)", "all", "outcome_cost"), "{:.0f}"));
+    fmt::print("  {}\n", s.display_name);
+    for (const auto& [shown, f] : funders)
+      if (std::find(s.funders.begin(), s.funders.end(), f) != s.funders.end())
+        fmt::print("    service cost, {:<44} {:>40}\n", shown, money_with_ci(get("summary", s.name, "(cost)", f, "service_cost")));
+    fmt::print("    {:<58} {:>40}\n", "outcome costs (cashable + societal)", money_with_ci(get("summary", s.name, "(total)", "all", "outcome_cost")));
   }
   for (std::size_t k = 1; k < run.scenarios.size(); ++k) {
     const std::string& name = run.scenarios[k].scenario->name;
-    fmt::print("  {} against {}\n", name, base.name);
-    fmt::print("    {:<46} {:>14}\n", "service cost difference", with_ci(get("difference", name, "(total)", "all", "service_cost"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "cost avoided (all)", with_ci(get("difference", name, "(total)", "all", "cost_avoided"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "cost avoided, cashable", with_ci(get("difference", name, "(total)", "all", "cashable_cost_avoided"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "cost avoided, societal", with_ci(get("difference", name, "(total)", "all", "societal_cost_avoided"), "{:.0f}"));
-    fmt::print("    {:<46} {:>14}\n", "return per £1 of service cost", with_ci(get("difference", name, "(total)", "all", "return_per_pound"), "{:.2f}"));
+    fmt::print("  {} against {}\n", run.scenarios[k].scenario->display_name, base.display_name);
+    fmt::print("    {:<58} {:>40}\n", "service cost difference", money_with_ci(get("difference", name, "(total)", "all", "service_cost")));
+    fmt::print("    {:<58} {:>40}\n", "cost avoided (all)", money_with_ci(get("difference", name, "(total)", "all", "cost_avoided")));
+    fmt::print("    {:<58} {:>40}\n", "cost avoided, cashable", money_with_ci(get("difference", name, "(total)", "all", "cashable_cost_avoided")));
+    fmt::print("    {:<58} {:>40}\n", "cost avoided, societal", money_with_ci(get("difference", name, "(total)", "all", "societal_cost_avoided")));
+    fmt::print("    {:<58} {:>40}\n", "return per £1 of service cost", with_ci(get("difference", name, "(total)", "all", "return_per_pound"), "{:.2f}"));
   }
 }
 
@@ -114,15 +148,16 @@ void print_warmup(const batch::RunRecord& run, const batch::RunSummary& summary)
     int worst = 0;
     for (const auto& c : checks) {
       worst = std::max(worst, c.mser_months);
-      if (c.drifting) short_ones.push_back(fmt::format("{} (still drifting at half the run: no steady level)", c.service));
-      else if (!c.long_enough()) short_ones.push_back(fmt::format("{} ({} months)", c.service, c.mser_months));
+      const std::string service = model::DisplayNames::of(sr.scenario->display_names.services, c.service);
+      if (c.drifting) short_ones.push_back(fmt::format("{} (still drifting at half the run: no steady level)", service));
+      else if (!c.long_enough()) short_ones.push_back(fmt::format("{} ({} months)", service, c.mser_months));
     }
     if (checks.empty()) continue;
     if (short_ones.empty())
       fmt::print("\nwarm-up ({}): {} months is long enough; MSER truncation is at most {} months for every service\n",
-                 sr.scenario->name, checks.front().warmup_months, worst);
+                 sr.scenario->display_name, checks.front().warmup_months, worst);
     else
-      fmt::print("\nwarm-up ({}): WARNING: {} months may be too short; MSER suggests more for: {}\n", sr.scenario->name,
+      fmt::print("\nwarm-up ({}): WARNING: {} months may be too short; MSER suggests more for: {}\n", sr.scenario->display_name,
                  checks.front().warmup_months, fmt::join(short_ones, ", "));
   }
 }

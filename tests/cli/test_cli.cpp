@@ -85,11 +85,13 @@ TEST_F(Cli, RunWritesResultsAndASummaryTable) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_TRUE(fs::exists(dir_ / "out" / "small.h5"));
   EXPECT_TRUE(fs::exists(dir_ / "out" / "small-summary.csv"));
+  // By default a short table: all areas only, in display names (the key made readable where none is given).
   const Result table = run("run " + path("small.toml") + " -r 3 --force -o " + path("out"));
-  EXPECT_NE(table.output.find("idva — all areas"), std::string::npos) << table.output;
-  EXPECT_NE(table.output.find("idva — a\n"), std::string::npos) << "each area has its own table: " << table.output;
-  const Result totals = run("run " + path("small.toml") + " -r 3 --force --totals-only -o " + path("out"));
-  EXPECT_EQ(totals.output.find("idva — a\n"), std::string::npos) << totals.output;
+  EXPECT_NE(table.output.find("Idva — all areas"), std::string::npos) << table.output;
+  EXPECT_EQ(table.output.find("Idva — A\n"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find(" to "), std::string::npos) << "intervals read 'low to high': " << table.output;
+  const Result full = run("run " + path("small.toml") + " -r 3 --force --full-table -o " + path("out"));
+  EXPECT_NE(full.output.find("Idva — A\n"), std::string::npos) << "each area has its own table: " << full.output;
 }
 
 TEST_F(Cli, BadScenariosGiveFileLineAndNoResults) {
