@@ -68,6 +68,7 @@ const std::vector<Measure<model::PoolStats>>& pool_measures() {
        [](const P& s, double) { return ratio(s.queue_time, s.observed_days); }},
       {{"throughput", "people/year", "Completed (people a year)"},
        [](const P& s, double y) { return y > 0 ? s.total().completed / y : 0; }},
+      {{"longest_queue", "people", "Longest waiting list (people)"}, [](const P& s, double) { return static_cast<double>(s.longest_queue); }},
   };
   return m;
 }

@@ -84,6 +84,7 @@ void PoolStats::declined(double, int area) { count(area, &AreaTally::declined, &
 void PoolStats::joined_queue(double now) {
   advance(now);
   ++queue_length_;
+  if (now >= window_start_) longest_queue = std::max(longest_queue, queue_length_);
 }
 
 void PoolStats::started_after_wait(double now, int area, double wait, bool on_time) {
@@ -134,6 +135,7 @@ void PoolStats::warmup_ended(double now) {
   advance(now);
   for (AreaTally& a : by_area) a = AreaTally{};
   queue_area = busy_area = capacity_area = queue_time = 0;
+  longest_queue = queue_length_;
   window_start_ = now;
 }
 

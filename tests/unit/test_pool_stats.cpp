@@ -83,3 +83,16 @@ TEST(Tallies, AddAcrossAreasAndPools) {
   EXPECT_DOUBLE_EQ(m.busy_area, 15);
   EXPECT_DOUBLE_EQ(m.days, 30) << "the month's length, not a sum over pools";
 }
+
+TEST(PoolStats, TheLongestWaitingListCountsOnlyAfterTheWarmup) {
+  model::PoolStats s(1, 1);
+  for (int i = 0; i < 5; ++i) s.joined_queue(1);  // five waiting during the warm-up
+  for (int i = 0; i < 3; ++i) s.started_after_wait(2, 0, 1, true);
+  s.warmup_ended(3);                                // two still waiting when it ends
+  EXPECT_EQ(s.longest_queue, 2);
+  s.joined_queue(4);
+  s.joined_queue(5);
+  s.started_after_wait(6, 0, 1, true);
+  s.joined_queue(7);
+  EXPECT_EQ(s.longest_queue, 4);
+}
