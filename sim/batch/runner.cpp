@@ -125,7 +125,12 @@ bool run_tasks(const std::vector<const model::Scenario*>& scenarios, const std::
         throw ReplicationFailure(describe_failure(scenario, done.task, options.master_seed, why), done.task.scenario,
                                  done.task.replication);
       }
-      on_result(done.task, deserialize(done.bytes.substr(1)));
+      try {
+        on_result(done.task, deserialize(done.bytes.substr(1)));
+      } catch (...) {
+        end_all();  // e.g. the journal could not be written: stop the workers before reporting it
+        throw;
+      }
     }
   }
   return !stopping() || next >= tasks.size();

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include "batch/schema.hpp"
 #include "batch/sensitivity.hpp"
 #include "cli/console.hpp"
+#include "output/run_files.hpp"
 #include "output/writers.hpp"
 #include "scenario/loader.hpp"
 
@@ -64,10 +66,12 @@ batch::VariantSource variants_of(const model::Scenario& base, const std::string&
   return source;
 }
 
-void write_partial(const batch::RunRecord& record, const fs::path& partial) {
+void write_partial(const batch::RunRecord& record, output::RunFiles& files) {
   const batch::RunSummary summary = batch::summarise(record);
-  output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
+  files.replace(".h5.partial", [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
 }
+
+void note(const std::string& message) { fmt::print(stderr, "{}\n", message); }
 
 }  // namespace
 
@@ -80,15 +84,29 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (ec || !fs::is_directory(dir)) throw output::OutputError(fmt::format("{}: cannot create the output folder: {}", dir.string(), ec.message()));
   if (::access(dir.c_str(), W_OK) != 0) throw output::OutputError(fmt::format("{}: the output folder is not writable", dir.string()));
   const bool single = o.only_replication >= 0;
+  // The run's name is this process's until it ends (a rerun of one replication writes nothing, so takes nothing).
+  std::optional<output::RunFiles> files;
+  if (!single && batch::ranks().root()) files.emplace(dir, name, note);
   if (!single && !o.force && !o.resume && (fs::exists(h5) || fs::exists(csv)))
     throw output::OutputError(fmt::format("{} already exists: choose another --name or --output, or pass --force to overwrite it", h5.string()));
+  if (files && !o.force && !o.resume && fs::exists(files->journal_path()))
+    throw output::OutputError(fmt::format("{}: an interrupted run of this name kept its finished replications there; finish "
+                                          "it with the same command and --resume, or pass --force to start afresh",
+                                          files->journal_path().string()));
 
   batch::RunRecord record = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
-  if (o.resume) {
-    if (!fs::exists(partial))
-      throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file of that name)", partial.string()));
-    output::read_hdf5_for_resume(record, partial);
+  if (o.resume && files) {
+    if (!fs::exists(partial) && !fs::exists(files->journal_path()))
+      throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file or journal of that name)", partial.string()));
+    if (fs::exists(partial)) output::read_hdf5_for_resume(record, partial);
   }
+  if (files)
+    files->open_journal(output::identity_of(scenarios, o.seed, o.replications, o.monthly_by_pool), o.resume,
+                        [&](int scenario, batch::ReplicationResult&& r) {
+                          batch::ScenarioRun& run = record.scenarios.at(scenario);
+                          run.done.at(r.replication) = true;
+                          run.replications[r.replication] = std::move(r);
+                        });
   if (single && o.only_replication >= o.replications)
     throw std::invalid_argument(fmt::format("--only-replication {} is not below --replications {}", o.only_replication, o.replications));
   const std::vector<batch::Task> tasks = batch::plan_tasks(record, o.only_replication);
@@ -96,7 +114,10 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
   std::unique_ptr<Progress> bar;
   const auto started = std::chrono::steady_clock::now();
-  const batch::PlanOutcome outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar));
+  const batch::PlanOutcome outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar),
+                                                     [&](int scenario, const batch::ReplicationResult& r) {
+                                                       if (files) files->append(scenario, r);
+                                                     });
   if (!batch::ranks().root()) return outcome.failure.empty() ? 0 : 1;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -113,12 +134,12 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     return outcome.finished ? 0 : 130;
   }
   if (!outcome.failure.empty()) {
-    write_partial(record, partial);
+    write_partial(record, *files);
     throw batch::ReplicationFailure(outcome.failure + fmt::format("; the {} replications that finished are kept in {}",
                                                                   outcome.done, partial.string()), 0, 0);
   }
   if (!outcome.finished) {
-    write_partial(record, partial);
+    write_partial(record, *files);
     fmt::print(stderr, "\ninterrupted: {} of {} replications kept in {} (marked incomplete); finish with the same command and --resume\n",
                outcome.done, tasks.size(), partial.string());
     return 130;
@@ -131,14 +152,19 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
                            [&o](const std::string& m) { if (!o.quiet) fmt::print(stderr, "{}\n", m); },
                            progress_bar(o.quiet, sensitivity_bar));
   }
+  // Every final file is staged under this process's own name, then all are moved into place as one commit.
   const batch::RunSummary summary = batch::summarise(record);
-  output::write_atomically(h5, [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
-  output::write_atomically(csv, [&](const fs::path& tmp) { output::write_csv(summary.rows, tmp); });
-  if (!record.sensitivity.empty()) {
-    const fs::path sensitivity_csv = dir / (name + "-sensitivity.csv");
-    output::write_atomically(sensitivity_csv, [&](const fs::path& tmp) { output::write_sensitivity_csv(record, tmp); });
+  std::vector<std::string> suffixes{".h5", "-summary.csv"};
+  if (!record.sensitivity.empty()) suffixes.push_back("-sensitivity.csv");
+  try {
+    output::write_hdf5(record, summary, files->staged_path(".h5"));
+    output::write_csv(summary.rows, files->staged_path("-summary.csv"));
+    if (!record.sensitivity.empty()) output::write_sensitivity_csv(record, files->staged_path("-sensitivity.csv"));
+  } catch (...) {
+    for (const auto& s : suffixes) fs::remove(files->staged_path(s), ec);
+    throw;
   }
-  fs::remove(partial, ec);
+  files->publish(suffixes, {partial});
   if (!o.quiet) {
     print_summary(record, summary.rows, o.by_area);
     print_warmup(record, summary);
