@@ -14,6 +14,7 @@
 
 #include "batch/figures.hpp"
 #include "batch/plan.hpp"
+#include "batch/precision.hpp"
 #include "batch/schema.hpp"
 #include "batch/sensitivity.hpp"
 #include "cli/console.hpp"
@@ -109,15 +110,50 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
                         });
   if (single && o.only_replication >= o.replications)
     throw std::invalid_argument(fmt::format("--only-replication {} is not below --replications {}", o.only_replication, o.replications));
-  const std::vector<batch::Task> tasks = batch::plan_tasks(record, o.only_replication);
+  if (o.precision > 0 && (single || batch::ranks().size > 1))
+    throw std::invalid_argument("--precision decides in one process (use --jobs for more workers); it cannot be "
+                                "combined with MPI ranks or --only-replication");
 
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
   std::unique_ptr<Progress> bar;
   const auto started = std::chrono::steady_clock::now();
-  const batch::PlanOutcome outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar),
-                                                     [&](int scenario, const batch::ReplicationResult& r) {
-                                                       if (files) files->append(scenario, r);
-                                                     });
+  auto journal = [&](int scenario, const batch::ReplicationResult& r) {
+    if (files) files->append(scenario, r);
+  };
+  std::vector<batch::Task> tasks;
+  batch::PlanOutcome outcome;
+  if (o.precision > 0) {
+    // Rounds of replications until the rule decides; it looks at replications in order only, so rounds (sized
+    // by --jobs) change how many are run ahead, never the count chosen.
+    const batch::PrecisionRule rule{o.precision, 0.95, 3, 5, o.replications};
+    const std::vector<batch::KeyMeasure> keys = batch::key_measures(record);
+    batch::PrecisionDecision decision;
+    for (int target = std::min(rule.maximum, rule.initial + rule.look_ahead);;
+         target = std::min(rule.maximum, target + std::max({2 * o.jobs, batch::look_ahead(target, rule), target / 4}))) {
+      std::vector<batch::Task> round;
+      for (const batch::Task& t : batch::plan_tasks(record))
+        if (t.replication < static_cast<std::uint64_t>(target)) round.push_back(t);
+      const batch::PlanOutcome part = batch::run_plan(record, round, runner, progress_bar(o.quiet, bar), journal);
+      tasks.insert(tasks.end(), round.begin(), round.end());
+      outcome.done += part.done;
+      outcome.failure = part.failure;
+      outcome.finished = part.finished;
+      if (!part.finished || !part.failure.empty()) break;
+      decision = batch::decide(record, keys, target, rule);
+      if (decision.decided) break;
+    }
+    if (decision.decided) {
+      batch::keep_first(record, decision.replications);
+      record.replication_procedure = fmt::format("sequential: relative precision {:g} of the 95% CI half-width on {} key "
+                                                 "measures; Hoad, Robinson and Davies (2010), look-ahead {}, at most {}",
+                                                 rule.relative, keys.size(), rule.look_ahead, rule.maximum);
+      record.stop_reason = decision.reason;
+      if (!o.quiet) fmt::print(stderr, "\n{} replications: {}\n", decision.replications, decision.reason);
+    }
+  } else {
+    tasks = batch::plan_tasks(record, o.only_replication);
+    outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar), journal);
+  }
   if (!batch::ranks().root()) return outcome.failure.empty() ? 0 : 1;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -249,7 +285,13 @@ int report(const std::string& results, const std::string& out, bool pdf) {
 namespace {
 /// The options `run` and `sweep` share.
 void add_run_options(CLI::App* cmd, RunOptions& o, bool& totals_only) {
-  cmd->add_option("-r,--replications", o.replications, "Replications per scenario")->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("-r,--replications", o.replications, "Replications per scenario (with --precision: the most it may use)")
+      ->check(CLI::Range(1, 10'000'000))
+      ->each([&o](const std::string&) { o.replications_given = true; });
+  cmd->add_option("--precision", o.precision,
+                  "Add replications until every key measure's 95% CI half-width is within this share of its mean, "
+                  "e.g. 0.02 (Hoad, Robinson & Davies 2010; docs/precision.md); -r is then the maximum (default 1000)")
+      ->check(CLI::Range(1e-6, 1.0));
   cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results");
   cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
   cmd->add_option("-n,--name", o.name, "Base name of the results files (default: the scenario names joined by +, or the sweep file's name)");
@@ -319,6 +361,7 @@ int dispatch(int argc, char** argv) {
   }
   try {
     o.by_area = !totals_only;
+    if (o.precision > 0 && !o.replications_given) o.replications = 1000;
     if (*run_cmd) {
       o.baseline_file = o.scenarios.front();
       return run(load_all(o.scenarios), o);
