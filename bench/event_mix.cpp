@@ -13,11 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "common.hpp"
-#include "engine/simgrid_engine.hpp"
 #include "model/pools.hpp"
-#include "model/world.hpp"
-#include "scenario/loader.hpp"
+#include "scenario_file.hpp"
 
 namespace {
 
@@ -75,21 +72,14 @@ class CountingScheduler final : public model::Scheduler, public model::EventTarg
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s SCENARIO.toml [seed]\n", argv[0]);
-    return 2;
-  }
-  const std::uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
-  const model::Scenario scenario = scenario::load(argv[1]);
+  const bench::ScenarioArgs args = bench::parse_scenario_args(argc, argv);
+  const model::Scenario& scenario = args.scenario;
+  const std::uint64_t seed = args.seed;
   engine::SimGridEngine engine;
   CountingScheduler counting(engine);
   model::World world(scenario, counting, seed, 0);
   counting.set_world(&world);
-  const double seconds = bench::timed_section([&] {
-    world.start();
-    engine.run_until(world.horizon());
-    world.finish();
-  });
+  const double seconds = bench::simulate(world, engine);
   const auto& c = counting.counts();
   auto fired = [&](const char* kind) { return c.count(kind) ? c.at(kind).fired : 0.0; };
   const double referrals = fired("arrival") + fired("repeat referral");

@@ -3,29 +3,15 @@
 // instructions alone (bench/set_profile.sh splits them between SimGrid and dasim).
 //
 //   bench_set_replication SCENARIO.toml [seed]
-#include <cstdio>
-#include <cstdlib>
-
-#include "common.hpp"
-#include "engine/simgrid_engine.hpp"
-#include "model/world.hpp"
-#include "scenario/loader.hpp"
+#include "scenario_file.hpp"
 
 int main(int argc, char** argv) {
   using namespace dasim;
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s SCENARIO.toml [seed]\n", argv[0]);
-    return 2;
-  }
-  const std::uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
-  const model::Scenario scenario = scenario::load(argv[1]);
+  const bench::ScenarioArgs args = bench::parse_scenario_args(argc, argv);
+  const model::Scenario& scenario = args.scenario;
   engine::SimGridEngine engine;
-  model::World world(scenario, engine, seed, 0);
-  const double seconds = bench::timed_section([&] {
-    world.start();
-    engine.run_until(world.horizon());
-    world.finish();
-  });
+  model::World world(scenario, engine, args.seed, 0);
+  const double seconds = bench::simulate(world, engine);
   std::printf("scenario=%s events=%.0f seconds=%.3f peak_rss_kib=%ld\n", scenario.name.c_str(), world.totals().events,
               seconds, bench::peak_rss_kib());
   std::fflush(nullptr);

@@ -9,24 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string run(const std::string& args) {
-  const std::string command = std::string(DASIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  ::pclose(pipe);
-  return out;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
+std::string run(const std::string& args) { return dasim::test_support::run_dasim(args).output; }
+using dasim::test_support::slurp;
 
 }  // namespace
 

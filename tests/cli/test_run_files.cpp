@@ -12,23 +12,24 @@
 #include <thread>
 #include <unistd.h>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int status;
-  std::string output;
-};
+using dasim::test_support::Result;
+using dasim::test_support::slurp;
+Result run(const std::string& args) { return dasim::test_support::run_dasim(args); }
 
-Result run(const std::string& args) {
-  const std::string command = std::string(DASIM_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+/// Waits until `journal` holds some finished replications (a worker finishes in well under a second), then kills
+/// the run `pid` without warning. Returns false if the run finished first (nothing left to resume).
+bool kill_once_journalled(pid_t pid, const fs::path& journal, const fs::path& final_file) {
+  for (int i = 0; i < 400 && !(fs::exists(journal) && fs::file_size(journal) > 20000); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  return !fs::exists(final_file);
 }
 
 /// Starts dasim with `args` (split on spaces) in the background; returns its pid.
@@ -45,31 +46,14 @@ pid_t start(const std::vector<std::string>& args) {
   return pid;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
+// The small scenario run for 60 years with patience, so that a kill lands mid-run (16 replications finish in
+// seconds) and cancelled patience timers are part of what resumes identically.
+std::string slow_scenario() {
+  std::string text = dasim::test_support::kSmallScenario;
+  text.replace(text.find("name = \"small\""), 14, "name = \"slow\"");
+  text.replace(text.find("years = 2"), 9, "years = 60");
+  return text + "patience = { dist = \"exponential\", mean = 10 }\n";
 }
-
-// Long enough (60 years, 16 replications) that a kill lands mid-run; small enough to finish in seconds.
-const char* kScenario = R"(
-[scenario]
-name = "slow"
-[simulation]
-years = 60
-warmup_years = 0.5
-[areas.a]
-population = 100
-[[arrivals]]
-name = "referrals"
-area = "a"
-rate_per_year = 2000
-to = "idva"
-[pools.idva]
-workers = 4
-cases_per_worker = 5
-duration = { dist = "exponential", mean = 3 }
-patience = { dist = "exponential", mean = 10 }
-)";
 
 class RunFiles : public ::testing::Test {
  protected:
@@ -78,7 +62,7 @@ class RunFiles : public ::testing::Test {
                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "out");
-    std::ofstream(dir_ / "slow.toml") << kScenario;
+    std::ofstream(dir_ / "slow.toml") << slow_scenario();
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
@@ -95,15 +79,8 @@ class RunFiles : public ::testing::Test {
 
 TEST_F(RunFiles, SigkillKeepsFinishedReplicationsAndResumeIsBitIdentical) {
   ASSERT_EQ(run(args("whole")).status, 0);
-  const pid_t pid = start(argv("cut"));
-  // Kill it without warning once some replications are in the journal (a worker finishes in well under a second).
   const fs::path journal = dir_ / "out" / "cut.journal";
-  for (int i = 0; i < 400 && !(fs::exists(journal) && fs::file_size(journal) > 20000); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (fs::exists(dir_ / "out" / "cut.h5")) GTEST_SKIP() << "the run finished before the kill";
+  if (!kill_once_journalled(start(argv("cut")), journal, dir_ / "out" / "cut.h5")) GTEST_SKIP() << "the run finished before the kill";
   ASSERT_TRUE(fs::exists(journal)) << "finished replications must be on disk before the end of the run";
   EXPECT_FALSE(fs::exists(dir_ / "out" / "cut-summary.csv"));
   // Its workers were killed with it or finish alone; either way the name's lock is stale now.
@@ -120,13 +97,8 @@ TEST_F(RunFiles, SigkillKeepsFinishedReplicationsAndResumeIsBitIdentical) {
 
 TEST_F(RunFiles, ATornLastRecordIsDroppedAndRerun) {
   ASSERT_EQ(run(args("whole")).status, 0);
-  const pid_t pid = start(argv("torn"));
   const fs::path journal = dir_ / "out" / "torn.journal";
-  for (int i = 0; i < 400 && !(fs::exists(journal) && fs::file_size(journal) > 20000); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
-  if (fs::exists(dir_ / "out" / "torn.h5")) GTEST_SKIP() << "the run finished before the kill";
+  if (!kill_once_journalled(start(argv("torn")), journal, dir_ / "out" / "torn.h5")) GTEST_SKIP() << "the run finished before the kill";
   // As if killed in the middle of writing a record.
   fs::resize_file(journal, fs::file_size(journal) - 100);
   const Result resumed = run(args("torn", " --resume"));
