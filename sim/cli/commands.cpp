@@ -90,24 +90,29 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (!single && batch::ranks().root()) files.emplace(dir, name, note);
   if (!single && !o.force && !o.resume && (fs::exists(h5) || fs::exists(csv)))
     throw output::OutputError(fmt::format("{} already exists: choose another --name or --output, or pass --force to overwrite it", h5.string()));
-  if (files && !o.force && !o.resume && fs::exists(files->journal_path()))
+  const fs::path journal = output::RunFiles::journal_of(dir, name);
+  if (!single && !o.force && !o.resume && fs::exists(journal))
     throw output::OutputError(fmt::format("{}: an interrupted run of this name kept its finished replications there; finish "
                                           "it with the same command and --resume, or pass --force to start afresh",
-                                          files->journal_path().string()));
+                                          journal.string()));
 
   batch::RunRecord record = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
-  if (o.resume && files) {
-    if (!fs::exists(partial) && !fs::exists(files->journal_path()))
+  auto store = [&](int scenario, batch::ReplicationResult&& r) {
+    batch::ScenarioRun& run = record.scenarios.at(scenario);
+    run.done.at(r.replication) = true;
+    run.replications[r.replication] = std::move(r);
+  };
+  const output::RunIdentity identity = output::identity_of(scenarios, o.seed, o.replications, o.monthly_by_pool);
+  if (o.resume) {
+    if (!fs::exists(partial) && !fs::exists(journal))
       throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file or journal of that name)", partial.string()));
     if (fs::exists(partial)) output::read_hdf5_for_resume(record, partial);
+    if (!batch::ranks().root() && fs::exists(journal)) output::read_journal(journal, &identity, store);
   }
-  if (files)
-    files->open_journal(output::identity_of(scenarios, o.seed, o.replications, o.monthly_by_pool), o.resume,
-                        [&](int scenario, batch::ReplicationResult&& r) {
-                          batch::ScenarioRun& run = record.scenarios.at(scenario);
-                          run.done.at(r.replication) = true;
-                          run.replications[r.replication] = std::move(r);
-                        });
+  // Every rank checks and reads the run's files before rank 0 opens the journal (which creates or extends it), so
+  // all plan from the same finished replications: the gather returns at rank 0 only once every rank has sent.
+  if (batch::ranks().size > 1) batch::gather_at_root("");
+  if (files) files->open_journal(identity, o.resume, store);
   if (single && o.only_replication >= o.replications)
     throw std::invalid_argument(fmt::format("--only-replication {} is not below --replications {}", o.only_replication, o.replications));
   if (o.precision > 0 && (single || batch::ranks().size > 1))
@@ -117,7 +122,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
   std::unique_ptr<Progress> bar;
   const auto started = std::chrono::steady_clock::now();
-  auto journal = [&](int scenario, const batch::ReplicationResult& r) {
+  auto journal_result = [&](int scenario, const batch::ReplicationResult& r) {
     if (files) files->append(scenario, r);
   };
   std::vector<batch::Task> tasks;
@@ -133,7 +138,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
       std::vector<batch::Task> round;
       for (const batch::Task& t : batch::plan_tasks(record))
         if (t.replication < static_cast<std::uint64_t>(target)) round.push_back(t);
-      const batch::PlanOutcome part = batch::run_plan(record, round, runner, progress_bar(o.quiet, bar), journal);
+      const batch::PlanOutcome part = batch::run_plan(record, round, runner, progress_bar(o.quiet, bar), journal_result);
       tasks.insert(tasks.end(), round.begin(), round.end());
       outcome.done += part.done;
       outcome.failure = part.failure;
@@ -152,7 +157,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     }
   } else {
     tasks = batch::plan_tasks(record, o.only_replication);
-    outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar), journal);
+    outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar), journal_result);
   }
   if (!batch::ranks().root()) return outcome.failure.empty() ? 0 : 1;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -45,7 +45,10 @@ class RunFiles {
   std::filesystem::path final_path(const std::string& suffix) const { return dir_ / (name_ + suffix); }
   /// This process's private staging name for final_path(suffix).
   std::filesystem::path staged_path(const std::string& suffix) const;
-  std::filesystem::path journal_path() const { return final_path(".journal"); }
+  std::filesystem::path journal_path() const { return journal_of(dir_, name_); }
+  static std::filesystem::path journal_of(const std::filesystem::path& dir, const std::string& name) {
+    return dir / (name + ".journal");
+  }
 
   /// Opens the journal for appending: a fresh one (any old journal is discarded), or, to resume, the existing one
   /// after checking it was made by the same run. On resume, `on_record` receives each whole record first.
