@@ -44,7 +44,9 @@ void send_message(int socket, const void* data, std::size_t size, int fd = -1) {
 
 /// The spawner's life: fork a worker per request, report each worker's end, leave when the parent goes.
 [[noreturn]] void serve(int socket, const std::function<void(std::size_t, int)>& work) {
-  std::signal(SIGINT, SIG_IGN);  // the parent decides what an interrupt means
+  // The parent decides what an interrupt or a termination means (it ends the workers, then closes this socket).
+  std::signal(SIGINT, SIG_IGN);
+  std::signal(SIGTERM, SIG_IGN);
   sigset_t chld, old;
   sigemptyset(&chld);
   sigaddset(&chld, SIGCHLD);
