@@ -81,7 +81,14 @@ std::string slurp(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), {}};
 }
 
-bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+/// Whether `pid` is a running dasim. A pid the kernel has since given to another program is not: the lock is
+/// stale all the same.
+bool dasim_alive(long pid) {
+  if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return false;
+  std::ifstream comm(fmt::format("/proc/{}/comm", pid));
+  std::string name;
+  return !(comm >> name) || name.rfind("dasim", 0) == 0;  // no /proc: trust the pid
+}
 
 }  // namespace
 
@@ -120,7 +127,7 @@ void RunFiles::take_lock(const std::function<void(const std::string&)>& note) {
     std::istringstream text(slurp(lock_));
     long pid = 0;
     text >> pid;
-    if (process_alive(pid) && pid != ::getpid())
+    if (dasim_alive(pid) && pid != ::getpid())
       throw OutputError(fmt::format("results '{}' in {} are being written by another dasim (process {}, lock file {}); "
                                     "choose another --name or --output, or wait for it to finish",
                                     name_, dir_.string(), pid, lock_.string()));
