@@ -18,7 +18,8 @@ void store(RunRecord& record, int scenario, ReplicationResult&& result) {
 
 /// Sends this rank's finished results to rank 0, which stores every rank's. Returns whether every rank finished;
 /// `failure` becomes the first failure any rank saw.
-bool gather(RunRecord& record, const std::vector<Task>& mine, bool finished, std::string& failure) {
+bool gather(RunRecord& record, const std::vector<Task>& mine, bool finished, std::string& failure,
+            const std::function<void(int, const ReplicationResult&)>& stored) {
   RankReport report{finished, failure, {}};
   for (const auto& t : mine)
     if (record.scenarios[t.scenario].done[t.replication])
@@ -29,7 +30,11 @@ bool gather(RunRecord& record, const std::vector<Task>& mine, bool finished, std
     RankReport theirs = decode_rank_report(all[rank]);
     all_finished = all_finished && theirs.finished;
     if (failure.empty()) failure = theirs.failure;
-    for (auto& item : theirs.results) store(record, item.scenario, std::move(item.result));
+    for (auto& item : theirs.results) {
+      const std::uint64_t r = item.result.replication;
+      store(record, item.scenario, std::move(item.result));
+      if (stored) stored(item.scenario, record.scenarios[item.scenario].replications[r]);
+    }
   }
   return all_finished;
 }
@@ -70,7 +75,8 @@ const std::atomic<bool>& stop_on_signals() {
 }
 
 PlanOutcome run_plan(RunRecord& record, const std::vector<Task>& tasks, const RunnerOptions& options,
-                     const std::function<void(std::size_t, std::size_t)>& progress) {
+                     const std::function<void(std::size_t, std::size_t)>& progress,
+                     const std::function<void(int, const ReplicationResult&)>& stored) {
   const Ranks& here = ranks();
   const std::vector<Task> mine = share_of(tasks, here);
   std::vector<const model::Scenario*> scenarios;
@@ -80,13 +86,14 @@ PlanOutcome run_plan(RunRecord& record, const std::vector<Task>& tasks, const Ru
   try {
     out.finished = run_tasks(scenarios, mine, options, [&](const Task& t, ReplicationResult&& r) {
       store(record, t.scenario, std::move(r));
+      if (stored) stored(t.scenario, record.scenarios[t.scenario].replications[t.replication]);
       progress(++out.done, mine.size());
     });
   } catch (const ReplicationFailure& e) {
     out.failure = e.what();
   }
   if (here.size > 1) {
-    out.finished = gather(record, mine, out.finished, out.failure);
+    out.finished = gather(record, mine, out.finished, out.failure, stored);
     out.done = 0;
     for (const auto& t : tasks) out.done += record.scenarios[t.scenario].done[t.replication];
   }

@@ -35,7 +35,9 @@ struct PlanOutcome {
 
 /// Runs this rank's share of `tasks` (`progress` is told each time one finishes) and, under MPI, gathers every
 /// rank's results into `record` at rank 0. Other ranks return after sending theirs.
+/// `stored`, if given, is told of each result as it is stored at this rank (to journal it at once).
 PlanOutcome run_plan(RunRecord& record, const std::vector<Task>& tasks, const RunnerOptions& options,
-                     const std::function<void(std::size_t done, std::size_t of)>& progress);
+                     const std::function<void(std::size_t done, std::size_t of)>& progress,
+                     const std::function<void(int scenario, const ReplicationResult&)>& stored = {});
 
 }  // namespace dasim::batch

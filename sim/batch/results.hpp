@@ -34,6 +34,8 @@ struct RunRecord {
   std::uint64_t master_seed = 1;
   int replications = 0;
   std::string created;  // ISO 8601 UTC
+  std::string replication_procedure = "fixed";  // or the sequential rule that chose the count (--precision)
+  std::string stop_reason;                      // why a sequential run stopped where it did
   std::vector<ScenarioRun> scenarios;
   bool complete() const;
 };

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "batch/spawner.hpp"
 #include "batch/wire.hpp"
 
 namespace dasim::batch {
@@ -62,29 +63,21 @@ bool run_tasks(const std::vector<const model::Scenario*>& scenarios, const std::
   std::map<int, Worker> running;  // by pipe fd
   std::size_t next = 0;
   auto stopping = [&] { return options.stop && options.stop->load(); };
+  // Forked now, before any result arrives, so that forking a worker costs the same at the end of the batch as at
+  // the start (batch/spawner.hpp).
+  Spawner spawner([&](std::size_t index, int fd) { child(*scenarios[tasks[index].scenario], tasks[index], options, fd); });
   auto end_all = [&] {
     for (auto& [fd, w] : running) {
       ::kill(w.pid, SIGKILL);
-      ::waitpid(w.pid, nullptr, 0);
+      spawner.status_of(w.pid);
       ::close(fd);
     }
     running.clear();
   };
-  std::fflush(nullptr);  // a forked child must not repeat the parent's buffered output
   while (next < tasks.size() || !running.empty()) {
     while (!stopping() && next < tasks.size() && static_cast<int>(running.size()) < std::max(1, options.jobs)) {
-      int fds[2];
-      if (::pipe(fds) != 0) throw std::runtime_error(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-      const Task task = tasks[next];
-      const pid_t pid = ::fork();
-      if (pid < 0) throw std::runtime_error(fmt::format("cannot start a worker process: {}", std::strerror(errno)));
-      if (pid == 0) {
-        ::close(fds[0]);
-        for (auto& [fd, w] : running) ::close(fd);
-        child(*scenarios[task.scenario], task, options, fds[1]);
-      }
-      ::close(fds[1]);
-      running.emplace(fds[0], Worker{pid, task, {}});
+      const Spawner::Started worker = spawner.start(next);
+      running.emplace(worker.fd, Worker{worker.pid, tasks[next], {}});
       ++next;
     }
     if (stopping()) {
@@ -108,8 +101,7 @@ bool run_tasks(const std::vector<const model::Scenario*>& scenarios, const std::
         continue;
       }
       // End of the pipe: the worker has finished, one way or another.
-      int status = 0;
-      ::waitpid(w.pid, &status, 0);
+      const int status = spawner.status_of(w.pid);
       ::close(p.fd);
       Worker done = std::move(w);
       running.erase(p.fd);
@@ -125,7 +117,12 @@ bool run_tasks(const std::vector<const model::Scenario*>& scenarios, const std::
         throw ReplicationFailure(describe_failure(scenario, done.task, options.master_seed, why), done.task.scenario,
                                  done.task.replication);
       }
-      on_result(done.task, deserialize(done.bytes.substr(1)));
+      try {
+        on_result(done.task, deserialize(done.bytes.substr(1)));
+      } catch (...) {
+        end_all();  // e.g. the journal could not be written: stop the workers before reporting it
+        throw;
+      }
     }
   }
   return !stopping() || next >= tasks.size();

@@ -8,14 +8,17 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unistd.h>
 
 #include "batch/figures.hpp"
 #include "batch/plan.hpp"
+#include "batch/precision.hpp"
 #include "batch/schema.hpp"
 #include "batch/sensitivity.hpp"
 #include "cli/console.hpp"
+#include "output/run_files.hpp"
 #include "output/writers.hpp"
 #include "scenario/loader.hpp"
 #include "serve/serve.hpp"
@@ -59,10 +62,12 @@ batch::VariantSource variants_of(const model::Scenario& base) {
   return source;
 }
 
-void write_partial(const batch::RunRecord& record, const fs::path& partial) {
+void write_partial(const batch::RunRecord& record, output::RunFiles& files) {
   const batch::RunSummary summary = batch::summarise(record);
-  output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
+  files.replace(".h5.partial", [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
 }
+
+void note(const std::string& message) { fmt::print(stderr, "{}\n", message); }
 
 }  // namespace
 
@@ -75,23 +80,80 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (ec || !fs::is_directory(dir)) throw output::OutputError(fmt::format("{}: cannot create the output folder: {}", dir.string(), ec.message()));
   if (::access(dir.c_str(), W_OK) != 0) throw output::OutputError(fmt::format("{}: the output folder is not writable", dir.string()));
   const bool single = o.only_replication >= 0;
+  // The run's name is this process's until it ends (a rerun of one replication writes nothing, so takes nothing).
+  std::optional<output::RunFiles> files;
+  if (!single && batch::ranks().root()) files.emplace(dir, name, note);
   if (!single && !o.force && !o.resume && (fs::exists(h5) || fs::exists(csv)))
     throw output::OutputError(fmt::format("{} already exists: choose another --name or --output, or pass --force to overwrite it", h5.string()));
+  const fs::path journal = output::RunFiles::journal_of(dir, name);
+  if (!single && !o.force && !o.resume && fs::exists(journal))
+    throw output::OutputError(fmt::format("{}: an interrupted run of this name kept its finished replications there; finish "
+                                          "it with the same command and --resume, or pass --force to start afresh",
+                                          journal.string()));
 
   batch::RunRecord record = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
+  auto store = [&](int scenario, batch::ReplicationResult&& r) {
+    batch::ScenarioRun& run = record.scenarios.at(scenario);
+    run.done.at(r.replication) = true;
+    run.replications[r.replication] = std::move(r);
+  };
+  const output::RunIdentity identity = output::identity_of(scenarios, o.seed, o.replications, o.monthly_by_pool);
   if (o.resume) {
-    if (!fs::exists(partial))
-      throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file of that name)", partial.string()));
-    output::read_hdf5_for_resume(record, partial);
+    if (!fs::exists(partial) && !fs::exists(journal))
+      throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file or journal of that name)", partial.string()));
+    if (fs::exists(partial)) output::read_hdf5_for_resume(record, partial);
+    if (!batch::ranks().root() && fs::exists(journal)) output::read_journal(journal, &identity, store);
   }
+  // Every rank checks and reads the run's files before rank 0 opens the journal (which creates or extends it), so
+  // all plan from the same finished replications: the gather returns at rank 0 only once every rank has sent.
+  if (batch::ranks().size > 1) batch::gather_at_root("");
+  if (files) files->open_journal(identity, o.resume, store);
   if (single && o.only_replication >= o.replications)
     throw std::invalid_argument(fmt::format("--only-replication {} is not below --replications {}", o.only_replication, o.replications));
-  const std::vector<batch::Task> tasks = batch::plan_tasks(record, o.only_replication);
+  if (o.precision > 0 && (single || batch::ranks().size > 1))
+    throw std::invalid_argument("--precision decides in one process (use --jobs for more workers); it cannot be "
+                                "combined with MPI ranks or --only-replication");
 
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
   std::unique_ptr<Progress> bar;
   const auto started = std::chrono::steady_clock::now();
-  const batch::PlanOutcome outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar, o.progress_lines));
+  auto journal_result = [&](int scenario, const batch::ReplicationResult& r) {
+    if (files) files->append(scenario, r);
+  };
+  std::vector<batch::Task> tasks;
+  batch::PlanOutcome outcome;
+  if (o.precision > 0) {
+    // Rounds of replications until the rule decides; it looks at replications in order only, so rounds (sized
+    // by --jobs) change how many are run ahead, never the count chosen.
+    const batch::PrecisionRule rule{o.precision, 0.95, 3, 5, o.replications};
+    const std::vector<batch::KeyMeasure> keys = batch::key_measures(record);
+    batch::PrecisionDecision decision;
+    for (int target = std::min(rule.maximum, rule.initial + rule.look_ahead);;
+         target = std::min(rule.maximum, target + std::max({2 * o.jobs, batch::look_ahead(target, rule), target / 4}))) {
+      std::vector<batch::Task> round;
+      for (const batch::Task& t : batch::plan_tasks(record))
+        if (t.replication < static_cast<std::uint64_t>(target)) round.push_back(t);
+      const batch::PlanOutcome part = batch::run_plan(record, round, runner, progress_bar(o.quiet, bar, o.progress_lines), journal_result);
+      tasks.insert(tasks.end(), round.begin(), round.end());
+      outcome.done += part.done;
+      outcome.failure = part.failure;
+      outcome.finished = part.finished;
+      if (!part.finished || !part.failure.empty()) break;
+      decision = batch::decide(record, keys, target, rule);
+      if (decision.decided) break;
+    }
+    if (decision.decided) {
+      batch::keep_first(record, decision.replications);
+      record.replication_procedure = fmt::format("sequential: relative precision {:g} of the 95% CI half-width on {} key "
+                                                 "measures; Hoad, Robinson and Davies (2010), look-ahead {}, at most {}",
+                                                 rule.relative, keys.size(), rule.look_ahead, rule.maximum);
+      record.stop_reason = decision.reason;
+      if (!o.quiet) fmt::print(stderr, "\n{} replications: {}\n", decision.replications, decision.reason);
+    }
+  } else {
+    tasks = batch::plan_tasks(record, o.only_replication);
+    outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar, o.progress_lines), journal_result);
+  }
   if (!batch::ranks().root()) return outcome.failure.empty() ? 0 : 1;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
@@ -108,12 +170,12 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     return outcome.finished ? 0 : 130;
   }
   if (!outcome.failure.empty()) {
-    write_partial(record, partial);
+    write_partial(record, *files);
     throw batch::ReplicationFailure(outcome.failure + fmt::format("; the {} replications that finished are kept in {}",
                                                                   outcome.done, partial.string()), 0, 0);
   }
   if (!outcome.finished) {
-    write_partial(record, partial);
+    write_partial(record, *files);
     fmt::print(stderr, "\ninterrupted: {} of {} replications kept in {} (marked incomplete); finish with the same command and --resume\n",
                outcome.done, tasks.size(), partial.string());
     return 130;
@@ -126,14 +188,19 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
                            [&o](const std::string& m) { if (!o.quiet) fmt::print(stderr, "{}\n", m); },
                            progress_bar(o.quiet, sensitivity_bar, o.progress_lines));
   }
+  // Every final file is staged under this process's own name, then all are moved into place as one commit.
   const batch::RunSummary summary = batch::summarise(record);
-  output::write_atomically(h5, [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
-  output::write_atomically(csv, [&](const fs::path& tmp) { output::write_csv(summary.rows, tmp); });
-  if (!record.sensitivity.empty()) {
-    const fs::path sensitivity_csv = dir / (name + "-sensitivity.csv");
-    output::write_atomically(sensitivity_csv, [&](const fs::path& tmp) { output::write_sensitivity_csv(record, tmp); });
+  std::vector<std::string> suffixes{".h5", "-summary.csv"};
+  if (!record.sensitivity.empty()) suffixes.push_back("-sensitivity.csv");
+  try {
+    output::write_hdf5(record, summary, files->staged_path(".h5"));
+    output::write_csv(summary.rows, files->staged_path("-summary.csv"));
+    if (!record.sensitivity.empty()) output::write_sensitivity_csv(record, files->staged_path("-sensitivity.csv"));
+  } catch (...) {
+    for (const auto& s : suffixes) fs::remove(files->staged_path(s), ec);
+    throw;
   }
-  fs::remove(partial, ec);
+  files->publish(suffixes, {partial});
   if (!o.quiet) {
     print_summary(record, summary.rows, o.by_area);
     print_warmup(record, summary);
@@ -219,7 +286,13 @@ int report(const std::string& results, const std::string& out, bool pdf, const s
 namespace {
 /// The options `run` and `sweep` share.
 void add_run_options(CLI::App* cmd, RunOptions& o, bool& totals_only) {
-  cmd->add_option("-r,--replications", o.replications, "Replications per scenario")->check(CLI::Range(1, 10'000'000));
+  cmd->add_option("-r,--replications", o.replications, "Replications per scenario (with --precision: the most it may use)")
+      ->check(CLI::Range(1, 10'000'000))
+      ->each([&o](const std::string&) { o.replications_given = true; });
+  cmd->add_option("--precision", o.precision,
+                  "Add replications until every key measure's 95% CI half-width is within this share of its mean, "
+                  "e.g. 0.02 (Hoad, Robinson & Davies 2010; docs/precision.md); -r is then the maximum (default 1000)")
+      ->check(CLI::Range(1e-6, 1.0));
   cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results");
   cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
   cmd->add_option("-n,--name", o.name, "Base name of the results files (default: the scenario names joined by +, or the sweep file's name)");
@@ -295,6 +368,7 @@ int dispatch(int argc, char** argv) {
   }
   try {
     if (totals_only) o.by_area = false;
+    if (o.precision > 0 && !o.replications_given) o.replications = 1000;
     if (*run_cmd) return run(load_all(o.scenarios), o);
     if (*sweep_cmd) {
       const scenario::Sweep sweep = scenario::load_sweep(sweep_file);

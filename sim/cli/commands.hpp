@@ -11,6 +11,8 @@ namespace dasim::cli {
 struct RunOptions {
   std::vector<std::string> scenarios;
   int replications = 10;
+  bool replications_given = false;
+  double precision = 0;  // > 0: add replications until the key measures are this precise (-r is the maximum)
   std::uint64_t seed = 1;
   std::string output = "results";
   std::string name;

@@ -15,13 +15,21 @@
 
 #include "model/scheduler.hpp"
 
+namespace simgrid::kernel::timer {
+class Timer;
+}
+
 namespace dasim::engine {
 
 class SimGridEngine final : public model::Scheduler {
  public:
   SimGridEngine();
   double now() const override;
-  void schedule(double date, const model::Event& event) override;
+  model::EventHandle schedule(double date, const model::Event& event) override;
+  /// Takes the timer out of SimGrid's heap (Timer::remove), so the engine never steps to its date.
+  bool cancel(const model::EventHandle& handle) override;
+  /// The event behind `handle` while it is still pending, else null (for tools that count what is cancelled).
+  const model::Event* pending(const model::EventHandle& handle) const;
   /// Runs every event up to `horizon` (days). Rethrows the first exception a handler raised.
   void run_until(double horizon);
 
@@ -30,6 +38,7 @@ class SimGridEngine final : public model::Scheduler {
   struct Pending {
     std::uint64_t sequence;
     model::Event event;
+    simgrid::kernel::timer::Timer* timer;  // null once fired or cancelled
   };
   // Events wait here, not in the timer's callback: SimGrid stores a callback of up to 24 bytes in place and
   // allocates for anything larger, so the callback carries only a slot number.

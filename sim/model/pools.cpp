@@ -46,7 +46,8 @@ void Pool::enqueue(std::uint32_t case_id) {
   queue_.push(case_id, c.epoch, level);
   recorder_->joined_queue(world_.now());
   if (spec_.patience)
-    world_.schedule(world_.now() + spec_.patience->sample(world_.person_of(case_id).rng), event(kRenege, case_id, c.epoch));
+    c.patience = world_.schedule_cancellable(world_.now() + spec_.patience->sample(world_.person_of(case_id).rng),
+                                             event(kRenege, case_id, c.epoch));
 }
 
 bool Pool::is_live(std::uint32_t case_id, std::uint32_t epoch) {
@@ -59,6 +60,9 @@ bool Pool::take_from_queue(std::uint32_t& case_id) {
   Case& c = world_.case_at(case_id);
   c.queued = false;
   ++c.epoch;
+  // Nearly every patience timer would fire stale (the case is in service by then): take it out of the engine
+  // rather than let it cost a step. The patience draw was made at enqueue, so no random stream moves.
+  if (spec_.patience) world_.cancel(c.patience);
   const double now = world_.now(), wait = now - c.entered;
   world_.person_of(case_id).waited += wait;
   const bool on_time = spec_.target_working_days ? now <= world_.calendar().add_working_days(c.entered, spec_.target_days)

@@ -1,6 +1,5 @@
 #include "model/world.hpp"
 
-#include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -19,6 +18,11 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
     person_streams_.push_back(random::stream_family(master_seed, replication, a.name));
   }
   children_attribute_ = scenario.attribute_index("children");
+  for (const AttributeSpec& a : scenario.attributes) {
+    auto& laws = count_laws_.emplace_back();
+    if (a.kind == AttributeKind::count)
+      for (double mean : a.means) laws.emplace_back(mean > 0 ? mean : 1.0);  // a zero mean never draws
+  }
   arrival_counts_.assign(scenario.arrivals.size(), 0);
   totals_.outcome_count.assign(scenario.outcomes.size(), 0);
   totals_.outcome_cost.assign(scenario.payers.size(), {0, 0});
@@ -105,9 +109,9 @@ void World::draw_attributes(Person& person, const ArrivalSpec& arrival) {
     int value = 0;
     const int row = a.by >= 0 ? person.attributes[a.by] : 0;
     if (a.kind == AttributeKind::count) {
-      const double mean = a.means[std::min<std::size_t>(row, a.means.size() - 1)];
+      const std::size_t r = std::min<std::size_t>(row, a.means.size() - 1);
       random::Rng stream(random::mix64(static_cast<std::uint64_t>(u * 0x1.0p53)));
-      value = mean > 0 ? std::min(a.max_count, boost::random::poisson_distribution<int>(mean)(stream)) : 0;
+      value = a.means[r] > 0 ? std::min(a.max_count, count_laws_[i][r](stream)) : 0;
     } else {
       const auto& w = a.weights[std::min<std::size_t>(row, a.weights.size() - 1)];
       double running = 0;

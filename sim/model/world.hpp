@@ -2,6 +2,7 @@
 // One replication: a fresh simulated world at t = 0, where people arrive, are sent from pool to pool by the Router
 // and leave, with outcome costs and repeat referrals.
 #include <array>
+#include <boost/random/poisson_distribution.hpp>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -31,7 +32,7 @@ struct WorldTotals {
   double relocations = 0;       // moves across a boundary after triage
   double retriaged = 0;         // of which had to be triaged again (a different front door)
   double lost_at_retriage = 0;  // of which disengaged instead
-  double events = 0;            // events scheduled, warm-up included
+  double events = 0;            // events scheduled and not cancelled, warm-up included
   std::vector<double> outcome_count;                 // by outcome
   std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
 };
@@ -56,9 +57,15 @@ class World final : public EventTarget {
 
   // for pools
   double now() const { return scheduler_.now(); }
-  void schedule(double date, const Event& event) {
+  void schedule(double date, const Event& event) { schedule_cancellable(date, event); }
+  /// As schedule, keeping a handle for cancel.
+  EventHandle schedule_cancellable(double date, const Event& event) {
     ++totals_.events;
-    scheduler_.schedule(date, event);
+    return scheduler_.schedule(date, event);
+  }
+  /// Withdraws an event that would only be stale when it fired; it no longer counts as simulated.
+  void cancel(const EventHandle& handle) {
+    if (scheduler_.cancel(handle)) --totals_.events;
   }
   Case& case_at(std::uint32_t id) { return cases_[id]; }
   Person& person_of(std::uint32_t case_id) { return people_[cases_[case_id].person]; }
@@ -88,6 +95,9 @@ class World final : public EventTarget {
   std::vector<random::Rng> arrival_rngs_;
   std::vector<std::uint64_t> arrival_counts_;
   std::vector<std::uint64_t> person_streams_;  // stream family of each arrival stream's people
+  // Count attributes' Poisson laws by [attribute][row], built once: a Boost Poisson sets up its tables (exp, log,
+  // sqrt of the mean) on construction and draws with a const call, so sharing one changes no variate.
+  std::vector<std::vector<boost::random::poisson_distribution<int>>> count_laws_;
   int children_attribute_ = -1;
   Router router_;
   std::vector<std::unique_ptr<Pool>> pools_;

@@ -258,6 +258,8 @@ void write_hdf5(const batch::RunRecord& run, const batch::RunSummary& summary, c
   file.set_numbers("master_seed", std::vector<std::uint64_t>{run.master_seed});
   file.set_numbers("replications", std::vector<std::int32_t>{run.replications});
   file.set_numbers("complete", std::vector<std::int32_t>{run.complete() ? 1 : 0});
+  file.set_attribute("replication_procedure", run.replication_procedure);
+  if (!run.stop_reason.empty()) file.set_attribute("stop_reason", run.stop_reason);
   std::vector<std::string> names;
   for (const auto& s : run.scenarios) names.push_back(s.scenario->name);
   file.set_attribute("scenarios", names);

@@ -10,44 +10,17 @@
 #include <thread>
 #include <unistd.h>
 
+#include "cli_support.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-/// Runs dasim with `args`; `environment` (e.g. "NAME=value") is set for it alone.
+using dasim::test_support::Result;
 Result run(const std::string& args, const std::string& environment = "") {
-  const std::string command = (environment.empty() ? "" : "env " + environment + " ") + DASIM_BINARY + " " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
+  return dasim::test_support::run_dasim(args, environment);
 }
-
-const char* kScenario = R"(
-[scenario]
-name = "small"
-[simulation]
-years = 2
-warmup_years = 0.5
-[areas.a]
-population = 100
-[[arrivals]]
-name = "referrals"
-area = "a"
-rate_per_year = 2000
-to = "idva"
-[pools.idva]
-workers = 4
-cases_per_worker = 5
-duration = { dist = "exponential", mean = 3 }
-)";
+const char* kScenario = dasim::test_support::kSmallScenario;
 
 class Cli : public ::testing::Test {
  protected:

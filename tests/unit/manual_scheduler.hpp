@@ -2,6 +2,7 @@
 // A plain event list for testing the model in-process, without SimGrid (which allows one run per process).
 #include <queue>
 #include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "model/scheduler.hpp"
@@ -11,11 +12,19 @@ namespace dasim::test_support {
 class ManualScheduler final : public model::Scheduler {
  public:
   double now() const override { return now_; }
-  void schedule(double date, const model::Event& event) override { events_.push({date, sequence_++, event}); }
+  model::EventHandle schedule(double date, const model::Event& event) override {
+    events_.push({date, sequence_, event});
+    pending_.insert(sequence_);
+    return {0, sequence_++};
+  }
+  bool cancel(const model::EventHandle& handle) override { return honour_cancel && pending_.erase(handle.sequence) > 0; }
+  /// False: cancel does nothing, as before the model cancelled timers (to show results do not depend on it).
+  bool honour_cancel = true;
   void run_until(double horizon) {
     while (!events_.empty() && events_.top().date <= horizon) {
       const Entry e = events_.top();
       events_.pop();
+      if (!pending_.erase(e.sequence)) continue;  // cancelled
       now_ = e.date;
       e.event.target->on_event(e.event);
     }
@@ -30,6 +39,7 @@ class ManualScheduler final : public model::Scheduler {
     bool operator>(const Entry& o) const { return std::tie(date, sequence) > std::tie(o.date, o.sequence); }
   };
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> events_;
+  std::unordered_set<unsigned long long> pending_;
   double now_ = 0;
   unsigned long long sequence_ = 0;
 };

@@ -86,3 +86,37 @@ TEST(SimGridEngine, ASecondEngineInOneProcessIsRefused) {
   });
   EXPECT_NE(out.find("one clock per process"), std::string::npos) << out;
 }
+
+TEST(SimGridEngine, ACancelledEventNeverFiresAndItsSlotIsReused) {
+  const std::string log = in_child([] {
+    engine::SimGridEngine engine;
+    Recorder recorder;
+    recorder.engine = &engine;
+    engine.schedule(1.0, model::Event{&recorder, 0, 1, 0});
+    const model::EventHandle stale = engine.schedule(3.0, model::Event{&recorder, 0, 3, 0});
+    engine.schedule(4.0, model::Event{&recorder, 0, 4, 0});
+    std::string out = engine.cancel(stale) ? "cancelled " : "not cancelled ";
+    out += engine.cancel(stale) ? "twice " : "once ";
+    // The freed slot takes a new event; the old handle must not reach it.
+    engine.schedule(6.0, model::Event{&recorder, 0, 6, 0});
+    out += engine.cancel(stale) ? "reached-new " : "";
+    engine.run_until(10);
+    return out + recorder.log;
+  });
+  EXPECT_EQ(log, "cancelled once 1@1 4@4 6@6 ");
+}
+
+TEST(SimGridEngine, CancellingAFiredEventDoesNothing) {
+  const std::string log = in_child([] {
+    engine::SimGridEngine engine;
+    Recorder recorder;
+    recorder.engine = &engine;
+    const model::EventHandle fired = engine.schedule(1.0, model::Event{&recorder, 0, 1, 0});
+    engine.run_until(2);
+    engine.schedule(3.0, model::Event{&recorder, 0, 3, 0});
+    const bool cancelled = engine.cancel(fired);
+    engine.run_until(5);
+    return std::string(cancelled ? "cancelled " : "kept ") + recorder.log;
+  });
+  EXPECT_EQ(log, "kept 1@1 3@3 ");
+}

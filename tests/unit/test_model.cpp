@@ -242,6 +242,34 @@ patience = { dist = "fixed", value = 2 }
   EXPECT_NEAR(t.started + t.disengaged, t.entered, 20);
 }
 
+TEST(Patience, CancellingTimersOfCasesThatStartServiceChangesNoResultOnlyTheEventCount) {
+  const model::Scenario scenario = scenario::load_text(kHeader + referrals(3652.5, "outreach") + R"(
+[pools.outreach]
+workers = 1
+cases_per_worker = 5
+duration = { dist = "exponential", mean = 1 }
+patience = { dist = "exponential", mean = 3 }
+)", "model.toml");
+  auto run = [&](bool cancel) {
+    test_support::ManualScheduler scheduler;
+    scheduler.honour_cancel = cancel;
+    model::World world(scenario, scheduler, 5, 0);
+    world.start();
+    scheduler.run_until(world.horizon());
+    world.finish();
+    return std::pair{world.pools().front()->stats().total(), world.totals().events};
+  };
+  const auto [kept, events_kept] = run(false);
+  const auto [cancelled, events_cancelled] = run(true);
+  EXPECT_EQ(kept.entered, cancelled.entered);
+  EXPECT_EQ(kept.started, cancelled.started);
+  EXPECT_EQ(kept.disengaged, cancelled.disengaged);
+  EXPECT_EQ(kept.wait_sum, cancelled.wait_sum) << "the patience draw is made at enqueue, so no stream moves";
+  // Each withdrawn timer belonged to a case that left the queue for service (most of them, at this load).
+  EXPECT_GT(events_kept - events_cancelled, 0.5 * kept.started);
+  EXPECT_LE(events_kept - events_cancelled, kept.started);
+}
+
 TEST(Repeats, PeopleComeBackAtTheHazardOfHowTheirSupportEnded) {
   const std::string body = referrals(500, "outreach") + R"(
 [pools.outreach]
