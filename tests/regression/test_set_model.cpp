@@ -98,11 +98,12 @@ duration = { dist = "exponential", mean = 1 }
 
 TEST(Provenance, EveryParameterInTheScenariosNamesItsSourceOrSaysAssumption) {
   // A value line is `key = value`; its comment must cite a seed paper (000, 001, 003, 004 with §), a publication
-  // named in MODEL.md, or say `assumption`.
+  // named in MODEL.md, or say `assumption`. No line sizes capacity to a utilisation: capacity follows money.
   const std::regex value_line(R"(^\s*[A-Za-z0-9_."-]+\s*=\s*[^=])");
   const std::regex source(
       R"((assumption|\b00[0134]\b|§|SafeLives|ONS|Census|Women's Aid|Home Office|CAADA|Farrell|Kirby|Surrey|EIGE|Drive|Bristol|derived|MODEL\.md))",
       std::regex::icase);
+  const std::regex sized_to_utilisation(R"(rho\s*<=|ρ\s*≤)", std::regex::icase);
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(kScenarios)) {
     if (entry.path().extension() != ".toml") continue;
@@ -110,6 +111,7 @@ TEST(Provenance, EveryParameterInTheScenariosNamesItsSourceOrSaysAssumption) {
     int number = 0;
     for (std::string line; std::getline(in, line);) {
       ++number;
+      EXPECT_FALSE(std::regex_search(line, sized_to_utilisation)) << entry.path().filename().string() << ":" << number << ": " << line;
       if (!std::regex_search(line, value_line) || line.rfind("extends", 0) == 0) continue;
       const auto hash = line.find('#');
       const std::string comment = hash == std::string::npos ? "" : line.substr(hash);
