@@ -104,6 +104,11 @@ struct PlacesSpec {
   std::optional<random::Distribution> move_on;  // occupied after support ends, until move-on is found
   bool decline_when_full = false;
   OpeningHours open;
+  // Under pressure a caseload stretches rather than refuses (SafeLives, MODEL.md §5): above its recommended places
+  // it takes on up to `stretch` more (a share of them) before anyone waits, and a case begun above the recommended
+  // level gets `stretched_duration` of the support (thinner, shorter).
+  double stretch = 0;
+  double stretched_duration = 1;
 };
 
 /// Cohort programmes: a group starts when enough are waiting, or on scheduled dates.
@@ -209,9 +214,16 @@ struct OutcomeSpec {
   double probability = 0;
   std::array<double, kSupportResults> effect{1, 1, 1, 1};
   double wait_penalty = 0;  // relative rise in probability per day waited
+  double thin_support_loss = 0;  // share of completed support's effect lost when it was given above a recommended caseload
   bool per_child = false;
   Condition when;
   double cost() const { return initial_cost + annual_cost * years; }
+  /// The effect for a person whose support ended as `result`, thinned if it was given above a recommended caseload.
+  double effect_for(SupportResult result, bool thinned) const {
+    const double e = effect[static_cast<int>(result)];
+    if (result != SupportResult::completed || !thinned) return e;
+    return e + thin_support_loss * (effect[static_cast<int>(SupportResult::none)] - e);
+  }
 };
 
 struct RepeatSpec {

@@ -111,7 +111,7 @@ void ScenarioBuilder::read_outcomes() {
   each_named(table_at(*n, "outcomes"), "outcomes",
              [&](const std::string& outcome_name, const std::string& key, const toml::node&, const toml::table& t) {
     only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
-                       "wait_penalty", "per_child", "when"});
+                       "wait_penalty", "thin_support_loss", "per_child", "when"});
     model::OutcomeSpec o;
     o.name = outcome_name;
     const std::string payer = text(t, "payer", key, "society");
@@ -125,6 +125,7 @@ void ScenarioBuilder::read_outcomes() {
     o.probability = required_number(t, "probability", key, 0, 1);
     o.effect = by_result(t, "effect", key, 1.0, 100);
     o.wait_penalty = number(t, "wait_penalty", key, 0, 0);
+    o.thin_support_loss = number(t, "thin_support_loss", key, 0, 0, 1);
     o.per_child = flag(t, "per_child", key, false);
     if (o.per_child && s_.attribute_index("children") < 0)
       fail(*t.get("per_child"), key + ".per_child", "needs an attribute called 'children'");
