@@ -101,6 +101,7 @@ std::string key(const RowMeasure& m) { return m.service + "\x1f" + m.area + "\x1
 std::string refusal(const stats::Summary& extra_cost) {
   if (!(std::abs(extra_cost.mean) >= 1)) return "refused: no difference in service cost";
   if (extra_cost.ci_low < 0 && extra_cost.ci_high > 0) return "refused: the service cost difference's CI spans zero";
+  if (extra_cost.mean < 0) return "refused: the option costs less than the baseline (see cost avoided)";
   return "";
 }
 

@@ -109,7 +109,9 @@ TEST(Results, ReturnPerPoundIsIncrementalCashableAndSocietalApart) {
 }
 
 TEST(Results, ReturnPerPoundIsRefusedWhenTheCostDifferenceIsNilOrUncertain) {
-  for (const auto& extra : {std::vector<double>{0, 0, 0}, std::vector<double>{-40000, 10000, 40000}}) {
+  // Nil, uncertain, and negative: an option that costs less has no "return per extra £1"; its saving is reported.
+  for (const auto& extra : {std::vector<double>{0, 0, 0}, std::vector<double>{-40000, 10000, 40000},
+                            std::vector<double>{-50000, -50000, -50000}}) {
     const std::vector<Row> rows = two_options(extra, 100000, 0);
     for (const char* metric : {"return_per_pound", "cashable_return_per_pound", "societal_return_per_pound"}) {
       const Row* r = find(rows, "difference", "b", "(total)", metric);
