@@ -10,6 +10,8 @@ replications=${DASIM_REPLICATIONS:-40}
 assumptions="attributes.needs_refuge.p.*,attributes.recurs.p.*,pools.idva-*.duration.mean,pools.*.move_on.mean"
 assumptions+=",pools.*.patience.median,outcomes.*.effect.completed,outcomes.*.wait_penalty,relocation.probability"
 assumptions+=",repeat.annual_hazard.*"
+assumptions+=",contracts.*.management_cost,contracts.*.overhead,pools.*.stretch,pools.*.stretched_duration"
+assumptions+=",outcomes.*.thin_support_loss"
 ./build/dasim run scenarios/set-separate.toml scenarios/set-pooled.toml scenarios/set-pooled-reinvested.toml scenarios/set-lotted.toml \
   --replications "$replications" --seed 2025 --jobs "$(nproc)" --name demo --output results --force \
   --sensitivity --sensitivity-replications 6 --vary-only "$assumptions" \
