@@ -66,7 +66,7 @@ void World::on_event(const Event& e) {
       break;
     case kRepeat: {
       Person& person = people_[e.id];
-      person.completed = person.disengaged = person.declined = false;
+      person.completed = person.disengaged = person.declined = person.thinned = false;
       person.waited = 0;
       person.arrived = now();
       for (const auto& [attribute, value] : scenario_.repeat.set) person.attributes[attribute] = static_cast<std::int16_t>(value);
