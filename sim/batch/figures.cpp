@@ -48,9 +48,13 @@ std::vector<ContractSplit> contract_splits(const model::Scenario& s) {
   std::vector<ContractSplit> out;
   for (const auto& c : s.contracts) {
     ContractSplit split{c.name, c.annual_cost(), c.funder_share, std::vector<double>(s.services.size(), 0.0)};
-    double workers = 0;
-    for (int p : c.pools) split.service_share[s.pools[p].service] += s.pools[p].count, workers += s.pools[p].count;
-    for (double& x : split.service_share) x = workers > 0 ? x / workers : 0.0;
+    if (!c.buys.empty()) {  // money follows the purchases
+      for (const auto& p : c.buys) split.service_share[s.pools[p.pool].service] += p.share;
+    } else {  // a fixed-capacity contract: by units, for want of prices
+      double workers = 0;
+      for (int p : c.pools) split.service_share[s.pools[p].service] += s.pools[p].count, workers += s.pools[p].count;
+      for (double& x : split.service_share) x = workers > 0 ? x / workers : 0.0;
+    }
     out.push_back(std::move(split));
   }
   return out;

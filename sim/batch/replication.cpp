@@ -57,6 +57,7 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
       if (months.empty()) months.resize(s.monthly.size());
       for (std::size_t m = 0; m < s.monthly.size(); ++m) months[m].add(s.monthly[m]);
       time.queue_area += s.queue_area, time.busy_area += s.busy_area, time.capacity_area += s.capacity_area;
+      time.over_area += s.over_area;
       time.observed_days = s.observed_days;
     }
     for (const auto& tally : by_area) {

@@ -96,6 +96,15 @@ std::vector<double> values(const ScenarioRun& run, const RowMeasure& m) {
 
 std::string key(const RowMeasure& m) { return m.service + "\x1f" + m.area + "\x1f" + m.metric; }
 
+/// Why an incremental return per £1 cannot be given, or empty: dividing by a service-cost difference that is nil,
+/// or whose 95% CI spans zero, would give a ratio without meaning.
+std::string refusal(const stats::Summary& extra_cost) {
+  if (!(std::abs(extra_cost.mean) >= 1)) return "refused: no difference in service cost";
+  if (extra_cost.ci_low < 0 && extra_cost.ci_high > 0) return "refused: the service cost difference's CI spans zero";
+  if (extra_cost.mean < 0) return "refused: the option costs less than the baseline (see cost avoided)";
+  return "";
+}
+
 }  // namespace
 
 std::function<double(const ReplicationResult&)> measure(const model::Scenario& scenario, const std::string& service,
@@ -137,8 +146,9 @@ std::vector<Row> summary_rows(const RunRecord& run) {
       rows.push_back({"difference", sr.scenario->name, base.scenario->name, bm.service, "", bm.area, bm.metric, bm.units,
                       stats::summarize(stats::paired_differences(values(sr, *it->second), values(base, bm)))});
     }
-    // Cost avoidance: outcome costs the baseline bears and this option does not, per replication.
-    std::vector<double> avoided, cashable, societal, per_pound;
+    // Cost avoidance: outcome costs the baseline bears and this option does not, per replication; the return per £1
+    // is incremental: cost avoided over the service cost the option adds, both against the same baseline.
+    std::vector<double> avoided, cashable, societal, extra_cost;
     for (std::size_t i = 0; i < sr.replications.size() && i < base.replications.size(); ++i) {
       if (!sr.done[i] || !base.done[i]) continue;
       const auto& a = sr.replications[i].totals;
@@ -146,13 +156,24 @@ std::vector<Row> summary_rows(const RunRecord& run) {
       avoided.push_back(b[outcome] - a[outcome]);
       cashable.push_back(b[cashable_outcome] - a[cashable_outcome]);
       societal.push_back(b[societal_outcome] - a[societal_outcome]);
-      per_pound.push_back(a[service] > 0 ? avoided.back() / a[service] : std::nan(""));
+      extra_cost.push_back(a[service] - b[service]);
     }
+    const std::string refused = refusal(stats::summarize(extra_cost));
+    auto per_pound = [&](const std::vector<double>& avoided_cost) {
+      std::vector<double> ratio;
+      for (std::size_t i = 0; i < avoided_cost.size(); ++i) ratio.push_back(avoided_cost[i] / extra_cost[i]);
+      stats::Summary s = stats::summarize(ratio);
+      if (!refused.empty()) s.mean = s.ci_low = s.ci_high = s.sd = s.p05 = s.p50 = s.p95 = std::nan("");
+      return s;
+    };
+    const std::string ratio_units = refused.empty() ? "GBP per GBP" : refused;
     const std::string name = sr.scenario->name, bname = base.scenario->name;
     rows.push_back({"difference", name, bname, "(total)", "", "all", "cost_avoided", "GBP/year", stats::summarize(avoided)});
     rows.push_back({"difference", name, bname, "(total)", "", "all", "cashable_cost_avoided", "GBP/year", stats::summarize(cashable)});
     rows.push_back({"difference", name, bname, "(total)", "", "all", "societal_cost_avoided", "GBP/year", stats::summarize(societal)});
-    rows.push_back({"difference", name, bname, "(total)", "", "all", "return_per_pound", "GBP per GBP", stats::summarize(per_pound)});
+    rows.push_back({"difference", name, bname, "(total)", "", "all", "return_per_pound", ratio_units, per_pound(avoided)});
+    rows.push_back({"difference", name, bname, "(total)", "", "all", "cashable_return_per_pound", ratio_units, per_pound(cashable)});
+    rows.push_back({"difference", name, bname, "(total)", "", "all", "societal_return_per_pound", ratio_units, per_pound(societal)});
   }
   return rows;
 }

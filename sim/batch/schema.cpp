@@ -50,6 +50,8 @@ const std::vector<Measure<ServiceTime>>& service_measures() {
        [](const S& s, double) { return ratio(s.capacity_area, s.observed_days); }},
       {{"occupancy", "share", "Occupancy (share of places)"},
        [](const S& s, double) { return ratio(s.busy_area, s.capacity_area); }},
+      {{"over_recommended_places", "places", "Cases above the recommended caseload (time average)"},
+       [](const S& s, double) { return ratio(s.over_area, s.observed_days); }},
   };
   return m;
 }
@@ -66,6 +68,8 @@ const std::vector<Measure<model::PoolStats>>& pool_measures() {
       {{"little_L", "people", "Little's law: time-average queue (people)"}, [](const P& s, double) { return s.mean_queue(); }},
       {{"little_lambda_W", "people", "Little's law: throughput x mean time queued (people)"},
        [](const P& s, double) { return ratio(s.queue_time, s.observed_days); }},
+      {{"over_recommended", "share", "Time above the recommended caseload (share)"},
+       [](const P& s, double) { return ratio(s.over_time, s.observed_days); }},
       {{"throughput", "people/year", "Completed (people a year)"},
        [](const P& s, double y) { return y > 0 ? s.total().completed / y : 0; }},
       {{"longest_queue", "people", "Longest waiting list (people)"}, [](const P& s, double) { return static_cast<double>(s.longest_queue); }},

@@ -48,7 +48,7 @@ struct Measure {
 
 /// Time integrals of every pool that provides a service, added up.
 struct ServiceTime {
-  double queue_area = 0, busy_area = 0, capacity_area = 0, observed_days = 0;
+  double queue_area = 0, busy_area = 0, capacity_area = 0, over_area = 0, observed_days = 0;
 };
 /// What the whole-system totals are computed from.
 struct TotalsSource {

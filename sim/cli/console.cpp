@@ -136,7 +136,14 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
     fmt::print("    {:<58} {:>40}\n", "cost avoided (all)", money_with_ci(get("difference", name, "(total)", "all", "cost_avoided")));
     fmt::print("    {:<58} {:>40}\n", "cost avoided, cashable", money_with_ci(get("difference", name, "(total)", "all", "cashable_cost_avoided")));
     fmt::print("    {:<58} {:>40}\n", "cost avoided, societal", money_with_ci(get("difference", name, "(total)", "all", "societal_cost_avoided")));
-    fmt::print("    {:<58} {:>40}\n", "return per £1 of service cost", with_ci(get("difference", name, "(total)", "all", "return_per_pound"), "{:.2f}"));
+    // Incremental: cost avoided over the service cost the option adds; a refused ratio says why.
+    for (const auto& [metric, label] : {std::pair{"return_per_pound", "return per extra £1 (all)"},
+                                        {"cashable_return_per_pound", "return per extra £1, cashable"},
+                                        {"societal_return_per_pound", "return per extra £1, societal"}}) {
+      const auto it = index.find({"difference", name, "(total)", "", "all", metric});
+      const bool refused = it != index.end() && it->second->units.rfind("refused", 0) == 0;
+      fmt::print("    {:<58} {:>40}\n", label, refused ? it->second->units : with_ci(get("difference", name, "(total)", "all", metric), "{:.2f}"));
+    }
   }
 }
 

@@ -17,6 +17,7 @@ struct Person {
   double waited = 0;  // days queued, summed over every pool on this referral
   int open_cases = 0; // open cases, plus one while a repeat referral is pending
   bool completed = false, disengaged = false, declined = false, relocated = false;
+  bool thinned = false;  // some of their support was given above a recommended caseload
   SupportResult result() const {
     return completed ? SupportResult::completed : disengaged ? SupportResult::disengaged
                      : declined ? SupportResult::declined : SupportResult::none;

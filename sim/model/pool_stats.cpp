@@ -64,6 +64,7 @@ void PoolStats::advance(double now) {
   queue_area += queue_length_ * dt;
   busy_area += busy_ * dt;
   capacity_area += capacity_ * dt;
+  if (busy_ > capacity_) over_area += (busy_ - capacity_) * dt, over_time += dt;
   MonthBin& m = this_month();
   m.queue_area += queue_length_ * dt;
   m.busy_area += busy_ * dt;
@@ -134,7 +135,7 @@ void PoolStats::capacity_changed(double now, int places) {
 void PoolStats::warmup_ended(double now) {
   advance(now);
   for (AreaTally& a : by_area) a = AreaTally{};
-  queue_area = busy_area = capacity_area = queue_time = 0;
+  queue_area = busy_area = capacity_area = queue_time = over_area = over_time = 0;
   longest_queue = queue_length_;
   window_start_ = now;
 }

@@ -77,6 +77,8 @@ class PoolStats final : public Recorder {
   double queue_area = 0, busy_area = 0, capacity_area = 0;  // integrals after the warm-up
   double queue_time = 0;  // days spent queued inside the observed window: Little's law on the queue
   int longest_queue = 0;  // the most people waiting at once after the warm-up: the longest waiting list
+  double over_area = 0;   // integral of places held above the recommended ones (a stretched caseload)
+  double over_time = 0;   // days with more places held than recommended
 
   double mean_queue() const { return observed_days > 0 ? queue_area / observed_days : 0; }
   double mean_busy() const { return observed_days > 0 ? busy_area / observed_days : 0; }

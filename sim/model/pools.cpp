@@ -100,7 +100,7 @@ bool PlacePool::open_now() const { return places_.open.always || is_open(places_
 void PlacePool::arrive(std::uint32_t case_id) {
   enter(case_id);
   if (!matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
-  const bool full = busy_ >= capacity_;
+  const bool full = busy_ >= limit();
   if (!full && queue_.size() == 0 && open_now()) {
     recorder_->started_without_wait(world_.now(), world_.area_of(case_id));
     return begin(case_id);
@@ -112,16 +112,20 @@ void PlacePool::arrive(std::uint32_t case_id) {
 void PlacePool::begin(std::uint32_t case_id) {
   Case& c = world_.case_at(case_id);
   c.started = world_.now();
+  // Begun above the recommended caseload: the support is thinner and shorter.
+  const bool stretched = busy_ >= capacity_;
   ++busy_;
   recorder_->occupied(c.started, 1);
-  const double duration = spec_.duration.sample(world_.person_of(case_id).rng);
+  Person& person = world_.person_of(case_id);
+  double duration = spec_.duration.sample(person.rng);
+  if (stretched) duration *= places_.stretched_duration, person.thinned = person.thinned || spec_.support;
   world_.schedule(c.started + duration, event(kServiceEnd, case_id, c.epoch));
 }
 
 void PlacePool::dispatch() {
   if (!open_now()) return;
   std::uint32_t case_id;
-  while (busy_ < capacity_ && take_from_queue(case_id)) begin(case_id);
+  while (busy_ < limit() && take_from_queue(case_id)) begin(case_id);
 }
 
 void PlacePool::handle(const Event& e) {

@@ -102,6 +102,8 @@ class PlacePool final : public Pool {
   int capacity_for(int count) const override { return spec_.places_for(count); }
   void begin(std::uint32_t case_id);
   bool open_now() const;
+  /// Places that may be held at once: the recommended ones, stretched under pressure.
+  int limit() const { return capacity_ + static_cast<int>(capacity_ * places_.stretch); }
   const PlacesSpec& places_;
   int busy_ = 0;
 };

@@ -105,6 +105,11 @@ struct PlacesSpec {
   std::optional<random::Distribution> move_on;  // occupied after support ends, until move-on is found
   bool decline_when_full = false;
   OpeningHours open;
+  // Under pressure a caseload stretches rather than refuses (SafeLives, MODEL.md §5): above its recommended places
+  // it takes on up to `stretch` more (a share of them) before anyone waits, and a case begun above the recommended
+  // level gets `stretched_duration` of the support (thinner, shorter).
+  double stretch = 0;
+  double stretched_duration = 1;
 };
 
 /// Cohort programmes: a group starts when enough are waiting, or on scheduled dates.
@@ -160,18 +165,45 @@ struct PoolSpec {
 enum class SupportResult : int { completed = 0, disengaged = 1, declined = 2, none = 3 };
 constexpr int kSupportResults = 4;
 
+/// One thing a contract buys: a share of its front-line money spent on one pool at a unit cost (£ a year per worker,
+/// bed unit or group running all year). The pool's capacity is what that money buys (model/commissioning).
+struct Purchase {
+  int pool = 0;
+  double share = 1;      // of the contract's front-line money
+  double unit_cost = 0;  // £ a year per unit of the pool (staff, units, groups)
+};
+
 /// One contract: what it buys, what it costs, who pays.
+///
+/// Money comes first: `annual_value` less the commissioners' `efficiency` cut is the envelope. Each contract spends
+/// `management_cost` (£ a year: management, contract monitoring and reporting) and an on-cost `overhead` on
+/// every £ of front-line spending. A joint contract that `merges` several separate ones needs one management team
+/// instead of `merges`: the duplicate management it removes is its `saving`, banked (the envelope falls) or
+/// reinvested (it buys units of `reinvest_pool`).
 struct ContractSpec {
   std::string name;
-  std::vector<int> pools;
-  double annual_value = 0;        // £ a year before efficiency
-  double efficiency = 0;          // share removed by joint commissioning
+  std::vector<int> pools;            // every pool it pays for: those in `buys`, or fixed-capacity pools
+  std::vector<Purchase> buys;        // empty: a fixed-capacity contract whose pools keep their `workers`
+  double annual_value = 0;           // £ a year before efficiency
+  double efficiency = 0;             // share cut from the value by the commissioners (000 §7.1)
+  double management_cost = 0;        // £ a year per contract
+  double overhead = 0;               // on-cost share on front-line spending
+  int merges = 1;                    // separate contracts this one replaces
+  double pay_inflation = 0;          // a year: the fixed envelope buys less each contract year (000 §3.13)
   std::vector<double> funder_share;  // by funder index
   bool reinvested = false;
   int reinvest_pool = -1;
   double cost_per_worker = 0;
-  int extra_workers = 0;          // reinvested saving turned into capacity (see model/commissioning)
-  double annual_cost() const { return annual_value * (1 - efficiency) + (reinvested ? annual_value * efficiency : 0); }
+  int extra_workers = 0;             // reinvested saving as units of the reinvest pool (places, for a bought caseload)
+
+  double envelope() const { return annual_value * (1 - efficiency); }
+  /// Duplicate management removed by joining `merges` contracts into one.
+  double saving() const { return (merges - 1) * management_cost; }
+  /// What the funders pay a year: the envelope, less a banked saving.
+  double annual_cost() const { return envelope() - (reinvested ? 0 : saving()); }
+  /// £ a year left for front-line units once management and on-costs are paid, before any reinvested saving:
+  /// the same whether the saving is banked or reinvested.
+  double front_line() const { return (envelope() - merges * management_cost) / (1 + overhead); }
 };
 
 /// A cost that may follow a person's time in the system, with a probability shaped by their support.
@@ -183,9 +215,16 @@ struct OutcomeSpec {
   double probability = 0;
   std::array<double, kSupportResults> effect{1, 1, 1, 1};
   double wait_penalty = 0;  // relative rise in probability per day waited
+  double thin_support_loss = 0;  // share of completed support's effect lost when it was given above a recommended caseload
   bool per_child = false;
   Condition when;
   double cost() const { return initial_cost + annual_cost * years; }
+  /// The effect for a person whose support ended as `result`, thinned if it was given above a recommended caseload.
+  double effect_for(SupportResult result, bool thinned) const {
+    const double e = effect[static_cast<int>(result)];
+    if (result != SupportResult::completed || !thinned) return e;
+    return e + thin_support_loss * (effect[static_cast<int>(SupportResult::none)] - e);
+  }
 };
 
 struct RepeatSpec {

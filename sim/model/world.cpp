@@ -70,7 +70,7 @@ void World::on_event(const Event& e) {
       break;
     case kRepeat: {
       Person& person = people_[e.id];
-      person.completed = person.disengaged = person.declined = false;
+      person.completed = person.disengaged = person.declined = person.thinned = false;
       person.waited = 0;
       person.arrived = now();
       for (const auto& [attribute, value] : scenario_.repeat.set) person.attributes[attribute] = static_cast<std::int16_t>(value);
@@ -154,7 +154,8 @@ void World::person_leaves(std::uint32_t id) {
     const OutcomeSpec& o = scenario_.outcomes[i];
     const int draws = o.per_child ? person.attributes[children_attribute_] : 1;
     const bool applies = matches(o.when, person);
-    const double p = std::min(1.0, o.probability * o.effect[result] * (1 + o.wait_penalty * person.waited));
+    const double effect = o.effect_for(static_cast<SupportResult>(result), person.thinned);
+    const double p = std::min(1.0, o.probability * effect * (1 + o.wait_penalty * person.waited));
     for (int k = 0; k < draws; ++k)
       if (person.rng.uniform() < p && applies && warm_) {
         totals_.outcome_count[i] += 1;

@@ -3,6 +3,7 @@
 // readers live in their own files (sections.cpp, economics.cpp, pool_reader.cpp); this class holds what they share:
 // the scenario so far, the service registry, conditions and routes.
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -47,6 +48,9 @@ class ScenarioBuilder : public TomlReader {
   void read_priority(const toml::node& priority, const std::string& key, model::PoolSpec& pool) const;
   void read_capacity_changes(const toml::node& changes, const std::string& key, model::PoolSpec& pool) const;
   void read_contracts();
+  void read_purchases(const toml::node& buys, const std::string& ctx, model::ContractSpec& contract,
+                      const std::function<int(const toml::node&, const std::string&)>& take_pool);
+  void read_funders(const toml::table& t, const std::string& ctx, model::ContractSpec& contract);
   void read_outcomes();
   void read_repeat();
   void read_relocation();

@@ -49,8 +49,15 @@ std::string describe(const model::Scenario& s) {
   }
   for (const auto& c : s.contracts) {
     out += fmt::format("contract {}: £{:.0f} a year, efficiency {:g}, cost £{:.0f}", c.name, c.annual_value, c.efficiency, c.annual_cost());
-    if (c.reinvested) out += fmt::format(", saving reinvested as {} workers in {}", c.extra_workers, s.pools[c.reinvest_pool].name);
+    if (c.merges > 1)
+      out += fmt::format(", replaces {} contracts: £{:.0f} of management {}", c.merges, c.saving(),
+                         c.reinvested ? "reinvested" : "banked");
+    if (c.reinvested) out += fmt::format(" as {} units in {}", c.extra_workers, s.pools[c.reinvest_pool].name);
     out += "\n";
+    for (const auto& p : c.buys)
+      out += fmt::format("  buys {:.2f} units ({} places) of {}: {:.1f}% of £{:.0f} front-line money at £{:.0f} a unit\n",
+                         c.front_line() * p.share / p.unit_cost, s.pools[p.pool].places(), s.pools[p.pool].name, 100 * p.share,
+                         c.front_line(), p.unit_cost);
   }
   for (const auto& o : s.outcomes)
     out += fmt::format("outcome {}: payer {}, {}, £{:.0f} per case, probability {:g}\n", o.name, s.payers[o.payer],

@@ -1,5 +1,6 @@
 // The [display_names] section: what a board reads for each service, area, funder, payer, pool and assumption.
-// A name for something the scenario does not have is an error, so a typo cannot leave a raw key in a report.
+// A name the scenario's own file gives for something it does not have is an error, so a typo cannot leave a raw
+// key in a report; a base's names for what an option leaves out are passed over.
 #include <algorithm>
 #include <fmt/format.h>
 
@@ -22,8 +23,13 @@ void ScenarioBuilder::read_display_names() {
     const toml::table& names = table_at(*n, section);
     for (auto&& [key, value] : names) {
       const std::string k(key.str()), at = section + "." + k;
-      if (known && std::find(known->begin(), known->end(), k) == known->end())
+      if (known && std::find(known->begin(), known->end(), k) == known->end()) {
+        // A base may name what an option built on it leaves out (a counterfactual with no services); a name the
+        // scenario's own file gives for something it does not have is a typo.
+        const auto& path = value.source().path;
+        if (path && *path != file()) continue;
         fail(value, at, fmt::format("no {} is called '{}' in this scenario", std::string(kind).substr(0, std::string(kind).size() - 1), k));
+      }
       const std::string name = text(value, at);
       if (name.empty() || name.find_first_of("\n\r\t") != std::string::npos) fail(value, at, "must be a non-empty name on one line");
       into[k] = name;

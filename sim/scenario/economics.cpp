@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
 #include <set>
 
 #include "model/commissioning.hpp"
@@ -16,39 +17,36 @@ void ScenarioBuilder::read_contracts() {
   std::vector<std::string> pool_names;
   for (const auto& p : s_.pools) pool_names.push_back(p.name);
   std::vector<int> owner(s_.pools.size(), -1);
+  // Each pool is paid for by one contract at most.
+  auto take_pool = [&](const toml::node& p, const std::string& ctx) {
+    const int index = index_of(pool_names, p, ctx, "pool");
+    if (owner[index] >= 0)
+      fail(p, ctx, fmt::format("pool '{}' is already bought by contract '{}'", pool_names[index], s_.contracts[owner[index]].name));
+    owner[index] = static_cast<int>(s_.contracts.size());
+    return index;
+  };
   for (auto&& item : array_at(*n, "contracts")) {
     const std::string key = fmt::format("contracts[{}]", s_.contracts.size());
     const toml::table& t = table_at(item, key);
-    only_keys(t, key, {"name", "pools", "annual_value", "funders", "efficiency", "savings", "reinvest_in", "cost_per_worker"});
+    only_keys(t, key, {"name", "pools", "buys", "annual_value", "funders", "efficiency", "management_cost", "overhead",
+                       "merges", "pay_inflation", "savings", "reinvest_in", "cost_per_worker"});
     model::ContractSpec c;
     if (!t.get("name")) fail(t, key, "missing required key 'name'");
     c.name = text(*t.get("name"), key + ".name");
     if (!names.insert(c.name).second) fail(*t.get("name"), key + ".name", "is used by another contract");
     const std::string ctx = "contracts." + c.name;
+    if (t.get("pools") && t.get("buys"))
+      fail(t, ctx, "give `buys` (capacity follows money) or `pools` (fixed capacity), not both");
     if (const toml::node* pools = t.get("pools"))
-      for (auto&& p : array_at(*pools, ctx + ".pools")) {
-        const int index = index_of(pool_names, p, ctx + ".pools", "pool");
-        if (owner[index] >= 0)
-          fail(p, ctx + ".pools", fmt::format("pool '{}' is already bought by contract '{}'", pool_names[index],
-                                              s_.contracts[owner[index]].name));
-        owner[index] = static_cast<int>(s_.contracts.size());
-        c.pools.push_back(index);
-      }
+      for (auto&& p : array_at(*pools, ctx + ".pools")) c.pools.push_back(take_pool(p, ctx + ".pools"));
+    if (const toml::node* buys = t.get("buys")) read_purchases(*buys, ctx + ".buys", c, take_pool);
     c.annual_value = required_number(t, "annual_value", ctx, 0);
     c.efficiency = number(t, "efficiency", ctx, 0, 0, 1);
-    const toml::node* funders = t.get("funders");
-    if (!funders) fail(t, ctx, "missing required key 'funders'");
-    double total = 0;
-    for (auto&& [f, fnode] : ordered(table_at(*funders, ctx + ".funders"))) {
-      const toml::node& fv = *fnode;
-      auto it = std::find(s_.funders.begin(), s_.funders.end(), f);
-      if (it == s_.funders.end()) s_.funders.push_back(f), it = s_.funders.end() - 1;
-      const std::size_t index = it - s_.funders.begin();
-      c.funder_share.resize(std::max(c.funder_share.size(), index + 1), 0.0);
-      c.funder_share[index] = number(fv, ctx + ".funders." + f, 0, 1);
-      total += c.funder_share[index];
-    }
-    if (std::abs(total - 1) > 1e-6) fail(*funders, ctx + ".funders", fmt::format("shares must sum to 1, got {:g}", total));
+    c.management_cost = number(t, "management_cost", ctx, 0, 0);
+    c.overhead = number(t, "overhead", ctx, 0, 0, 10);
+    c.merges = whole(t, "merges", ctx, 1, 1);
+    c.pay_inflation = number(t, "pay_inflation", ctx, 0, 0, 1);
+    read_funders(t, ctx, c);
     const std::string savings = text(t, "savings", ctx, "banked");
     if (savings != "banked" && savings != "reinvested")
       fail(*t.get("savings"), ctx + ".savings", "must be \"banked\" or \"reinvested\"");
@@ -61,7 +59,50 @@ void ScenarioBuilder::read_contracts() {
     s_.contracts.push_back(std::move(c));
   }
   for (auto& c : s_.contracts) c.funder_share.resize(s_.funders.size(), 0.0);
-  model::commission(s_);
+  const std::vector<std::string> problems = model::commission(s_);
+  if (!problems.empty()) fail(*n, "contracts", problems.front());
+}
+
+void ScenarioBuilder::read_purchases(const toml::node& buys, const std::string& ctx, model::ContractSpec& c,
+                                     const std::function<int(const toml::node&, const std::string&)>& take_pool) {
+  double total = 0;
+  for (auto&& item : array_at(buys, ctx)) {
+    const std::string key = fmt::format("{}[{}]", ctx, c.buys.size());
+    const toml::table& b = table_at(item, key);
+    only_keys(b, key, {"pool", "share", "unit_cost"});
+    if (!b.get("pool")) fail(b, key, "missing required key 'pool'");
+    model::Purchase p;
+    p.pool = take_pool(*b.get("pool"), key + ".pool");
+    // The money sets the capacity: a `workers` or `capacity_changes` in the pool would be silently overruled.
+    const std::string& pool = s_.pools[p.pool].name;
+    if (const toml::table* pt = root_.at_path("pools." + pool).as_table())
+      for (const char* fixed : {"workers", "capacity_changes"})
+        if (pt->get(fixed))
+          fail(*pt->get(fixed), "pools." + pool + "." + fixed,
+               fmt::format("the pool is bought by contract '{}', whose money sets its capacity; remove `{}`", c.name, fixed));
+    p.share = required_number(b, "share", key, 0, 1);
+    p.unit_cost = required_number(b, "unit_cost", key, 1e-9);
+    total += p.share;
+    c.pools.push_back(p.pool);
+    c.buys.push_back(p);
+  }
+  if (c.buys.empty()) fail(buys, ctx, "must buy at least one pool");
+  if (std::abs(total - 1) > 1e-6) fail(buys, ctx, fmt::format("shares must sum to 1, got {:g}", total));
+}
+
+void ScenarioBuilder::read_funders(const toml::table& t, const std::string& ctx, model::ContractSpec& c) {
+  const toml::node* funders = t.get("funders");
+  if (!funders) fail(t, ctx, "missing required key 'funders'");
+  double total = 0;
+  for (auto&& [f, fnode] : ordered(table_at(*funders, ctx + ".funders"))) {
+    auto it = std::find(s_.funders.begin(), s_.funders.end(), f);
+    if (it == s_.funders.end()) s_.funders.push_back(f), it = s_.funders.end() - 1;
+    const std::size_t index = it - s_.funders.begin();
+    c.funder_share.resize(std::max(c.funder_share.size(), index + 1), 0.0);
+    c.funder_share[index] = number(*fnode, ctx + ".funders." + f, 0, 1);
+    total += c.funder_share[index];
+  }
+  if (std::abs(total - 1) > 1e-6) fail(*funders, ctx + ".funders", fmt::format("shares must sum to 1, got {:g}", total));
 }
 
 void ScenarioBuilder::read_outcomes() {
@@ -70,7 +111,7 @@ void ScenarioBuilder::read_outcomes() {
   each_named(table_at(*n, "outcomes"), "outcomes",
              [&](const std::string& outcome_name, const std::string& key, const toml::node&, const toml::table& t) {
     only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
-                       "wait_penalty", "per_child", "when"});
+                       "wait_penalty", "thin_support_loss", "per_child", "when"});
     model::OutcomeSpec o;
     o.name = outcome_name;
     const std::string payer = text(t, "payer", key, "society");
@@ -84,6 +125,7 @@ void ScenarioBuilder::read_outcomes() {
     o.probability = required_number(t, "probability", key, 0, 1);
     o.effect = by_result(t, "effect", key, 1.0, 100);
     o.wait_penalty = number(t, "wait_penalty", key, 0, 0);
+    o.thin_support_loss = number(t, "thin_support_loss", key, 0, 0, 1);
     o.per_child = flag(t, "per_child", key, false);
     if (o.per_child && s_.attribute_index("children") < 0)
       fail(*t.get("per_child"), key + ".per_child", "needs an attribute called 'children'");

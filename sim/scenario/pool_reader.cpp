@@ -61,6 +61,8 @@ void read_caseload(ScenarioBuilder& in, const toml::table& t, const std::string&
   places.cases_per_worker = in.whole(t, "cases_per_worker", key, 1, 1);
   check_places(in, t, key, p.count, places.cases_per_worker, "cases_per_worker");
   read_places(in, t, key, places);
+  places.stretch = in.number(t, "stretch", key, 0, 0, 10);
+  places.stretched_duration = in.number(t, "stretched_duration", key, 1, 0.01, 1);
   p.kind = std::move(places);
 }
 
@@ -101,7 +103,7 @@ void read_meeting(ScenarioBuilder& in, const toml::table& t, const std::string& 
 
 const std::vector<KindReader>& kinds() {
   static const std::vector<KindReader> kKinds{
-      {"caseload", {"cases_per_worker", "move_on", "when_full", "open"}, read_caseload},
+      {"caseload", {"cases_per_worker", "move_on", "when_full", "open", "stretch", "stretched_duration"}, read_caseload},
       {"beds", {"move_on", "when_full", "open"}, read_beds},
       {"group", {"group_min", "group_max", "schedule", "dropout"}, read_group},
       {"meeting", {"first_sitting", "every_days", "cases_per_sitting"}, read_meeting},

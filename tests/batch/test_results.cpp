@@ -71,3 +71,57 @@ TEST(Results, AMeasureIsFoundByNameOrRefusedWithWhatExists) {
 
 }  // namespace
 }  // namespace dasim::batch
+
+namespace dasim::batch {
+namespace {
+
+/// Two options over three replications: b's service cost is `extra` more, and it avoids `cashable` + `societal`.
+std::vector<Row> two_options(const std::vector<double>& extra, double cashable, double societal) {
+  const std::vector<model::Scenario> scenarios{testing::small_scenario("a"), testing::small_scenario("b")};
+  RunRecord record = new_record(scenarios, 1, 3, false);
+  const Group& t = totals_group();
+  for (auto& s : record.scenarios)
+    for (std::uint64_t r = 0; r < 3; ++r) {
+      s.replications[r] = testing::fabricated(*s.scenario, r, false);
+      s.done[r] = true;
+      auto& totals = s.replications[r].totals;
+      const bool b = s.scenario->name == "b";
+      totals[t.metric("service_cost")] = 1e6 + (b ? extra[r] : 0);
+      totals[t.metric("cashable_outcome_cost")] = 5e6 + 1000.0 * r - (b ? cashable : 0);
+      totals[t.metric("societal_outcome_cost")] = 9e6 - (b ? societal : 0);
+      totals[t.metric("outcome_cost")] = totals[t.metric("cashable_outcome_cost")] + totals[t.metric("societal_outcome_cost")];
+    }
+  return summary_rows(record);
+}
+
+}  // namespace
+
+TEST(Results, ReturnPerPoundIsIncrementalCashableAndSocietalApart) {
+  const std::vector<Row> rows = two_options({50000, 50000, 50000}, 100000, 350000);
+  const Row* all = find(rows, "difference", "b", "(total)", "return_per_pound");
+  const Row* cashable = find(rows, "difference", "b", "(total)", "cashable_return_per_pound");
+  const Row* societal = find(rows, "difference", "b", "(total)", "societal_return_per_pound");
+  ASSERT_TRUE(all && cashable && societal);
+  EXPECT_DOUBLE_EQ(all->summary.mean, 9.0) << "£450,000 avoided for £50,000 more, not divided by the whole £1.05m";
+  EXPECT_DOUBLE_EQ(cashable->summary.mean, 2.0);
+  EXPECT_DOUBLE_EQ(societal->summary.mean, 7.0);
+  EXPECT_EQ(all->units, "GBP per GBP");
+}
+
+TEST(Results, ReturnPerPoundIsRefusedWhenTheCostDifferenceIsNilOrUncertain) {
+  // Nil, uncertain, and negative: an option that costs less has no "return per extra £1"; its saving is reported.
+  for (const auto& extra : {std::vector<double>{0, 0, 0}, std::vector<double>{-40000, 10000, 40000},
+                            std::vector<double>{-50000, -50000, -50000}}) {
+    const std::vector<Row> rows = two_options(extra, 100000, 0);
+    for (const char* metric : {"return_per_pound", "cashable_return_per_pound", "societal_return_per_pound"}) {
+      const Row* r = find(rows, "difference", "b", "(total)", metric);
+      ASSERT_NE(r, nullptr) << metric;
+      EXPECT_TRUE(std::isnan(r->summary.mean)) << metric;
+      EXPECT_EQ(r->units.rfind("refused: ", 0), 0u) << r->units;
+    }
+    // The cost avoided itself is still reported.
+    EXPECT_DOUBLE_EQ(find(rows, "difference", "b", "(total)", "cashable_cost_avoided")->summary.mean, 100000);
+  }
+}
+
+}  // namespace dasim::batch

@@ -2,6 +2,8 @@
 // figures (MODEL.md §9), pathway rules in every option, and provenance of every default.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -98,11 +100,12 @@ duration = { dist = "exponential", mean = 1 }
 
 TEST(Provenance, EveryParameterInTheScenariosNamesItsSourceOrSaysAssumption) {
   // A value line is `key = value`; its comment must cite a seed paper (000, 001, 003, 004 with §), a publication
-  // named in MODEL.md, or say `assumption`.
+  // named in MODEL.md, or say `assumption`. No line sizes capacity to a utilisation: capacity follows money.
   const std::regex value_line(R"(^\s*[A-Za-z0-9_."-]+\s*=\s*[^=])");
   const std::regex source(
       R"((assumption|\b00[0134]\b|§|SafeLives|ONS|Census|Women's Aid|Home Office|CAADA|Farrell|Kirby|Surrey|EIGE|Drive|Bristol|derived|MODEL\.md))",
       std::regex::icase);
+  const std::regex sized_to_utilisation(R"(rho\s*<=|ρ\s*≤)", std::regex::icase);
   int checked = 0;
   for (const auto& entry : fs::directory_iterator(kScenarios)) {
     if (entry.path().extension() != ".toml") continue;
@@ -110,6 +113,7 @@ TEST(Provenance, EveryParameterInTheScenariosNamesItsSourceOrSaysAssumption) {
     int number = 0;
     for (std::string line; std::getline(in, line);) {
       ++number;
+      EXPECT_FALSE(std::regex_search(line, sized_to_utilisation)) << entry.path().filename().string() << ":" << number << ": " << line;
       if (!std::regex_search(line, value_line) || line.rfind("extends", 0) == 0) continue;
       const auto hash = line.find('#');
       const std::string comment = hash == std::string::npos ? "" : line.substr(hash);
@@ -189,4 +193,42 @@ TEST(Options, EveryOptionRunsOnTheSameReferralsAsTheBaseline) {
     EXPECT_EQ(values(options[k], results[k], "(total)", "all", "people"), base) << options[k].name;
   const model::Scenario sefton = scenario::load(kScenarios / "sefton-idas.toml");
   EXPECT_EQ(sefton.areas.size(), 3u) << "one borough in three localities";
+}
+
+namespace {
+
+/// The separate baseline, shortened for speed, with every IDVA pool's places scaled by `factor`.
+model::Scenario with_idva_scaled(double factor) {
+  model::Scenario s = scenario::load(kScenarios / "set-separate.toml");
+  s.simulation.years = 4, s.simulation.warmup_days = 2 * model::kDaysPerYear;
+  const auto idva = std::find(s.services.begin(), s.services.end(), "idva") - s.services.begin();
+  for (auto& pool : s.pools)
+    if (pool.service == idva) pool.count = static_cast<int>(std::lround(pool.count * factor));
+  return s;
+}
+
+/// Paired difference, option minus base, of one measure.
+stats::Summary paired(const model::Scenario& option, const std::vector<batch::ReplicationResult>& a,
+                      const model::Scenario& base, const std::vector<batch::ReplicationResult>& b, const std::string& service,
+                      const std::string& metric) {
+  return stats::summarize(stats::paired_differences(values(option, a, service, "all", metric), values(base, b, service, "all", metric)));
+}
+
+}  // namespace
+
+TEST(Property, CuttingIdvaCapacityStretchesCaseloadsAndRaisesOutcomeCostsAndAddingItLowersThem) {
+  const model::Scenario base = with_idva_scaled(1.0), cut = with_idva_scaled(0.7), more = with_idva_scaled(1.3);
+  const auto results = run({&base, &cut, &more}, 6, 11);
+  // IDVA services stretch rather than refuse (MODEL.md §5), so a cut shows first as caseloads further above the
+  // recommended level, with thinner support and dearer outcomes; no fewer people give up waiting.
+  const auto over_cut = paired(cut, results[1], base, results[0], "idva", "over_recommended_places");
+  const auto gave_up_cut = paired(cut, results[1], base, results[0], "idva", "disengaged");
+  const auto cost_cut = paired(cut, results[1], base, results[0], "(total)", "outcome_cost");
+  EXPECT_GT(over_cut.ci_low, 0) << "places above the recommended caseload: +" << over_cut.mean;
+  EXPECT_GE(gave_up_cut.ci_high, 0) << "gave up waiting for an IDVA: " << gave_up_cut.mean << " a year";
+  EXPECT_GT(cost_cut.ci_low, 0) << "outcome costs: +£" << cost_cut.mean << " a year";
+  const auto over_more = paired(more, results[2], base, results[0], "idva", "over_recommended_places");
+  const auto cost_more = paired(more, results[2], base, results[0], "(total)", "outcome_cost");
+  EXPECT_LT(over_more.ci_high, 0) << "places above the recommended caseload: " << over_more.mean;
+  EXPECT_LT(cost_more.ci_high, 0) << "outcome costs: £" << cost_more.mean << " a year";
 }

@@ -367,3 +367,51 @@ duration = 1
   EXPECT_NEAR(run.pool("outreach").total().entered / triaged, 0.5, 0.07);
   EXPECT_EQ(run.pool("helpline").total().entered, 0) << "an exit is taken, not passed over";
 }
+
+namespace {
+
+/// 2 referrals a day, each needing 10 days of one of 10 recommended places: offered 20 places' worth.
+model::PoolStats pressed_caseload(const std::string& stretch) {
+  ModelRun run(kHeader + referrals(730.5, "idva") + R"(
+[pools.idva]
+workers = 10
+duration = 10
+patience = 30
+)" + stretch);
+  return run.pool("idva");
+}
+
+}  // namespace
+
+TEST(Pressure, AStretchedCaseloadTakesMoreOnBeforeAnyoneWaitsAndGivesShorterSupport) {
+  const model::PoolStats strict = pressed_caseload("");
+  // Up to twice the recommended places; a case begun above them gets half the support (5 days), so the 10 extra
+  // places absorb the 10 places' worth of excess demand and hardly anyone waits.
+  const model::PoolStats stretched = pressed_caseload("stretch = 1.0\nstretched_duration = 0.5\n");
+  EXPECT_DOUBLE_EQ(strict.over_time, 0) << "without stretch the caseload never goes above its places";
+  EXPECT_GT(strict.total().disengaged, 100) << "half the demand waits in vain";
+  EXPECT_GT(stretched.over_time, 0.5 * stretched.observed_days) << "above the recommended caseload most of the time";
+  EXPECT_GT(stretched.mean_busy(), 10.5);
+  EXPECT_LE(stretched.mean_busy(), 20.0);
+  EXPECT_LT(stretched.total().disengaged, 0.1 * strict.total().disengaged);
+  EXPECT_GT(stretched.total().completed, 1.5 * strict.total().completed);
+}
+
+TEST(Pressure, ThinnedSupportLosesItsShareOfTheEffect) {
+  model::OutcomeSpec o;
+  o.effect = {0.6, 0.9, 1.0, 1.0};
+  o.thin_support_loss = 0.5;
+  EXPECT_DOUBLE_EQ(o.effect_for(model::SupportResult::completed, false), 0.6);
+  EXPECT_DOUBLE_EQ(o.effect_for(model::SupportResult::completed, true), 0.8) << "half-way back to no support";
+  EXPECT_DOUBLE_EQ(o.effect_for(model::SupportResult::disengaged, true), 0.9) << "only completed support is thinned";
+}
+
+TEST(Pressure, AStretchAboveTheLimitIsRefused) {
+  EXPECT_THROW(scenario::load_text(kHeader + referrals(1, "idva") + "[pools.idva]\nduration = 1\nstretched_duration = 0\n",
+                                   "model.toml"),
+               scenario::LoadError);
+  EXPECT_THROW(scenario::load_text(kHeader + referrals(1, "bed") + "[pools.bed]\nkind = \"beds\"\nduration = 1\nstretch = 0.5\n",
+                                   "model.toml"),
+               scenario::LoadError)
+      << "beds do not stretch: a bed is a bed";
+}
