@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,9 +33,14 @@ void write_all(int fd, const std::string& data) {
 }
 
 /// In the child: run, send "R" + result or "E" + message, and leave without running the parent's destructors.
-[[noreturn]] void child(const model::Scenario& scenario, const Task& task, const RunnerOptions& options, int fd) {
+[[noreturn]] void child(const model::Scenario& scenario, const Task& task, const RunnerOptions& options, int fd,
+                        pid_t parent) {
   std::signal(SIGINT, SIG_IGN);  // the parent decides what an interrupt means
   std::signal(SIGTERM, SIG_DFL);
+  // A worker must not outlive its parent (killed by SIGTERM or SIGKILL, say, with no chance to end its workers):
+  // the kernel sends it SIGKILL when the parent dies; the parent may have died before this line, hence the check.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) _exit(3);
   try {
     std::string message(1, 'R');
     message += serialize(run_replication(scenario, options.master_seed, task.replication, options.monthly_by_pool));
@@ -71,6 +77,7 @@ bool run_tasks(const std::vector<const model::Scenario*>& scenarios, const std::
     running.clear();
   };
   std::fflush(nullptr);  // a forked child must not repeat the parent's buffered output
+  const pid_t parent = ::getpid();
   while (next < tasks.size() || !running.empty()) {
     while (!stopping() && next < tasks.size() && static_cast<int>(running.size()) < std::max(1, options.jobs)) {
       int fds[2];
@@ -81,7 +88,7 @@ bool run_tasks(const std::vector<const model::Scenario*>& scenarios, const std::
       if (pid == 0) {
         ::close(fds[0]);
         for (auto& [fd, w] : running) ::close(fd);
-        child(*scenarios[task.scenario], task, options, fds[1]);
+        child(*scenarios[task.scenario], task, options, fds[1], parent);
       }
       ::close(fds[1]);
       running.emplace(fds[0], Worker{pid, task, {}});

@@ -1,12 +1,15 @@
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <memory>
 #include <set>
 #include <unistd.h>
@@ -71,9 +74,20 @@ void write_partial(const batch::RunRecord& record, const fs::path& partial) {
 
 }  // namespace
 
+/// The results files' base name must stay a plain file name inside the output folder.
+void check_results_name(const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos)
+    throw std::invalid_argument(fmt::format("--name '{}': must be a file name without slashes, and not '.' or '..'", name));
+  for (const unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) throw std::invalid_argument("--name: must not contain control characters");
+}
+
 int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const fs::path dir = o.output;
   const std::string name = o.name.empty() ? default_name(scenarios) : o.name;
+  // Everything that can be refused is refused before the first replication runs, not after the run.
+  check_results_name(name);
+  if (o.sensitivity) batch::check_metrics(scenarios.front(), o.metrics);
   const fs::path h5 = dir / (name + ".h5"), csv = dir / (name + "-summary.csv"), partial = dir / (name + ".h5.partial");
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -143,6 +157,8 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     print_summary(record, summary.rows, o.by_area);
     print_warmup(record, summary);
   }
+  for (const auto& sr : record.scenarios)  // an overloaded pool's figures are not a steady state: say so, as check does
+    if (!sr.replications.empty()) print_offered_load(*sr.scenario, sr.replications.front(), false);
   const std::size_t events_at = batch::totals_group().metric("events");
   double events = 0;
   for (const auto& s : record.scenarios)
@@ -160,25 +176,8 @@ int check(const std::vector<std::string>& files, std::uint64_t seed) {
     std::vector<const model::Scenario*> one{&s};
     batch::ReplicationResult pilot;
     batch::run_tasks(one, {{0, 0}}, {seed, 1, nullptr}, [&](const batch::Task&, batch::ReplicationResult&& r) { pilot = std::move(r); });
-    const std::size_t areas = s.areas.size();
-    const batch::Shape area_shape = batch::area_group().shape(s);
-    const std::size_t entered = batch::area_group().metric("entered");
     fmt::print("\noffered load from a pilot replication (rho = arrivals x mean duration / capacity):\n");
-    int warnings = 0;
-    for (std::size_t p = 0; p < s.pools.size(); ++p) {
-      const model::PoolSpec& pool = s.pools[p];
-      if (pool.places() == 0) continue;  // a meeting holds no places
-      // arrivals at this pool: its service's entries from the areas it serves
-      double per_year = 0;
-      for (std::size_t a = 0; a < areas; ++a)
-        if (pool.serves_area[a]) per_year += pilot.area_metrics[area_shape.at({static_cast<std::size_t>(pool.service), a, entered})];
-      const double hold = pool.mean_hold(), places = pool.places();
-      const double rho = per_year / model::kDaysPerYear * hold / places;
-      const bool over = rho >= 1 && !pool.declines_when_full();
-      warnings += over;
-      fmt::print("  {:<32} {:>9.1f} a year x {:>7.1f} d / {:>5.0f} places = rho {:.2f}{}\n", pool.name, per_year, hold, places, rho,
-                 over ? "  WARNING: rho >= 1, the queue will grow without bound" : "");
-    }
+    const int warnings = print_offered_load(s, pilot, true);
     if (warnings) fmt::print("{} pool(s) overloaded\n", warnings);
   }
   return 0;
@@ -221,10 +220,44 @@ int report(const std::string& results, const std::string& out, bool pdf) {
 }
 
 namespace {
+/// A seed is a whole number from 0 to 2^64 - 1, written in digits: CLI11 alone would turn -1, or a number too
+/// large, into 2^64 - 1 without a word.
+const CLI::Validator kSeed(
+    [](std::string& text) -> std::string {
+      if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+        return fmt::format("seed '{}' must be a whole number from 0 to 18446744073709551615", text);
+      errno = 0;
+      (void)std::strtoull(text.c_str(), nullptr, 10);
+      if (errno == ERANGE) return fmt::format("seed {} is above the largest, 18446744073709551615", text);
+      return "";
+    },
+    "SEED");
+
+/// The subcommand nearest to a mistyped one (edit distance at most 2), for a "did you mean" hint, or "".
+std::string nearest_command(const std::string& typed, const std::vector<std::string>& commands) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& c : commands) {
+    std::vector<std::size_t> row(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= typed.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (typed[i - 1] != c[j - 1])});
+        diagonal = above;
+      }
+    }
+    if (row[c.size()] < best_distance) best_distance = row[c.size()], best = c;
+  }
+  return best;
+}
+
 /// The options `run` and `sweep` share.
 void add_run_options(CLI::App* cmd, RunOptions& o, bool& totals_only) {
   cmd->add_option("-r,--replications", o.replications, "Replications per scenario")->check(CLI::Range(1, 10'000'000));
-  cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results");
+  cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results")->check(kSeed);
   cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
   cmd->add_option("-n,--name", o.name, "Base name of the results files (default: the scenario names joined by +, or the sweep file's name)");
   cmd->add_option("-j,--jobs", o.jobs, "Worker processes running replications at once")->check(CLI::Range(1, 1024));
@@ -277,7 +310,7 @@ int dispatch(int argc, char** argv) {
   std::uint64_t check_seed = 1;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenarios, print resolved parameters and each pool's offered load");
   check_cmd->add_option("scenarios", check_files, "Scenario files (TOML)")->required();
-  check_cmd->add_option("-s,--seed", check_seed, "Seed of the pilot replication");
+  check_cmd->add_option("-s,--seed", check_seed, "Seed of the pilot replication")->check(kSeed);
 
   std::string results, out;
   CLI::App* report_cmd = app.add_subcommand("report", "Write the charts and the board pack (HTML and PDF) from a results file");
@@ -286,6 +319,17 @@ int dispatch(int argc, char** argv) {
   bool no_pdf = false;
   report_cmd->add_flag("--no-pdf", no_pdf, "Charts and HTML only (the PDF needs Chromium)");
 
+  // An unknown word where the subcommand goes: say so, with the nearest one, rather than "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      const std::string hint = nearest_command(argv[1], commands);
+      fmt::print(stderr, "dasim: unknown command '{}'{}; the commands are {} (dasim --help)\n", argv[1],
+                 hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), fmt::join(commands, ", "));
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

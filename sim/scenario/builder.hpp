@@ -3,6 +3,7 @@
 // readers live in their own files (sections.cpp, economics.cpp, pool_reader.cpp); this class holds what they share:
 // the scenario so far, the service registry, conditions and routes.
 #include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -13,6 +14,14 @@
 #include "scenario/toml_reader.hpp"
 
 namespace dasim::scenario {
+
+/// The largest seasonal or dated factor on a rate, and the highest rate a stream may reach with all its factors.
+constexpr double kMaxRateFactor = 1000;
+constexpr double kMaxRatePerYear = 1e8;
+/// The most pools a scenario may have: real ones have tens; this keeps a runaway file from taking minutes.
+constexpr std::size_t kMaxPools = 2000;
+/// The most places (workers × places each) a pool may hold at any time: counted in an int, and far beyond need.
+constexpr long long kMaxPlaces = 100'000'000;
 
 class ScenarioBuilder : public TomlReader {
  public:
@@ -43,14 +52,20 @@ class ScenarioBuilder : public TomlReader {
   void read_sources();
   void read_attributes();
   void read_arrivals();
+  /// Refuses a stream whose rate, multiplied by its factors, can pass kMaxRatePerYear (or overflow).
+  void check_peak_rate(const toml::node& at, const std::string& key, const model::ArrivalSpec& a) const;
   void read_pools();
   void read_priority(const toml::node& priority, const std::string& key, model::PoolSpec& pool) const;
   void read_capacity_changes(const toml::node& changes, const std::string& key, model::PoolSpec& pool) const;
   void read_contracts();
+  /// Refuses a reinvested saving that would take its pool past kMaxPlaces; `added` sums the pool's reinvestments.
+  void check_reinvestment(const toml::node& at, const std::string& key, const model::ContractSpec& c, double& added) const;
   void read_outcomes();
   void read_repeat();
   void read_relocation();
   void resolve_services();
+  /// Refuses a cycle of routes that can all happen at the same instant (see zero_time.cpp).
+  void check_zero_time_loops() const;
 
   const toml::table& root_;
   model::Scenario s_;
