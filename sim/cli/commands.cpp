@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,7 @@
 #include "batch/schema.hpp"
 #include "batch/sensitivity.hpp"
 #include "cli/console.hpp"
+#include "output/hdf5.hpp"
 #include "output/writers.hpp"
 #include "scenario/loader.hpp"
 
@@ -67,6 +69,39 @@ batch::VariantSource variants_of(const model::Scenario& base, const std::string&
   return source;
 }
 
+/// A time limit on reading a results file: HDF5 can spin for ever inside a damaged one (a zeroed block in its global
+/// heap), and it cannot be interrupted safely, so past the limit the process says why and leaves (exit 2). The
+/// limit grows with the file's size, far above what a whole file takes to read.
+class ReadDeadline {
+ public:
+  explicit ReadDeadline(const fs::path& file) {
+    std::error_code ec;
+    const auto bytes = fs::file_size(file, ec);
+    message() = fmt::format("\ndasim: {}: reading it did not finish in time: the file is damaged (HDF5 went round in "
+                            "circles inside it); use another copy, or start the run again without --resume\n", file.string());
+    std::signal(SIGALRM, [](int) {
+      [[maybe_unused]] const ssize_t n = ::write(2, message().data(), message().size());
+      _exit(2);
+    });
+    // 30 s, plus a second for every 8 MiB; DASIM_READ_DEADLINE sets the 30 (tests use a short one).
+    const char* base = std::getenv("DASIM_READ_DEADLINE");
+    const unsigned seconds = base && std::atoi(base) > 0 ? static_cast<unsigned>(std::atoi(base)) : 30;
+    ::alarm(seconds + static_cast<unsigned>(ec ? 0 : bytes >> 23));
+  }
+  ~ReadDeadline() {
+    ::alarm(0);
+    std::signal(SIGALRM, SIG_DFL);
+  }
+  ReadDeadline(const ReadDeadline&) = delete;
+  ReadDeadline& operator=(const ReadDeadline&) = delete;
+
+ private:
+  static std::string& message() {
+    static std::string text;  // set before the alarm is armed; the handler only reads it
+    return text;
+  }
+};
+
 void write_partial(const batch::RunRecord& record, const fs::path& partial) {
   const batch::RunSummary summary = batch::summarise(record);
   output::write_atomically(partial, [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
@@ -101,6 +136,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (o.resume) {
     if (!fs::exists(partial))
       throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file of that name)", partial.string()));
+    const ReadDeadline deadline(partial);
     output::read_hdf5_for_resume(record, partial);
   }
   if (single && o.only_replication >= o.replications)
@@ -208,6 +244,10 @@ fs::path plots_dir() {
 
 int report(const std::string& results, const std::string& out, bool pdf) {
   const fs::path script = plots_dir() / "board_pack.py";
+  if (fs::is_regular_file(results)) {  // the board pack reads it with HDF5 too: check it is whole first
+    const ReadDeadline deadline(results);
+    output::h5::read_everything(results);
+  }
   std::vector<std::string> args{"/usr/bin/python3", script.string(), results};
   if (!out.empty()) args.insert(args.end(), {"--out", out});
   if (!pdf) args.push_back("--no-pdf");
@@ -289,7 +329,7 @@ int dispatch(int argc, char** argv) {
   RunOptions o;
   bool totals_only = false;
   CLI::App* run_cmd = app.add_subcommand("run", "Run scenarios for N replications on common random numbers; write HDF5 and CSV results");
-  run_cmd->add_option("scenarios", o.scenarios, "Scenario files (TOML); the first is the baseline for differences")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("scenarios", o.scenarios, "Scenario files (TOML); the first is the baseline for differences")->required();
   add_run_options(run_cmd, o, totals_only);
   run_cmd->add_flag("--sensitivity", o.sensitivity,
                     "Also vary each parameter of the baseline marked `assumption` one at a time (tornado-chart data)");
@@ -303,7 +343,7 @@ int dispatch(int argc, char** argv) {
 
   std::string sweep_file;
   CLI::App* sweep_cmd = app.add_subcommand("sweep", "Run every point of a sweep file (lists or a grid of parameter values) on common random numbers");
-  sweep_cmd->add_option("sweep", sweep_file, "Sweep file (TOML: scenario, mode, [[vary]] key/values)")->required()->check(CLI::ExistingFile);
+  sweep_cmd->add_option("sweep", sweep_file, "Sweep file (TOML: scenario, mode, [[vary]] key/values)")->required();
   add_run_options(sweep_cmd, o, totals_only);
 
   std::vector<std::string> check_files;
