@@ -109,6 +109,21 @@ void write_partial(const batch::RunRecord& record, const fs::path& partial) {
 
 }  // namespace
 
+/// One replication's results are a few arrays shaped by the scenario (services x areas x months, pools x months...):
+/// refuse a scenario whose arrays would not fit in memory, before any replication runs.
+void check_result_size(const model::Scenario& s, bool monthly_by_pool, const std::string& where) {
+  constexpr double kMaxValues = 25e6;  // 200 MB of doubles for one replication
+  double values = 0;
+  for (const batch::Group& g : batch::groups())
+    if (!g.optional || monthly_by_pool) values += static_cast<double>(g.shape(s).size());
+  if (values > kMaxValues)
+    throw std::invalid_argument(fmt::format(
+        "{}: scenario '{}': one replication's results would hold {:.3g} values ({} services, {} areas, {} pools, {:.0f} "
+        "years), more than the {:.3g} dasim holds: use fewer services, areas or pools, or a shorter run{}", where, s.name, values,
+        s.services.size(), s.areas.size(), s.pools.size(), s.simulation.years, kMaxValues,
+        monthly_by_pool ? ", or leave out --monthly-by-pool" : ""));
+}
+
 /// The results files' base name must stay a plain file name inside the output folder.
 void check_results_name(const std::string& name) {
   if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos)
@@ -122,6 +137,8 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const std::string name = o.name.empty() ? default_name(scenarios) : o.name;
   // Everything that can be refused is refused before the first replication runs, not after the run.
   check_results_name(name);
+  for (std::size_t i = 0; i < scenarios.size(); ++i)
+    check_result_size(scenarios[i], o.monthly_by_pool, i < o.scenarios.size() ? o.scenarios[i] : "sweep");
   if (o.sensitivity) batch::check_metrics(scenarios.front(), o.metrics);
   const fs::path h5 = dir / (name + ".h5"), csv = dir / (name + "-summary.csv"), partial = dir / (name + ".h5.partial");
   std::error_code ec;
@@ -205,7 +222,10 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
 }
 
 int check(const std::vector<std::string>& files, std::uint64_t seed) {
-  for (const auto& s : load_all(files)) {
+  const std::vector<model::Scenario> scenarios = load_all(files);
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const model::Scenario& s = scenarios[i];
+    check_result_size(s, false, files[i]);
     fmt::print("{}", scenario::describe(s));
     // Offered load needs the flow reaching each pool, which depends on routing and attributes; measure it from
     // one pilot replication rather than guess it.

@@ -20,6 +20,10 @@ constexpr double kMaxRateFactor = 1000;
 constexpr double kMaxRatePerYear = 1e8;
 /// The most pools a scenario may have: real ones have tens; this keeps a runaway file from taking minutes.
 constexpr std::size_t kMaxPools = 2000;
+/// Arrival streams times days of the run: each stream holds a rate a day (8 bytes), so this is at most 160 MB.
+constexpr double kMaxDailyRates = 2e7;
+/// Dated factors on one stream: each is applied to every day it covers, every year when `yearly`.
+constexpr std::size_t kMaxDatedFactors = 100;
 /// The most places (workers × places each) a pool may hold at any time: counted in an int, and far beyond need.
 constexpr long long kMaxPlaces = 100'000'000;
 

@@ -164,6 +164,12 @@ void ScenarioBuilder::read_arrivals() {
   const toml::node* n = root_.get("arrivals");
   if (!n) fail(root_, "arrivals", "missing: at least one [[arrivals]] stream is needed");
   const toml::array& list = array_at(*n, "arrivals");
+  // Each stream keeps a rate for every day of the run (model/arrivals): bound streams x days before they are built.
+  const double daily_rates = static_cast<double>(list.size()) * (s_.simulation.horizon_days() + 1);
+  if (daily_rates > kMaxDailyRates)
+    fail(*n, "arrivals", fmt::format("{} streams over {:.0f} days need {:.3g} daily rates, more than the {:.0e} a replication "
+                                     "can hold: use fewer streams or a shorter run", list.size(),
+                                     s_.simulation.horizon_days(), daily_rates, kMaxDailyRates));
   std::set<std::string> names;
   for (auto&& item : list) {
     const std::string key = fmt::format("arrivals[{}]", s_.arrivals.size());
@@ -189,7 +195,10 @@ void ScenarioBuilder::read_arrivals() {
     }
     a.trend_per_year = number(t, "trend_per_year", ctx, 0.0, -0.99, 10);
     if (const toml::node* dated = t.get("dated")) {
-      for (auto&& d : array_at(*dated, ctx + ".dated")) {
+      const toml::array& factors = array_at(*dated, ctx + ".dated");
+      if (factors.size() > kMaxDatedFactors)
+        fail(*dated, ctx + ".dated", fmt::format("at most {} dated factors a stream, got {}", kMaxDatedFactors, factors.size()));
+      for (auto&& d : factors) {
         const toml::table& dt = table_at(d, ctx + ".dated");
         only_keys(dt, ctx + ".dated", {"from", "to", "factor", "yearly"});
         model::DatedFactor f;

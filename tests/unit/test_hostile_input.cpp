@@ -135,6 +135,17 @@ TEST(HostileInput, ZeroTimeRoutingLoopsAreRefusedAtLoad) {
                                "next = [{ to = \"idva\" }]\n"), "");
 }
 
+TEST(HostileInput, ArrivalStreamsAreBoundedByTheirDailyRates) {
+  std::string streams;
+  for (int i = 0; i < 300; ++i)
+    streams += "[[arrivals]]\nname = \"s" + std::to_string(i) + "\"\narea = \"a\"\nrate_per_year = 1\nto = \"idva\"\n";
+  EXPECT_REFUSED(replaced(kBase, "years = 1", "years = 200") + streams, "301 streams over 73050 days need 2.2e+07 daily rates");
+  EXPECT_EQ(error_of(kBase + streams), "");  // the same streams over a year are fine
+  std::string dated = "dated = [";
+  for (int i = 0; i <= 100; ++i) dated += "{ from = \"2025-05-01\", to = \"2025-05-02\", factor = 1 },";
+  EXPECT_REFUSED(replaced(kBase, "to = \"idva\"", "to = \"idva\"\n" + dated + "]"), "at most 100 dated factors a stream, got 101");
+}
+
 TEST(HostileInput, TooManyPoolsAreRefusedQuickly) {
   std::string pools;
   for (int i = 0; i <= 2000; ++i) pools += "[pools.p" + std::to_string(i) + "]\nduration = 1\n";
