@@ -266,7 +266,11 @@ int report(const std::string& results, const std::string& out, bool pdf) {
   const fs::path script = plots_dir() / "board_pack.py";
   if (fs::is_regular_file(results)) {  // the board pack reads it with HDF5 too: check it is whole first
     const ReadDeadline deadline(results);
-    output::h5::read_everything(results);
+    try {
+      output::h5::read_everything(results);
+    } catch (const output::OutputError& e) {
+      throw std::invalid_argument(e.what());  // a damaged results file is bad input (exit 2), like a bad scenario
+    }
   }
   std::vector<std::string> args{"/usr/bin/python3", script.string(), results};
   if (!out.empty()) args.insert(args.end(), {"--out", out});

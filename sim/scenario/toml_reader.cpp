@@ -127,7 +127,8 @@ int TomlReader::whole(const toml::table& t, std::string_view k, const std::strin
   const toml::node* n = t.get(k);
   if (!n) return fallback;
   const std::string key = ctx + "." + std::string(k);
-  const std::string range = fmt::format("a whole number from {} to {}", min, max);
+  const std::string range = max == 1'000'000'000 ? fmt::format("a whole number >= {}", min)
+                                                : fmt::format("a whole number from {} to {}", min, max);
   if (!n->is_integer()) fail(*n, key, fmt::format("must be {}, got {}", range, type_name(*n)));
   const auto v = n->as_integer()->get();
   if (v < min || v > max) fail(*n, key, fmt::format("must be {}, got {}", range, v));

@@ -72,6 +72,7 @@ class TomlReader {
                 double min = -HUGE_VAL, double max = HUGE_VAL) const;
   double required_number(const toml::table& t, std::string_view k, const std::string& ctx, double min = -HUGE_VAL,
                          double max = HUGE_VAL) const;
+  /// A whole number in [min, max]; the default max keeps every count far inside an int.
   int whole(const toml::table& t, std::string_view k, const std::string& ctx, int fallback, int min,
             int max = 1'000'000'000) const;
   /// A name (of an area, pool, stream, value...) used as a key in results: it must be non-empty and printable.

@@ -13,60 +13,27 @@
 #include <thread>
 #include <unistd.h>
 
+#include "cli/cli_support.hpp"
+#include "unit/scenario_text.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int status;
-  std::string output;  // stdout and stderr together
-};
+using dasim::test_support::Result;
+using dasim::test_support::shell;
 
-/// Runs a shell command; the status is the exit code, or 128 + the signal that ended it.
-Result shell(const std::string& command) {
-  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buffer;
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
-}
+using dasim::test_support::run;
 
-Result dasim(const std::string& args) { return shell(std::string(DASIM_BINARY) + " " + args); }
+const std::string kScenario = dasim::test_support::kSmallScenario;
 
-const std::string kScenario = R"([scenario]
-name = "small"
-[simulation]
-years = 1
-[areas.a]
-population = 100
-[[arrivals]]
-name = "referrals"
-area = "a"
-rate_per_year = 200
-to = "idva"
-[pools.idva]
-workers = 4
-cases_per_worker = 5
-duration = { dist = "exponential", mean = 3 }
-)";
-
-class HostileCli : public ::testing::Test {
+class HostileCli : public dasim::test_support::CliFolder {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("dasim-hostile-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "out");
+    CliFolder::SetUp();
     scenario_ = write("small.toml", kScenario);
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name) << text;
-    return (dir_ / name).string();
-  }
-  std::string out() const { return (dir_ / "out").string(); }
-  fs::path dir_;
+  std::string out() const { return path("out"); }
   std::string scenario_;
 };
 
@@ -115,36 +82,36 @@ INSTANTIATE_TEST_SUITE_P(Files, HostileFile, ::testing::ValuesIn(hostile_files()
 // ---- arguments: refused before any replication runs --------------------------------------------------------
 
 TEST_F(HostileCli, SeedsOutsideSixtyFourBitsAreRefused) {
-  EXPECT_BAD_INPUT(dasim("run " + scenario_ + " -o " + out() + " --seed -1"), "seed '-1' must be a whole number");
-  EXPECT_BAD_INPUT(dasim("run " + scenario_ + " -o " + out() + " --seed 18446744073709551616"),
+  EXPECT_BAD_INPUT(run("run " + scenario_ + " -o " + out() + " --seed -1"), "seed '-1' must be a whole number");
+  EXPECT_BAD_INPUT(run("run " + scenario_ + " -o " + out() + " --seed 18446744073709551616"),
                    "seed 18446744073709551616 is above the largest");
-  EXPECT_BAD_INPUT(dasim("check " + scenario_ + " --seed 1e3"), "must be a whole number");
+  EXPECT_BAD_INPUT(run("check " + scenario_ + " --seed 1e3"), "must be a whole number");
   EXPECT_TRUE(fs::is_empty(out()));
 }
 
 TEST_F(HostileCli, ResultsNamesStayInsideTheOutputFolder) {
   for (const char* name : {"a/b", "../x", ".", ".."})
-    EXPECT_BAD_INPUT(dasim("run " + scenario_ + " -r 1 -o " + out() + " --name '" + name + "'"),
+    EXPECT_BAD_INPUT(run("run " + scenario_ + " -r 1 -o " + out() + " --name '" + name + "'"),
                      "must be a file name without slashes");
   EXPECT_TRUE(fs::is_empty(out()));
   EXPECT_FALSE(fs::exists(dir_ / "x.h5"));
 }
 
 TEST_F(HostileCli, AMetricTypoIsRefusedBeforeTheRun) {
-  const Result r = dasim("run " + scenario_ + " -r 2 -o " + out() + " --sensitivity --metric idva:all:wiat_p90");
+  const Result r = run("run " + scenario_ + " -r 2 -o " + out() + " --sensitivity --metric idva:all:wiat_p90");
   EXPECT_BAD_INPUT(r, "no measure 'idva:all:wiat_p90'");
   EXPECT_EQ(r.output.find("replications in"), std::string::npos) << "the run went ahead: " << r.output;
 }
 
 TEST_F(HostileCli, AMistypedFlagIsNamedNotBlamedOnAFile) {
-  const Result r = dasim("run " + scenario_ + " --sed 3");
+  const Result r = run("run " + scenario_ + " --sed 3");
   EXPECT_BAD_INPUT(r, "not expected: --sed");
   EXPECT_EQ(r.output.find("File does not exist"), std::string::npos) << r.output;
 }
 
 TEST_F(HostileCli, AnUnknownCommandGetsADidYouMeanHint) {
-  EXPECT_BAD_INPUT(dasim("runn " + scenario_), "unknown command 'runn' (did you mean 'run'?)");
-  EXPECT_BAD_INPUT(dasim("chekc " + scenario_), "(did you mean 'check'?)");
+  EXPECT_BAD_INPUT(run("runn " + scenario_), "unknown command 'runn' (did you mean 'run'?)");
+  EXPECT_BAD_INPUT(run("chekc " + scenario_), "(did you mean 'check'?)");
 }
 
 // ---- run-time guards -------------------------------------------------------------------------------------------
@@ -152,10 +119,10 @@ TEST_F(HostileCli, AnUnknownCommandGetsADidYouMeanHint) {
 TEST_F(HostileCli, RunWarnsOfAnOverloadedPool) {
   std::string text = kScenario;
   text.replace(text.find("rate_per_year = 200"), 19, "rate_per_year = 5000");  // rho = 5000 / 365.25 x 3 / 20 = 2.05
-  const Result r = dasim("run " + write("busy.toml", text) + " -r 2 -o " + out());
+  const Result r = run("run " + write("busy.toml", text) + " -r 2 -o " + out());
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("WARNING (small): pool 'idva' is overloaded"), std::string::npos) << r.output;
-  EXPECT_EQ(dasim("run " + scenario_ + " -r 2 -o " + out() + " --name calm").output.find("overloaded"), std::string::npos);
+  EXPECT_EQ(run("run " + scenario_ + " -r 2 -o " + out() + " --name calm").output.find("overloaded"), std::string::npos);
 }
 
 TEST_F(HostileCli, AReplicationThatOutgrowsMemoryStopsNamingThePool) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "scenario/loader.hpp"
+#include "scenario_text.hpp"
 #include "scenario/toml_reader.hpp"
 #include "temp_dir.hpp"
 
@@ -13,22 +14,7 @@ using namespace dasim;
 namespace {
 
 /// A small valid scenario; the tests replace a piece of it or add to it.
-const std::string kBase = R"([scenario]
-name = "small"
-[simulation]
-years = 1
-[areas.a]
-population = 100
-[[arrivals]]
-name = "referrals"
-area = "a"
-rate_per_year = 200
-to = "idva"
-[pools.idva]
-workers = 4
-cases_per_worker = 5
-duration = { dist = "exponential", mean = 3 }
-)";
+const std::string kBase = test_support::kSmallScenario;
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
