@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <map>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,6 +37,11 @@ void write_all(int fd, const std::string& data) {
 [[noreturn]] void child(const model::Scenario& scenario, const Task& task, const RunnerOptions& options, int fd) {
   std::signal(SIGINT, SIG_IGN);  // the parent decides what an interrupt means
   std::signal(SIGTERM, SIG_DFL);
+  // A worker must not outlive the spawner that forked it (which leaves when the run's process goes, killed by
+  // SIGTERM or SIGKILL, say): the kernel sends it SIGKILL when its parent dies; the parent may have died before
+  // this line, leaving the worker to init, hence the check.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() == 1) _exit(3);
   try {
     std::string message(1, 'R');
     message += serialize(run_replication(scenario, options.master_seed, task.replication, options.monthly_by_pool));

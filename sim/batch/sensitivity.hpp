@@ -29,6 +29,10 @@ struct VariantSource {
 
 using Messages = std::function<void(const std::string&)>;
 
+/// Throws std::invalid_argument for a malformed --metric or one the baseline does not have: called before the main
+/// run, so that a typo does not cost the run.
+void check_metrics(const model::Scenario& base, const std::vector<std::string>& metrics);
+
 /// Runs the variants and appends the rows to `record.sensitivity`. Warnings for the user (parameters left out, an
 /// interrupt) go to `note`, what is about to run to `info`. Throws std::invalid_argument for a malformed --metric.
 void run_sensitivity(RunRecord& record, const VariantSource& source, const SensitivityOptions& options,

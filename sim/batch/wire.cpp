@@ -21,7 +21,7 @@ class Writer {
   }
   void put_vector(const std::vector<double>& v) {
     put(static_cast<std::uint64_t>(v.size()));
-    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+    if (!v.empty()) out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
   }
   std::string take() { return std::move(out_); }
 
@@ -51,7 +51,7 @@ class Reader {
     const auto n = get<std::uint64_t>();
     if (n > (in_.size() - at_) / sizeof(double)) fail();
     std::vector<double> v(n);
-    std::memcpy(v.data(), in_.data() + at_, n * sizeof(double));
+    if (n > 0) std::memcpy(v.data(), in_.data() + at_, n * sizeof(double));  // an empty vector's data() may be null
     at_ += n * sizeof(double);
     return v;
   }

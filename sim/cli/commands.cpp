@@ -1,12 +1,16 @@
 #include "cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <memory>
 #include <optional>
 #include <set>
@@ -19,6 +23,7 @@
 #include "batch/sensitivity.hpp"
 #include "cli/console.hpp"
 #include "output/run_files.hpp"
+#include "output/hdf5.hpp"
 #include "output/writers.hpp"
 #include "scenario/loader.hpp"
 #include "serve/serve.hpp"
@@ -62,6 +67,39 @@ batch::VariantSource variants_of(const model::Scenario& base) {
   return source;
 }
 
+/// A time limit on reading a results file: HDF5 can spin for ever inside a damaged one (a zeroed block in its global
+/// heap), and it cannot be interrupted safely, so past the limit the process says why and leaves (exit 2). The
+/// limit grows with the file's size, far above what a whole file takes to read.
+class ReadDeadline {
+ public:
+  explicit ReadDeadline(const fs::path& file) {
+    std::error_code ec;
+    const auto bytes = fs::file_size(file, ec);
+    message() = fmt::format("\ndasim: {}: reading it did not finish in time: the file is damaged (HDF5 went round in "
+                            "circles inside it); use another copy, or start the run again without --resume\n", file.string());
+    std::signal(SIGALRM, [](int) {
+      [[maybe_unused]] const ssize_t n = ::write(2, message().data(), message().size());
+      _exit(2);
+    });
+    // 30 s, plus a second for every 8 MiB; DASIM_READ_DEADLINE sets the 30 (tests use a short one).
+    const char* base = std::getenv("DASIM_READ_DEADLINE");
+    const unsigned seconds = base && std::atoi(base) > 0 ? static_cast<unsigned>(std::atoi(base)) : 30;
+    ::alarm(seconds + static_cast<unsigned>(ec ? 0 : bytes >> 23));
+  }
+  ~ReadDeadline() {
+    ::alarm(0);
+    std::signal(SIGALRM, SIG_DFL);
+  }
+  ReadDeadline(const ReadDeadline&) = delete;
+  ReadDeadline& operator=(const ReadDeadline&) = delete;
+
+ private:
+  static std::string& message() {
+    static std::string text;  // set before the alarm is armed; the handler only reads it
+    return text;
+  }
+};
+
 void write_partial(const batch::RunRecord& record, output::RunFiles& files) {
   const batch::RunSummary summary = batch::summarise(record);
   files.replace(".h5.partial", [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
@@ -71,9 +109,37 @@ void note(const std::string& message) { fmt::print(stderr, "{}\n", message); }
 
 }  // namespace
 
+/// One replication's results are a few arrays shaped by the scenario (services x areas x months, pools x months...):
+/// refuse a scenario whose arrays would not fit in memory, before any replication runs.
+void check_result_size(const model::Scenario& s, bool monthly_by_pool, const std::string& where) {
+  constexpr double kMaxValues = 25e6;  // 200 MB of doubles for one replication
+  double values = 0;
+  for (const batch::Group& g : batch::groups())
+    if (!g.optional || monthly_by_pool) values += static_cast<double>(g.shape(s).size());
+  if (values > kMaxValues)
+    throw std::invalid_argument(fmt::format(
+        "{}: scenario '{}': one replication's results would hold {:.3g} values ({} services, {} areas, {} pools, {:.0f} "
+        "years), more than the {:.3g} dasim holds: use fewer services, areas or pools, or a shorter run{}", where, s.name, values,
+        s.services.size(), s.areas.size(), s.pools.size(), s.simulation.years, kMaxValues,
+        monthly_by_pool ? ", or leave out --monthly-by-pool" : ""));
+}
+
+/// The results files' base name must stay a plain file name inside the output folder.
+void check_results_name(const std::string& name) {
+  if (name.empty() || name == "." || name == ".." || name.find_first_of("/\\") != std::string::npos)
+    throw std::invalid_argument(fmt::format("--name '{}': must be a file name without slashes, and not '.' or '..'", name));
+  for (const unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) throw std::invalid_argument("--name: must not contain control characters");
+}
+
 int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const fs::path dir = o.output;
   const std::string name = o.name.empty() ? default_name(scenarios) : o.name;
+  // Everything that can be refused is refused before the first replication runs, not after the run.
+  check_results_name(name);
+  for (std::size_t i = 0; i < scenarios.size(); ++i)
+    check_result_size(scenarios[i], o.monthly_by_pool, i < o.scenarios.size() ? o.scenarios[i] : "sweep");
+  if (o.sensitivity) batch::check_metrics(scenarios.front(), o.metrics);
   const fs::path h5 = dir / (name + ".h5"), csv = dir / (name + "-summary.csv"), partial = dir / (name + ".h5.partial");
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -101,7 +167,10 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (o.resume) {
     if (!fs::exists(partial) && !fs::exists(journal))
       throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file or journal of that name)", partial.string()));
-    if (fs::exists(partial)) output::read_hdf5_for_resume(record, partial);
+    if (fs::exists(partial)) {
+      const ReadDeadline deadline(partial);
+      output::read_hdf5_for_resume(record, partial);
+    }
     if (!batch::ranks().root() && fs::exists(journal)) output::read_journal(journal, &identity, store);
   }
   // Every rank checks and reads the run's files before rank 0 opens the journal (which creates or extends it), so
@@ -205,6 +274,8 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     print_summary(record, summary.rows, o.by_area);
     print_warmup(record, summary);
   }
+  for (const auto& sr : record.scenarios)  // an overloaded pool's figures are not a steady state: say so, as check does
+    if (!sr.replications.empty()) print_offered_load(*sr.scenario, sr.replications.front(), false);
   const std::size_t events_at = batch::totals_group().metric("events");
   double events = 0;
   for (const auto& s : record.scenarios)
@@ -215,32 +286,18 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
 }
 
 int check(const std::vector<std::string>& files, std::uint64_t seed) {
-  for (const auto& s : load_all(files)) {
+  const std::vector<model::Scenario> scenarios = load_all(files);
+  for (std::size_t i = 0; i < scenarios.size(); ++i) {
+    const model::Scenario& s = scenarios[i];
+    check_result_size(s, false, files[i]);
     fmt::print("{}", scenario::describe(s));
     // Offered load needs the flow reaching each pool, which depends on routing and attributes; measure it from
     // one pilot replication rather than guess it.
     std::vector<const model::Scenario*> one{&s};
     batch::ReplicationResult pilot;
     batch::run_tasks(one, {{0, 0}}, {seed, 1, nullptr}, [&](const batch::Task&, batch::ReplicationResult&& r) { pilot = std::move(r); });
-    const std::size_t areas = s.areas.size();
-    const batch::Shape area_shape = batch::area_group().shape(s);
-    const std::size_t entered = batch::area_group().metric("entered");
     fmt::print("\noffered load from a pilot replication (rho = arrivals x mean duration / capacity):\n");
-    int warnings = 0;
-    for (std::size_t p = 0; p < s.pools.size(); ++p) {
-      const model::PoolSpec& pool = s.pools[p];
-      if (pool.places() == 0) continue;  // a meeting holds no places
-      // arrivals at this pool: its service's entries from the areas it serves
-      double per_year = 0;
-      for (std::size_t a = 0; a < areas; ++a)
-        if (pool.serves_area[a]) per_year += pilot.area_metrics[area_shape.at({static_cast<std::size_t>(pool.service), a, entered})];
-      const double hold = pool.mean_hold(), places = pool.places();
-      const double rho = per_year / model::kDaysPerYear * hold / places;
-      const bool over = rho >= 1 && !pool.declines_when_full();
-      warnings += over;
-      fmt::print("  {:<32} {:>9.1f} a year x {:>7.1f} d / {:>5.0f} places = rho {:.2f}{}\n", pool.name, per_year, hold, places, rho,
-                 over ? "  WARNING: rho >= 1, the queue will grow without bound" : "");
-    }
+    const int warnings = print_offered_load(s, pilot, true);
     if (warnings) fmt::print("{} pool(s) overloaded\n", warnings);
   }
   return 0;
@@ -271,6 +328,14 @@ fs::path plots_dir() {
 
 int report(const std::string& results, const std::string& out, bool pdf, const std::string& baseline) {
   const fs::path script = plots_dir() / "board_pack.py";
+  if (fs::is_regular_file(results)) {  // the board pack reads it with HDF5 too: check it is whole first
+    const ReadDeadline deadline(results);
+    try {
+      output::h5::read_everything(results);
+    } catch (const output::OutputError& e) {
+      throw std::invalid_argument(e.what());  // a damaged results file is bad input (exit 2), like a bad scenario
+    }
+  }
   std::vector<std::string> args{"/usr/bin/python3", script.string(), results};
   if (!out.empty()) args.insert(args.end(), {"--out", out});
   if (!pdf) args.push_back("--no-pdf");
@@ -284,6 +349,40 @@ int report(const std::string& results, const std::string& out, bool pdf, const s
 }
 
 namespace {
+/// A seed is a whole number from 0 to 2^64 - 1, written in digits: CLI11 alone would turn -1, or a number too
+/// large, into 2^64 - 1 without a word.
+const CLI::Validator kSeed(
+    [](std::string& text) -> std::string {
+      if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+        return fmt::format("seed '{}' must be a whole number from 0 to 18446744073709551615", text);
+      errno = 0;
+      (void)std::strtoull(text.c_str(), nullptr, 10);
+      if (errno == ERANGE) return fmt::format("seed {} is above the largest, 18446744073709551615", text);
+      return "";
+    },
+    "SEED");
+
+/// The subcommand nearest to a mistyped one (edit distance at most 2), for a "did you mean" hint, or "".
+std::string nearest_command(const std::string& typed, const std::vector<std::string>& commands) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& c : commands) {
+    std::vector<std::size_t> row(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= typed.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j) {
+        const std::size_t above = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (typed[i - 1] != c[j - 1])});
+        diagonal = above;
+      }
+    }
+    if (row[c.size()] < best_distance) best_distance = row[c.size()], best = c;
+  }
+  return best;
+}
+
 /// The options `run` and `sweep` share.
 void add_run_options(CLI::App* cmd, RunOptions& o, bool& totals_only) {
   cmd->add_option("-r,--replications", o.replications, "Replications per scenario (with --precision: the most it may use)")
@@ -293,7 +392,7 @@ void add_run_options(CLI::App* cmd, RunOptions& o, bool& totals_only) {
                   "Add replications until every key measure's 95% CI half-width is within this share of its mean, "
                   "e.g. 0.02 (Hoad, Robinson & Davies 2010; docs/precision.md); -r is then the maximum (default 1000)")
       ->check(CLI::Range(1e-6, 1.0));
-  cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results");
+  cmd->add_option("-s,--seed", o.seed, "Master seed: the same seed gives identical results")->check(kSeed);
   cmd->add_option("-o,--output", o.output, "Folder for results files")->capture_default_str();
   cmd->add_option("-n,--name", o.name, "Base name of the results files (default: the scenario names joined by +, or the sweep file's name)");
   cmd->add_option("-j,--jobs", o.jobs, "Worker processes running replications at once")->check(CLI::Range(1, 1024));
@@ -327,7 +426,7 @@ int dispatch(int argc, char** argv) {
   RunOptions o;
   bool totals_only = false;
   CLI::App* run_cmd = app.add_subcommand("run", "Run scenarios for N replications on common random numbers; write HDF5 and CSV results");
-  run_cmd->add_option("scenarios", o.scenarios, "Scenario files (TOML); the first is the baseline for differences")->required()->check(CLI::ExistingFile);
+  run_cmd->add_option("scenarios", o.scenarios, "Scenario files (TOML); the first is the baseline for differences")->required();
   add_run_options(run_cmd, o, totals_only);
   run_cmd->add_flag("--sensitivity", o.sensitivity,
                     "Also vary each parameter of the baseline marked `assumption` one at a time (tornado-chart data)");
@@ -341,14 +440,14 @@ int dispatch(int argc, char** argv) {
 
   std::string sweep_file;
   CLI::App* sweep_cmd = app.add_subcommand("sweep", "Run every point of a sweep file (lists or a grid of parameter values) on common random numbers");
-  sweep_cmd->add_option("sweep", sweep_file, "Sweep file (TOML: scenario, mode, [[vary]] key/values)")->required()->check(CLI::ExistingFile);
+  sweep_cmd->add_option("sweep", sweep_file, "Sweep file (TOML: scenario, mode, [[vary]] key/values)")->required();
   add_run_options(sweep_cmd, o, totals_only);
 
   std::vector<std::string> check_files;
   std::uint64_t check_seed = 1;
   CLI::App* check_cmd = app.add_subcommand("check", "Validate scenarios, print resolved parameters and each pool's offered load");
   check_cmd->add_option("scenarios", check_files, "Scenario files (TOML)")->required();
-  check_cmd->add_option("-s,--seed", check_seed, "Seed of the pilot replication");
+  check_cmd->add_option("-s,--seed", check_seed, "Seed of the pilot replication")->check(kSeed);
 
   std::string results, out;
   CLI::App* report_cmd = app.add_subcommand("report", "Write the charts and the board pack (HTML and PDF) from a results file");
@@ -361,6 +460,17 @@ int dispatch(int argc, char** argv) {
   report_cmd->add_flag("--no-pdf", no_pdf, "Charts and HTML only (the PDF needs Chromium)");
 
   const serve::ServeCommand serve_cmd = serve::register_serve(app);
+  // An unknown word where the subcommand goes: say so, with the nearest one, rather than "A subcommand is required".
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const CLI::App* sub : app.get_subcommands({})) commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      const std::string hint = nearest_command(argv[1], commands);
+      fmt::print(stderr, "dasim: unknown command '{}'{}; the commands are {} (dasim --help)\n", argv[1],
+                 hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), fmt::join(commands, ", "));
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -169,4 +169,30 @@ void print_warmup(const batch::RunRecord& run, const batch::RunSummary& summary)
   }
 }
 
+int print_offered_load(const model::Scenario& s, const batch::ReplicationResult& replication, bool every_pool) {
+  const batch::Shape area_shape = batch::area_group().shape(s);
+  const std::size_t entered = batch::area_group().metric("entered");
+  int warnings = 0;
+  for (const model::PoolSpec& pool : s.pools) {
+    if (pool.places() == 0) continue;  // a meeting holds no places
+    // arrivals at this pool: its service's entries from the areas it serves
+    double per_year = 0;
+    for (std::size_t a = 0; a < s.areas.size(); ++a)
+      if (pool.serves_area[a])
+        per_year += replication.area_metrics[area_shape.at({static_cast<std::size_t>(pool.service), a, entered})];
+    const double hold = pool.mean_hold(), places = pool.places();
+    const double rho = per_year / model::kDaysPerYear * hold / places;
+    const bool over = rho >= 1 && !pool.declines_when_full();
+    warnings += over;
+    if (every_pool)
+      fmt::print("  {:<32} {:>9.1f} a year x {:>7.1f} d / {:>5.0f} places = rho {:.2f}{}\n", pool.name, per_year, hold,
+                 places, rho, over ? "  WARNING: rho >= 1, the queue will grow without bound" : "");
+    else if (over)
+      fmt::print("\nWARNING ({}): pool '{}' is overloaded: {:.1f} a year x {:.1f} d / {:.0f} places = rho {:.2f} >= 1, so "
+                 "its queue grows without bound and its figures depend on the run's length\n",
+                 s.name, pool.name, per_year, hold, places, rho);
+  }
+  return warnings;
+}
+
 }  // namespace dasim::cli

@@ -30,4 +30,8 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
 /// Whether each scenario's warm-up was long enough, by the MSER check of its figures.
 void print_warmup(const batch::RunRecord& run, const batch::RunSummary& summary);
 
+/// Each pool's offered load (rho = arrivals x mean hold / places) in one replication: with `every_pool`, a line per
+/// pool (as `dasim check` prints); else only a warning for each pool at or above capacity. Returns those pools.
+int print_offered_load(const model::Scenario& scenario, const batch::ReplicationResult& replication, bool every_pool);
+
 }  // namespace dasim::cli

@@ -3,6 +3,7 @@
 // support a person is on, moving from pool to pool.
 #include <array>
 #include <cstdint>
+#include <limits>
 
 #include "model/scheduler.hpp"
 #include "model/spec.hpp"
@@ -12,6 +13,8 @@ namespace dasim::model {
 
 struct Person {
   std::array<std::int16_t, kMaxAttributes> attributes{};
+  static_assert(kMaxCount <= std::numeric_limits<std::int16_t>::max() && kMaxValues <= 64,
+                "the loader's limits must fit how attributes are stored and tested");
   random::Rng rng;
   double arrived = 0;
   double waited = 0;  // days queued, summed over every pool on this referral

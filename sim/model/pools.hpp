@@ -55,6 +55,8 @@ class Pool : public EventTarget {
   virtual void arrive(std::uint32_t case_id) = 0;
   const PoolSpec& spec() const { return spec_; }
   const PoolStats& stats() const { return stats_; }
+  /// Cases in the queue now.
+  int waiting() const { return queue_.size(); }
   Recorder& recorder() { return *recorder_; }
   /// Sends what the pool sees to `recorder` instead of its own statistics (a test watching the pool).
   void report_to(Recorder& recorder) { recorder_ = &recorder; }

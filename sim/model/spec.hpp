@@ -16,6 +16,10 @@ namespace dasim::model {
 
 constexpr double kDaysPerYear = 365.25;
 constexpr int kMaxAttributes = 16;
+/// Values a condition can tell apart (areas, sources, categories): it holds the allowed ones in 64 bits.
+constexpr std::size_t kMaxValues = 64;
+/// The largest count an attribute may take: people store attribute values in 16 bits.
+constexpr int kMaxCount = 32767;
 constexpr double kUnlimited = std::numeric_limits<double>::infinity();
 
 /// Attribute slots every person has. `area` and `source` come first so that rules can test them like any other.

@@ -1,5 +1,7 @@
 #include "model/world.hpp"
 
+#include <algorithm>
+#include <boost/random/poisson_distribution.hpp>
 #include <cmath>
 #include <fmt/format.h>
 
@@ -129,6 +131,7 @@ void World::draw_attributes(Person& person, const ArrivalSpec& arrival) {
 }
 
 std::uint32_t World::open_case(std::uint32_t person_id) {
+  if (++open_cases_ > kMaxOpenCases) too_many_open_cases();
   const std::uint32_t id = cases_.acquire();
   Case& c = cases_[id];
   const std::uint32_t epoch = c.epoch + 1;  // keeps stale events for the slot's previous case stale
@@ -139,7 +142,16 @@ std::uint32_t World::open_case(std::uint32_t person_id) {
   return id;
 }
 
+void World::too_many_open_cases() const {
+  const auto longest = std::max_element(pools_.begin(), pools_.end(),
+                                        [](const auto& a, const auto& b) { return a->waiting() < b->waiting(); });
+  throw ModelError(fmt::format("more than {} cases open at once at day {:.1f}, so the replication was stopped before it "
+                               "ran out of memory; pool '{}' has {} waiting: its demand is far above its capacity",
+                               kMaxOpenCases, now(), (*longest)->spec().name, (*longest)->waiting()));
+}
+
 void World::close_case(std::uint32_t case_id) {
+  --open_cases_;
   Case& c = cases_[case_id];
   ++c.epoch;
   cases_.release(case_id);

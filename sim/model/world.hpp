@@ -23,6 +23,10 @@ struct ModelError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The most cases a replication may hold open at once. Each costs its case, its person and pending events; an
+/// overloaded pool's queue grows without end, and this stops it with a message long before memory runs out.
+constexpr std::size_t kMaxOpenCases = 2'000'000;
+
 class Pool;
 
 /// Totals of the whole replication, beside the per-pool records.
@@ -87,6 +91,8 @@ class World final : public EventTarget {
   void person_leaves(std::uint32_t person_id);
   /// Counts a move across a boundary after triage, after the warm-up.
   void count(Move move);
+  /// Stops the replication when kMaxOpenCases is passed, naming the pool with the longest queue.
+  [[noreturn]] void too_many_open_cases() const;
 
   const Scenario& scenario_;
   Scheduler& scheduler_;
@@ -106,6 +112,7 @@ class World final : public EventTarget {
   WorldTotals totals_;
   int month_ = 0;
   int routing_depth_ = 0;
+  std::size_t open_cases_ = 0;
   bool warm_ = false;
 };
 

@@ -2,9 +2,18 @@
 
 #include <fmt/format.h>
 #include <hdf5_hl.h>
+#include <algorithm>
 #include <utility>
 
 namespace dasim::output::h5 {
+
+namespace {
+// HDF5 closes whatever is still open at exit. A file whose close failed (a full disk) stays open, and HDF5 1.10's
+// exit-time close of it crashes (SIGSEGV in H5F__close_cb). Every file here is closed by its Handle, so the exit
+// handler has nothing to do for a good write: turn it off. It must be called before the library's first use,
+// hence a static initialiser.
+const bool kNoExitHandler = (H5dont_atexit(), true);
+}  // namespace
 
 template <>
 hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
@@ -212,6 +221,59 @@ File File::open_read_only(const std::filesystem::path& path) {
 }
 
 void File::flush() const { check(H5Fflush(id(), H5F_SCOPE_GLOBAL), file_ + ": flushing failed (is the disk full?)"); }
+
+namespace {
+
+/// Reads `count` values of an attribute or dataset with `read`, in their native memory type, then frees what HDF5
+/// allocated for variable-length values (strings).
+template <class Read>
+herr_t read_native(hid_t file_type, hid_t space, Read read) {
+  const hid_t memory = H5Tget_native_type(file_type, H5T_DIR_DEFAULT);
+  if (memory < 0) return -1;
+  const hssize_t n = H5Sget_select_npoints(space);
+  std::vector<unsigned char> buffer(static_cast<std::size_t>(std::max<hssize_t>(n, 1)) * H5Tget_size(memory));
+  herr_t status = read(memory, buffer.data());
+  if (status >= 0 && H5Tdetect_class(memory, H5T_VLEN) > 0) H5Dvlen_reclaim(memory, space, H5P_DEFAULT, buffer.data());
+  if (status >= 0 && H5Tis_variable_str(memory) > 0) H5Dvlen_reclaim(memory, space, H5P_DEFAULT, buffer.data());
+  H5Tclose(memory);
+  return status;
+}
+
+// The callbacks run inside HDF5's C code, which an exception must not cross: a failure is a negative status.
+herr_t read_attribute(hid_t location, const char* name, const H5A_info_t*, void*) try {
+  Handle a(H5Aopen(location, name, H5P_DEFAULT), H5Aclose, name);
+  Handle type(H5Aget_type(a.id()), H5Tclose, name);
+  Handle space(H5Aget_space(a.id()), H5Sclose, name);
+  return read_native(type.id(), space.id(), [&](hid_t memory, void* to) { return H5Aread(a.id(), memory, to); });
+} catch (const OutputError&) {
+  return -1;
+}
+
+herr_t read_object(hid_t root, const char* name, const H5O_info_t* info, void* failed) try {
+  Handle object(H5Oopen(root, name, H5P_DEFAULT), H5Oclose, name);
+  herr_t status = H5Aiterate2(object.id(), H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, read_attribute, nullptr);
+  if (status >= 0 && info->type == H5O_TYPE_DATASET) {
+    Handle type(H5Dget_type(object.id()), H5Tclose, name);
+    Handle space(H5Dget_space(object.id()), H5Sclose, name);
+    status = read_native(type.id(), space.id(), [&](hid_t memory, void* to) {
+      return H5Dread(object.id(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, to);
+    });
+  }
+  if (status < 0) *static_cast<std::string*>(failed) = name;
+  return status < 0 ? 1 : 0;  // stop at the first failure
+} catch (const OutputError&) {
+  *static_cast<std::string*>(failed) = name;
+  return 1;
+}
+
+}  // namespace
+
+void read_everything(const std::filesystem::path& path) {
+  const File file = File::open_read_only(path);
+  std::string failed;
+  if (H5Ovisit2(file.id(), H5_INDEX_NAME, H5_ITER_NATIVE, read_object, &failed, H5O_INFO_BASIC) != 0 || !failed.empty())
+    throw OutputError(fmt::format("{}: damaged: cannot read {}", path.string(), failed.empty() ? "its object tree" : failed));
+}
 
 template void Object::set_numbers(const char*, const std::vector<double>&) const;
 template void Object::set_numbers(const char*, const std::vector<std::int32_t>&) const;

@@ -88,6 +88,10 @@ class Group : public Object {
   std::vector<double> read_doubles(const std::string& name, std::size_t expected) const;
 };
 
+/// Reads every attribute and dataset of the file and throws OutputError if any cannot be read: a check that a
+/// results file is whole before it is trusted (HDF5 itself may spin on a damaged one: run this under a deadline).
+void read_everything(const std::filesystem::path& path);
+
 class File : public Group {
  public:
   static File create(const std::filesystem::path& path);

@@ -24,6 +24,7 @@ model::Scenario ScenarioBuilder::build() {
   read_relocation();
   resolve_services();
   read_display_names();
+  check_zero_time_loops();
   return std::move(s_);
 }
 
@@ -39,6 +40,7 @@ const toml::table* ScenarioBuilder::optional_section(std::string_view name,
 int ScenarioBuilder::service(const toml::node& n, const std::string& key) { return service(text(n, key), n); }
 
 int ScenarioBuilder::service(const std::string& name, const toml::node& where) {
+  check_name(where, "service", name);
   if (name == "exit")
     throw LoadError(fmt::format("{}: 'exit' ends a case in a route; it cannot be used as a service here",
                                 position(where.source(), file())));

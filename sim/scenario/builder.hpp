@@ -15,6 +15,18 @@
 
 namespace dasim::scenario {
 
+/// The largest seasonal or dated factor on a rate, and the highest rate a stream may reach with all its factors.
+constexpr double kMaxRateFactor = 1000;
+constexpr double kMaxRatePerYear = 1e8;
+/// The most pools a scenario may have: real ones have tens; this keeps a runaway file from taking minutes.
+constexpr std::size_t kMaxPools = 2000;
+/// Arrival streams times days of the run: each stream holds a rate a day (8 bytes), so this is at most 160 MB.
+constexpr double kMaxDailyRates = 2e7;
+/// Dated factors on one stream: each is applied to every day it covers, every year when `yearly`.
+constexpr std::size_t kMaxDatedFactors = 100;
+/// The most places (workers × places each) a pool may hold at any time: counted in an int, and far beyond need.
+constexpr long long kMaxPlaces = 100'000'000;
+
 class ScenarioBuilder : public TomlReader {
  public:
   ScenarioBuilder(const toml::table& root, std::string file, std::vector<std::string> chain)
@@ -44,6 +56,8 @@ class ScenarioBuilder : public TomlReader {
   void read_sources();
   void read_attributes();
   void read_arrivals();
+  /// Refuses a stream whose rate, multiplied by its factors, can pass kMaxRatePerYear (or overflow).
+  void check_peak_rate(const toml::node& at, const std::string& key, const model::ArrivalSpec& a) const;
   void read_pools();
   void read_priority(const toml::node& priority, const std::string& key, model::PoolSpec& pool) const;
   void read_capacity_changes(const toml::node& changes, const std::string& key, model::PoolSpec& pool) const;
@@ -51,11 +65,15 @@ class ScenarioBuilder : public TomlReader {
   void read_purchases(const toml::node& buys, const std::string& ctx, model::ContractSpec& contract,
                       const std::function<int(const toml::node&, const std::string&)>& take_pool);
   void read_funders(const toml::table& t, const std::string& ctx, model::ContractSpec& contract);
+  /// Refuses a reinvested saving that would take its pool past kMaxPlaces; `added` sums the pool's reinvestments.
+  void check_reinvestment(const toml::node& at, const std::string& key, const model::ContractSpec& c, double& added) const;
   void read_outcomes();
   void read_repeat();
   void read_relocation();
   void resolve_services();
   void read_display_names();
+  /// Refuses a cycle of routes that can all happen at the same instant (see zero_time.cpp).
+  void check_zero_time_loops() const;
 
   const toml::table& root_;
   model::Scenario s_;

@@ -25,6 +25,7 @@ void ScenarioBuilder::read_contracts() {
     owner[index] = static_cast<int>(s_.contracts.size());
     return index;
   };
+  std::vector<double> reinvested_in(s_.pools.size(), 0.0);  // workers added to each pool by reinvested savings
   for (auto&& item : array_at(*n, "contracts")) {
     const std::string key = fmt::format("contracts[{}]", s_.contracts.size());
     const toml::table& t = table_at(item, key);
@@ -33,6 +34,7 @@ void ScenarioBuilder::read_contracts() {
     model::ContractSpec c;
     if (!t.get("name")) fail(t, key, "missing required key 'name'");
     c.name = text(*t.get("name"), key + ".name");
+    check_name(*t.get("name"), key + ".name", c.name);
     if (!names.insert(c.name).second) fail(*t.get("name"), key + ".name", "is used by another contract");
     const std::string ctx = "contracts." + c.name;
     if (t.get("pools") && t.get("buys"))
@@ -55,6 +57,7 @@ void ScenarioBuilder::read_contracts() {
       if (!t.get("reinvest_in")) fail(t, ctx, "savings = \"reinvested\" needs `reinvest_in` (a pool)");
       c.reinvest_pool = index_of(pool_names, *t.get("reinvest_in"), ctx + ".reinvest_in", "pool");
       c.cost_per_worker = required_number(t, "cost_per_worker", ctx, 1e-9);
+      check_reinvestment(*t.get("cost_per_worker"), ctx + ".cost_per_worker", c, reinvested_in[c.reinvest_pool]);
     }
     s_.contracts.push_back(std::move(c));
   }
@@ -95,6 +98,7 @@ void ScenarioBuilder::read_funders(const toml::table& t, const std::string& ctx,
   if (!funders) fail(t, ctx, "missing required key 'funders'");
   double total = 0;
   for (auto&& [f, fnode] : ordered(table_at(*funders, ctx + ".funders"))) {
+    check_name(*fnode, ctx + ".funders", f);
     auto it = std::find(s_.funders.begin(), s_.funders.end(), f);
     if (it == s_.funders.end()) s_.funders.push_back(f), it = s_.funders.end() - 1;
     const std::size_t index = it - s_.funders.begin();
@@ -105,16 +109,31 @@ void ScenarioBuilder::read_funders(const toml::table& t, const std::string& ctx,
   if (std::abs(total - 1) > 1e-6) fail(*funders, ctx + ".funders", fmt::format("shares must sum to 1, got {:g}", total));
 }
 
+void ScenarioBuilder::check_reinvestment(const toml::node& at, const std::string& key, const model::ContractSpec& c,
+                                         double& added) const {
+  // model::commission turns the saving into whole workers in an int: check in doubles before it does.
+  const model::PoolSpec& pool = s_.pools[c.reinvest_pool];
+  added += std::floor(c.annual_value * c.efficiency / c.cost_per_worker);
+  double most = pool.count;
+  for (const auto& change : pool.capacity_changes) most = std::max<double>(most, change.count);
+  const double places = (most + added) * std::max(1, pool.places_for(1));
+  if (!(places <= static_cast<double>(kMaxPlaces)))
+    fail(at, key, fmt::format("the reinvested saving buys {:.3g} workers for pool '{}', {:.3g} places in all: beyond "
+                              "what dasim can hold (at most {})", added, pool.name, places, kMaxPlaces));
+}
+
 void ScenarioBuilder::read_outcomes() {
   const toml::node* n = root_.get("outcomes");
   if (!n) return;
   each_named(table_at(*n, "outcomes"), "outcomes",
-             [&](const std::string& outcome_name, const std::string& key, const toml::node&, const toml::table& t) {
+             [&](const std::string& outcome_name, const std::string& key, const toml::node& v, const toml::table& t) {
+    check_name(v, key, outcome_name);
     only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
                        "wait_penalty", "thin_support_loss", "per_child", "when"});
     model::OutcomeSpec o;
     o.name = outcome_name;
     const std::string payer = text(t, "payer", key, "society");
+    check_name(t.get("payer") ? *t.get("payer") : v, key + ".payer", payer);
     auto it = std::find(s_.payers.begin(), s_.payers.end(), payer);
     if (it == s_.payers.end()) s_.payers.push_back(payer), it = s_.payers.end() - 1;
     o.payer = static_cast<int>(it - s_.payers.begin());

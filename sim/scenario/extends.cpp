@@ -25,6 +25,9 @@ namespace {
 toml::table read_link(const std::filesystem::path& file, const std::string* in_memory, const FilesInMemory* files,
                       std::set<std::string>& seen, SourceChain& chain) {
   const std::string name = file.string();
+  // Each link recurses: a chain thousands deep would overflow the stack.
+  if (static_cast<int>(seen.size()) >= kMaxExtendsDepth)
+    throw LoadError(fmt::format("{}: `extends` chain is more than {} files deep", name, kMaxExtendsDepth));
   if (!seen.insert(std::filesystem::weakly_canonical(file).string()).second)
     throw LoadError(fmt::format("{}: `extends` goes round in a circle back to this file", name));
   std::string content;
@@ -44,6 +47,9 @@ toml::table read_link(const std::filesystem::path& file, const std::string* in_m
     const std::filesystem::path base_file = file.parent_path() / ext->as_string()->get();
     if (!files && !std::filesystem::exists(base_file))
       throw LoadError(fmt::format("{}: extends: no such file '{}'", position(ext->source(), name), base_file.string()));
+    if (!std::filesystem::is_regular_file(base_file))
+      throw LoadError(fmt::format("{}: extends: '{}' is not a scenario file (a folder, device or pipe)",
+                                  position(ext->source(), name), base_file.string()));
     table.erase("extends");
     toml::table base = read_link(base_file, nullptr, files, seen, chain);
     merge(base, std::move(table));

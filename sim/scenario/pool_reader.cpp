@@ -22,12 +22,15 @@ struct KindReader {
   void (*read)(ScenarioBuilder& in, const toml::table& t, const std::string& key, model::PoolSpec& p);
 };
 
+/// The shortest period of a schedule or of meetings: more often than daily is an event storm, not a service.
+constexpr double kMinPeriodDays = 1;
+
 /// Places are counted in an int: `workers` × `per_name` must stay far below its limit.
 void check_places(const ScenarioBuilder& in, const toml::table& t, const std::string& key, int count, int per,
                   const char* per_name) {
   const long long places = static_cast<long long>(count) * per;
-  if (places > 100'000'000)
-    in.fail(t, key, fmt::format("workers × {} = {} places is beyond what dasim can hold (at most 100,000,000)", per_name, places));
+  if (places > kMaxPlaces)
+    in.fail(t, key, fmt::format("workers × {} = {} places is beyond what dasim can hold (at most {})", per_name, places, kMaxPlaces));
 }
 
 void read_opening_hours(ScenarioBuilder& in, const toml::node& o, const std::string& key, model::OpeningHours& open) {
@@ -84,7 +87,7 @@ void read_group(ScenarioBuilder& in, const toml::table& t, const std::string& ke
     const toml::table& st = in.table_at(*sch, key + ".schedule");
     in.only_keys(st, key + ".schedule", {"first", "every_days"});
     p.schedule_first = st.get("first") ? static_cast<double>(in.date(*st.get("first"), key + ".schedule.first")) : 0.0;
-    p.schedule_every = in.required_number(st, "every_days", key + ".schedule", 1e-6);
+    p.schedule_every = in.required_number(st, "every_days", key + ".schedule", kMinPeriodDays);
   }
   p.dropout = in.number(t, "dropout", key, 0, 0, 1);
   check_places(in, t, key, pool.count, p.group_max, "group_max");
@@ -96,7 +99,7 @@ void read_meeting(ScenarioBuilder& in, const toml::table& t, const std::string& 
   model::MeetingSpec m;
   m.first = t.get("first_sitting") ? static_cast<double>(in.date(*t.get("first_sitting"), key + ".first_sitting")) : 0.0;
   if (m.first < 0) in.fail(*t.get("first_sitting"), key + ".first_sitting", "must not be before the start date");
-  m.interval = in.number(t, "every_days", key, 14, 1e-6);
+  m.interval = in.number(t, "every_days", key, 14, kMinPeriodDays);
   if (t.get("cases_per_sitting")) m.cases_per_sitting = in.whole(t, "cases_per_sitting", key, 1, 1);
   pool.kind = m;
 }
@@ -135,6 +138,7 @@ void check_keys(const ScenarioBuilder& in, const toml::table& t, const std::stri
 
 void ScenarioBuilder::read_pools() {
   const toml::table& pools = required_table(root_, "pools", "scenario");
+  if (pools.size() > kMaxPools) fail(pools, "pools", fmt::format("at most {} pools are supported, got {}", kMaxPools, pools.size()));
   each_named(pools, "pools",
              [&](const std::string& pool_name, const std::string& key, const toml::node& v, const toml::table& t) {
     const std::string kind_name = text(t, "kind", key, "caseload");
@@ -142,6 +146,7 @@ void ScenarioBuilder::read_pools() {
     if (kind == kinds().end())
       fail(*t.get("kind"), key + ".kind", fmt::format("unknown kind '{}' (expected caseload, beds, group or meeting)", kind_name));
     check_keys(*this, t, key, *kind);
+    check_name(v, key, pool_name);
     model::PoolSpec p;
     p.name = pool_name;
     p.service = t.get("service") ? service(*t.get("service"), key + ".service") : service(p.name, v);
@@ -200,6 +205,7 @@ void ScenarioBuilder::read_capacity_changes(const toml::node& changes, const std
     if (!ct.get("date")) fail(ct, key, "needs `date`");
     model::CapacityChange change{static_cast<double>(date(*ct.get("date"), key + ".date")), whole(ct, "workers", key, -1, 0)};
     if (change.count < 0) fail(ct, key, "needs `workers`");
+    check_places(*this, ct, key, change.count, p.places_for(1), "places each");
     if (change.day < 0 || change.day <= previous) fail(*ct.get("date"), key + ".date", "dates must be after the start date and in order");
     previous = change.day;
     p.capacity_changes.push_back(change);

@@ -1,5 +1,6 @@
 // Section readers: the scenario's name, the simulation window, areas, sources, attributes and arrival streams.
 #include <algorithm>
+#include <cmath>
 #include <fmt/format.h>
 #include <numeric>
 #include <set>
@@ -16,8 +17,11 @@ void ScenarioBuilder::read_scenario_and_simulation() {
     s_.description = text(t, "description", "scenario", "");
     s_.display_name = text(t, "display_name", "scenario", "");
   }
-  if (s_.name.empty() || s_.name.find_first_of("/\\\n") != std::string::npos)
-    fail(root_, "scenario.name", "must be a non-empty name without slashes");
+  // The name becomes the results files' name: it must not leave the output folder or name a folder itself.
+  const toml::node& name_at = root_["scenario"]["name"].node() ? *root_["scenario"]["name"].node() : root_;
+  check_name(name_at, "scenario.name", s_.name);
+  if (s_.name == "." || s_.name == ".." || s_.name.find_first_of("/\\") != std::string::npos)
+    fail(name_at, "scenario.name", "must be a name without slashes, and not '.' or '..'");
   model::SimulationSpec& sim = s_.simulation;
   if (const toml::node* n = root_.get("simulation")) {
     const toml::table& t = table_at(*n, "simulation");
@@ -36,9 +40,13 @@ void ScenarioBuilder::read_scenario_and_simulation() {
 
 void ScenarioBuilder::read_areas() {
   const toml::table& areas = required_table(root_, "areas", "scenario");
+  // Conditions hold the areas they allow in a 64-bit set.
+  if (areas.size() > model::kMaxValues)
+    fail(areas, "areas", fmt::format("at most {} areas are supported, got {}", model::kMaxValues, areas.size()));
   each_named(areas, "areas",
              [&](const std::string& name, const std::string& key, const toml::node&, const toml::table& t) {
     only_keys(t, key, {"population", "adult_females"});
+    check_name(t, key, name);
     s_.areas.push_back({name, number(t, "population", key, 0, 0), number(t, "adult_females", key, 0, 0)});
   });
   for (const auto& a : s_.areas) area_names_.push_back(a.name);
@@ -60,6 +68,9 @@ void ScenarioBuilder::read_sources() {
   }
   if (unnamed && std::find(s_.sources.begin(), s_.sources.end(), "referral") == s_.sources.end())
     s_.sources.push_back("referral");
+  // Like areas, sources are held in 64-bit sets by conditions.
+  if (s_.sources.size() > model::kMaxValues)
+    fail(*n, "arrivals", fmt::format("at most {} sources are supported, got {}", model::kMaxValues, s_.sources.size()));
 }
 
 void ScenarioBuilder::read_attributes() {
@@ -71,6 +82,7 @@ void ScenarioBuilder::read_attributes() {
     if (s_.attributes.size() + model::kFirstDrawnAttribute >= model::kMaxAttributes)
       fail(v, key, fmt::format("at most {} attributes are supported", model::kMaxAttributes - model::kFirstDrawnAttribute));
     if (attribute_name == "area" || attribute_name == "source") fail(v, key, "'area' and 'source' are built in");
+    check_name(v, key, attribute_name);
     model::AttributeSpec a;
     a.name = attribute_name;
     // The rows of a `by` attribute: one per value of the attribute it depends on.
@@ -102,8 +114,12 @@ void ScenarioBuilder::read_attributes() {
     };
     if (const toml::node* values = t.get("values")) {
       a.kind = model::AttributeKind::categorical;
-      for (auto&& item : array_at(*values, key + ".values")) a.values.push_back(text(item, key + ".values"));
-      if (a.values.empty() || a.values.size() > 64) fail(*values, key + ".values", "needs 1 to 64 values");
+      for (auto&& item : array_at(*values, key + ".values")) {
+        a.values.push_back(text(item, key + ".values"));
+        check_name(item, key + ".values", a.values.back());
+      }
+      if (a.values.empty() || a.values.size() > model::kMaxValues)
+        fail(*values, key + ".values", fmt::format("needs 1 to {} values", model::kMaxValues));
       const toml::node* w = t.get("weights");
       if (!w) fail(t, key, "a categorical attribute needs `weights`");
       a.weights = per_row(*w, key + ".weights", [&](const toml::node& wn, const std::string& wk) {
@@ -124,7 +140,7 @@ void ScenarioBuilder::read_attributes() {
       });
     } else if (const toml::node* mean = t.get("mean")) {
       a.kind = model::AttributeKind::count;
-      a.max_count = whole(t, "max", key, 20, 0);
+      a.max_count = whole(t, "max", key, 20, 0, model::kMaxCount);
       a.means = per_row(*mean, key + ".mean", [&](const toml::node& mn, const std::string& mk) { return number(mn, mk, 0, 1000); });
     } else {
       fail(v, key, "needs `values` and `weights` (categorical), `p` (flag) or `mean` (count)");
@@ -134,10 +150,27 @@ void ScenarioBuilder::read_attributes() {
   });
 }
 
+void ScenarioBuilder::check_peak_rate(const toml::node& at, const std::string& key, const model::ArrivalSpec& a) const {
+  // The highest rate the stream can reach: every factor at its largest at once (dated factors may overlap), and
+  // the trend compounded over the whole run. Computed in doubles, so an overflow shows as infinity and fails too.
+  double peak = a.rate_per_year * *std::max_element(a.seasonal.begin(), a.seasonal.end());
+  for (const auto& f : a.dated) peak *= std::max(1.0, f.factor);
+  peak *= std::pow(1 + std::max(0.0, a.trend_per_year), s_.simulation.years);
+  if (!(peak <= kMaxRatePerYear))
+    fail(at, key, fmt::format("with its seasonal, dated and trend factors the rate can reach {:.3g} a year, above the "
+                              "{:.0e} a year a replication can hold", peak, kMaxRatePerYear));
+}
+
 void ScenarioBuilder::read_arrivals() {
   const toml::node* n = root_.get("arrivals");
   if (!n) fail(root_, "arrivals", "missing: at least one [[arrivals]] stream is needed");
   const toml::array& list = array_at(*n, "arrivals");
+  // Each stream keeps a rate for every day of the run (model/arrivals): bound streams x days before they are built.
+  const double daily_rates = static_cast<double>(list.size()) * (s_.simulation.horizon_days() + 1);
+  if (daily_rates > kMaxDailyRates)
+    fail(*n, "arrivals", fmt::format("{} streams over {:.0f} days need {:.3g} daily rates, more than the {:.0e} a replication "
+                                     "can hold: use fewer streams or a shorter run", list.size(),
+                                     s_.simulation.horizon_days(), daily_rates, kMaxDailyRates));
   std::set<std::string> names;
   for (auto&& item : list) {
     const std::string key = fmt::format("arrivals[{}]", s_.arrivals.size());
@@ -147,6 +180,7 @@ void ScenarioBuilder::read_arrivals() {
     const toml::node* name = t.get("name");
     if (!name) fail(t, key, "missing required key 'name'");
     a.name = text(*name, key + ".name");
+    check_name(*name, key + ".name", a.name);
     if (!names.insert(a.name).second) fail(*name, key + ".name", fmt::format("'{}' is used by another stream", a.name));
     const std::string ctx = "arrivals." + a.name;
     const toml::node* area = t.get("area");
@@ -158,11 +192,14 @@ void ScenarioBuilder::read_arrivals() {
     if (const toml::node* season = t.get("seasonal")) {
       const toml::array& arr = array_at(*season, ctx + ".seasonal");
       if (arr.size() != 12) fail(*season, ctx + ".seasonal", fmt::format("needs 12 monthly factors, got {}", arr.size()));
-      for (std::size_t i = 0; i < 12; ++i) a.seasonal[i] = number(*arr.get(i), ctx + ".seasonal", 0);
+      for (std::size_t i = 0; i < 12; ++i) a.seasonal[i] = number(*arr.get(i), ctx + ".seasonal", 0, kMaxRateFactor);
     }
     a.trend_per_year = number(t, "trend_per_year", ctx, 0.0, -0.99, 10);
     if (const toml::node* dated = t.get("dated")) {
-      for (auto&& d : array_at(*dated, ctx + ".dated")) {
+      const toml::array& factors = array_at(*dated, ctx + ".dated");
+      if (factors.size() > kMaxDatedFactors)
+        fail(*dated, ctx + ".dated", fmt::format("at most {} dated factors a stream, got {}", kMaxDatedFactors, factors.size()));
+      for (auto&& d : factors) {
         const toml::table& dt = table_at(d, ctx + ".dated");
         only_keys(dt, ctx + ".dated", {"from", "to", "factor", "yearly"});
         model::DatedFactor f;
@@ -170,11 +207,12 @@ void ScenarioBuilder::read_arrivals() {
         f.first_day = static_cast<int>(date(*dt.get("from"), ctx + ".dated.from"));
         f.last_day = static_cast<int>(date(*dt.get("to"), ctx + ".dated.to"));
         if (f.last_day < f.first_day) fail(*dt.get("to"), ctx + ".dated.to", "is before `from`");
-        f.factor = required_number(dt, "factor", ctx + ".dated", 0);
+        f.factor = required_number(dt, "factor", ctx + ".dated", 0, kMaxRateFactor);
         f.yearly = flag(dt, "yearly", ctx + ".dated", false);
         a.dated.push_back(f);
       }
     }
+    check_peak_rate(*t.get("rate_per_year"), ctx + ".rate_per_year", a);
     const toml::node* to = t.get("to");
     if (!to) fail(t, ctx, "missing required key 'to' (the service referrals enter)");
     a.service = service(*to, ctx + ".to");

@@ -23,14 +23,26 @@ std::string position(const toml::source_region& src, const std::string& fallback
 }
 
 std::string read_file(const std::filesystem::path& file) {
+  // Only a regular file: a folder, /dev/null, /dev/zero or a pipe is refused by name rather than read.
+  std::error_code ec;
+  const auto status = std::filesystem::status(file, ec);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    throw LoadError(fmt::format("{}: is not a scenario file ({})", file.string(),
+                                std::filesystem::is_directory(status) ? "it is a folder" : "it is a device or pipe"));
   std::ifstream in(file, std::ios::binary);
   if (!in) throw LoadError(fmt::format("{}: cannot open the scenario file: {}", file.string(), std::strerror(errno)));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  // Read one byte past the limit, so that a file that grows while it is read is refused too.
+  std::string text(kMaxScenarioBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxScenarioBytes)
+    throw LoadError(fmt::format("{}: the file is larger than {} KiB, too large for a scenario", file.string(), kMaxScenarioBytes >> 10));
+  return text;
 }
 
 toml::table parse(const std::string& text, const std::string& name) {
+  if (text.size() > kMaxScenarioBytes)
+    throw LoadError(fmt::format("{}: the text is larger than {} KiB, too large for a scenario", name, kMaxScenarioBytes >> 10));
   try {
     return toml::parse(text, name);
   } catch (const toml::parse_error& e) {
@@ -110,14 +122,25 @@ double TomlReader::required_number(const toml::table& t, std::string_view k, con
   return number(*n, ctx + "." + std::string(k), min, max);
 }
 
-int TomlReader::whole(const toml::table& t, std::string_view k, const std::string& ctx, int fallback, int min) const {
+int TomlReader::whole(const toml::table& t, std::string_view k, const std::string& ctx, int fallback, int min,
+                      int max) const {
   const toml::node* n = t.get(k);
   if (!n) return fallback;
   const std::string key = ctx + "." + std::string(k);
-  if (!n->is_integer()) fail(*n, key, fmt::format("must be a whole number >= {}, got {}", min, type_name(*n)));
+  const std::string range = max == 1'000'000'000 ? fmt::format("a whole number >= {}", min)
+                                                : fmt::format("a whole number from {} to {}", min, max);
+  if (!n->is_integer()) fail(*n, key, fmt::format("must be {}, got {}", range, type_name(*n)));
   const auto v = n->as_integer()->get();
-  if (v < min || v > 1'000'000'000) fail(*n, key, fmt::format("must be a whole number >= {}, got {}", min, v));
+  if (v < min || v > max) fail(*n, key, fmt::format("must be {}, got {}", range, v));
   return static_cast<int>(v);
+}
+
+void TomlReader::check_name(const toml::node& at, const std::string& key, const std::string& name) const {
+  if (name.empty()) fail(at, key, "a name must not be empty");
+  if (name.size() > 200) fail(at, key, fmt::format("a name must be at most 200 characters, got {}", name.size()));
+  // Control characters (NUL above all) would cut or garble file names and table rows; UTF-8 letters are fine.
+  for (const unsigned char c : name)
+    if (c < 0x20 || c == 0x7f) fail(at, key, fmt::format("the name has a control character (code {}); use printable characters", int(c)));
 }
 
 std::string TomlReader::text(const toml::node& n, const std::string& key) const {
@@ -160,12 +183,15 @@ long TomlReader::date(const toml::node& n, const std::string& key, const model::
     y = dt.year, m = dt.month, d = dt.day;
   } else if (n.is_string()) {
     char extra;
-    if (std::sscanf(n.as_string()->get().c_str(), "%d-%d-%d%c", &y, &m, &d, &extra) != 3)
+    if (std::sscanf(n.as_string()->get().c_str(), "%6d-%2d-%2d%c", &y, &m, &d, &extra) != 3)
       fail(n, key, fmt::format("must be a date \"YYYY-MM-DD\", got \"{}\"", n.as_string()->get()));
   } else {
     fail(n, key, fmt::format("must be a date \"YYYY-MM-DD\", got {}", type_name(n)));
   }
   if (!model::valid_civil(y, m, d)) fail(n, key, fmt::format("{:04}-{:02}-{:02} is not a real date", y, m, d));
+  if (y < kFirstYear || y > kLastYear)
+    fail(n, key, fmt::format("{:04}-{:02}-{:02} is outside the dates dasim supports ({}-01-01 to {}-12-31)", y, m, d,
+                             kFirstYear, kLastYear));
   return calendar ? calendar->offset_of(y, m, d) : model::days_from_civil(y, m, d);
 }
 
