@@ -224,7 +224,7 @@ class ReadsTheSimulatorsOwnFiles(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         res = dr.load(os.path.join(out, "names.h5"))
         import names
-        self.assertEqual(names.options(res)["set-pooled"], "Pooled commissioning")
+        self.assertEqual(names.options(res)["set-pooled"], "Pooled, saving banked")
         self.assertEqual(names.service(res, "idva"), "IDVA support")
         sc = res.scenarios["set-pooled"]
         self.assertEqual(len(sc["labels"]["area_display_names"]), len(sc["labels"]["areas"]))
