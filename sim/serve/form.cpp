@@ -101,6 +101,13 @@ std::vector<Field> form_fields(const Project& project, const std::string& name) 
   std::vector<std::string> pool_names;
   for (const auto& p : s.pools) pool_names.push_back(p.name);
 
+  auto bought = [&](const model::PoolSpec& p) {
+    const int index = static_cast<int>(&p - s.pools.data());
+    for (const auto& c : s.contracts)
+      for (const auto& b : c.buys)
+        if (b.pool == index) return true;
+    return false;
+  };
   for (const auto& p : s.pools) {
     if (p.unit() == model::CapacityUnit::sittings) continue;
     const std::string group = fmt::format("{} ({}: {})", service_label(s, p.service), p.name, area_list(s, p));
@@ -113,7 +120,8 @@ std::vector<Field> form_fields(const Project& project, const std::string& name) 
     // The loader adds workers bought with a reinvested saving; the form edits what the file says.
     const int reinvested = reinvested_workers(s, static_cast<int>(&p - s.pools.data()));
     if (reinvested > 0) workers.label += fmt::format("; a reinvested saving adds {} more", reinvested);
-    add(std::move(workers), "1");
+    // Capacity that a contract's money buys is changed on the Money tab, through the contract's annual value.
+    if (!bought(p)) add(std::move(workers), "1");
     const Located working = chain.find("pools." + p.name + ".target_working_days");
     Field target = field("pools." + p.name + (working.node ? ".target_working_days" : ".target_days"), "targets", group,
                          "Wait target", working.node ? "working days" : "days");
@@ -287,8 +295,9 @@ OptionResult check_option(const Project& project, const OptionRequest& request, 
   std::string text = fmt::format("{} on {} from {}.toml. It changes only the values below; everything else is as in\n"
                                  "# its starting point. Run it with: dasim run scenarios/{}.toml ...\n",
                                  kSavedByServe, utc_now(), request.base, request.name);
-  text += fmt::format("extends = {}\n\n[scenario]\nname = {}\ndescription = {}\n", toml_string(request.base + ".toml"),
-                      toml_string(request.name),
+  // The option's own display name, so a board never reads it under its starting point's name.
+  text += fmt::format("extends = {}\n\n[scenario]\nname = {}\ndisplay_name = {}\ndescription = {}\n",
+                      toml_string(request.base + ".toml"), toml_string(request.name), toml_string(model::readable(request.name)),
                       toml_string(clean_description(request.description.empty() ? "Option based on " + request.base : request.description)));
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> tables;  // header -> (key, line)
   std::vector<std::string> table_order;

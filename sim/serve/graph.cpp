@@ -37,6 +37,7 @@ std::string capacity_of(const model::PoolSpec& p) {
   const auto& places = std::get<model::PlacesSpec>(p.kind);
   if (places.unit == model::CapacityUnit::units)
     return fmt::format("{} units{}", p.count, places.decline_when_full ? ", no waiting list" : "");
+  if (places.cases_per_worker == 1) return fmt::format("{} places", p.count);
   return fmt::format("{} staff × {} cases", p.count, places.cases_per_worker);
 }
 

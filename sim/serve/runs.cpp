@@ -29,7 +29,7 @@ json read_json(const fs::path& file) {
 
 /// The files `dasim run` and `dasim report` write for a run name, including their temporary names.
 std::vector<std::string> result_suffixes() {
-  return {".h5", "-summary.csv", "-sensitivity.csv", ".h5.partial"};
+  return {".h5", "-summary.csv", "-sensitivity.csv", ".h5.partial", ".journal", ".lock"};
 }
 
 /// Scenario names of a results summary CSV, in run order (the baseline first): for runs made on the command line.
@@ -246,7 +246,8 @@ void RunQueue::start(Run& run) {
     run.phase = "run";
     const int tasks = run.record["replications"].get<int>() * static_cast<int>(run.record["options"].size());
     run.jobs = std::max(1, std::min(cores_, tasks));
-    argv = run_command(run, fs::exists(project_.results_path(name, ".h5.partial")));
+    argv = run_command(run, fs::exists(project_.results_path(name, ".h5.partial")) ||
+                                fs::exists(project_.results_path(name, ".journal")));
   }
   const fs::path log = project_.record_path(name, ".log");
   std::error_code ec;

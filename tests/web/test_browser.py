@@ -71,24 +71,24 @@ class PlannerInBrowser(unittest.TestCase):
         # 1. starting point: pooled; the form fills in
         wait.until(lambda _: len(Select(d.find_element(By.ID, "base")).options) >= 4)
         Select(d.find_element(By.ID, "base")).select_by_value("set-pooled")
-        idva = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-key="pools.idva-set.workers"]')))
-        self.assertEqual(idva.get_attribute("value"), "36")
+        # Capacity follows money: the IDVA service grows with its contract's annual value, on the money tab.
+        d.find_element(By.CSS_SELECTOR, '#tabs button[data-section="money"]').click()
+        idva = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '[data-key="contracts.compass-idva-set.annual_value"]')))
+        self.assertEqual(idva.get_attribute("value"), "1585455")
         self.shot("01-start", "#start")
         # 2. the pathway diagram is drawn
         wait.until(lambda _: d.execute_script("const i = document.querySelector('#pathway img'); return i && i.complete && i.naturalWidth > 0"))
         self.shot("02-pathway", "#pathway-section")
-        # 3. two more IDVAs
+        # 3. two more IDVAs: two FTE at £38,722, half the contract's front-line money, 12% on-cost
         idva.clear()
-        idva.send_keys("38")
+        idva.send_keys("1761455")
         self.assertIn("changed", idva.find_element(By.XPATH, "..").get_attribute("class"))
         self.shot("03-two-more-idvas", "#change")
-        # the money tab says plainly that money and capacity are not linked in the model
-        d.find_element(By.CSS_SELECTOR, '#tabs button[data-section="money"]').click()
+        # the money tab says how money buys capacity
         note = d.find_element(By.CSS_SELECTOR, '.section-note[data-section="money"]')
         self.assertTrue(note.is_displayed())
-        self.assertIn("does not yet link money and capacity", note.text)
+        self.assertIn("Capacity follows money", note.text)
         self.shot("03b-money", "#change")
-        d.find_element(By.CSS_SELECTOR, '#tabs button[data-section="capacity"]').click()
         # a bad value first: the loader-style message appears next to the field and nothing is saved
         idva.clear()
         idva.send_keys("-2")
@@ -96,12 +96,12 @@ class PlannerInBrowser(unittest.TestCase):
         name.clear()
         name.send_keys("pooled-plus-2-idvas")
         d.find_element(By.ID, "save").click()
-        error = wait.until(lambda _: d.find_element(By.ID, "f-pools_idva_set_workers-error").text)
-        self.assertIn("pools.idva-set.workers: must be a whole number from 1, got -2", error)
+        error = wait.until(lambda _: d.find_element(By.ID, "f-contracts_compass_idva_set_annual_value-error").text)
+        self.assertIn("contracts.compass-idva-set.annual_value: must be", error)
         self.assertFalse(os.path.exists(os.path.join(self.project.scenarios, "pooled-plus-2-idvas.toml")))
         self.shot("04-bad-value", "#change")
         idva.clear()
-        idva.send_keys("38")
+        idva.send_keys("1761455")
         # 4. save
         d.find_element(By.ID, "option-description").send_keys("Pooled, plus two IDVAs")
         d.find_element(By.ID, "save").click()
@@ -110,7 +110,7 @@ class PlannerInBrowser(unittest.TestCase):
         with open(saved) as f:
             text = f.read()
         self.assertIn('extends = "set-pooled.toml"', text)
-        self.assertIn("workers = 38", text)
+        self.assertIn("annual_value = 1761455", text)
         self.shot("05-saved", "#save-section")
         # 5. compare it with separate: 2 replications
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, '#compare-options input[value="pooled-plus-2-idvas"]')))
@@ -133,7 +133,7 @@ class PlannerInBrowser(unittest.TestCase):
         self.assertTrue(any("Key measures" in h.text for h in d.find_elements(By.TAG_NAME, "h2")))
         self.assertTrue(any(len(t.find_elements(By.TAG_NAME, "tr")) >= 3 for t in tables), "no key-measures table")
         self.assertTrue(any(i.size["width"] > 100 for i in d.find_elements(By.TAG_NAME, "img")), "no chart")
-        self.assertIn("pooled-plus-2-idvas", d.page_source)
+        self.assertIn("Pooled plus 2 idvas", d.page_source)  # its display name, never the raw key
         d.switch_to.default_content()
         self.shot("08-board-pack", "#results")
         # the board pack and the results files download

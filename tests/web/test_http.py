@@ -55,10 +55,13 @@ class ServeHttp(unittest.TestCase):
         status, form, _ = self.server.get("/api/scenarios/set-pooled/form")
         self.assertEqual(status, 200)
         fields = {f["key"]: f for f in form["fields"]}
-        idva = fields["pools.idva-set.workers"]
-        self.assertEqual(idva["current"], "36")
-        self.assertIn("000 §3.13", idva["source"])
-        self.assertEqual(idva["range"], "a whole number from 1")
+        # Capacity follows money: the pooled IDVA service's size is its contract's annual value, on the money tab.
+        self.assertNotIn("pools.idva-set.workers", fields)
+        idva = fields["contracts.compass-idva-set.annual_value"]
+        self.assertEqual(idva["section"], "money")
+        self.assertEqual(idva["current"], "1585455")
+        self.assertIn("docs/model.md §8.2", idva["source"])
+        self.assertIn("pools.out-of-area-refuge.workers", fields)  # a pool no contract pays for keeps its own size
         self.assertEqual(fields["contracts.compass-idva-set.savings"]["choices"], ["banked", "reinvested"])
         self.assertEqual({f["section"] for f in form["fields"]}, {"capacity", "money", "targets", "assumptions"})
         self.assertTrue(all(f["assumption"] for f in form["fields"] if f["section"] == "assumptions"))
@@ -69,7 +72,7 @@ class ServeHttp(unittest.TestCase):
         self.assertEqual(headers["Content-Type"], "image/svg+xml")
         text = svg.decode()
         self.assertIn("<svg", text)
-        self.assertIn("36 staff × 70 cases", text)  # the pooled IDVA pool and its capacity
+        self.assertRegex(text, r"\d+ places")  # the pooled IDVA pool and the places its money buys
         self.assertIn("IDVA", text)
 
     # ---- bad values, one per kind of field
@@ -80,8 +83,9 @@ class ServeHttp(unittest.TestCase):
         return body["errors"][key]
 
     def test_bad_whole_number(self):
-        self.assertEqual(self.refused("pools.idva-set.workers", "-3"), "pools.idva-set.workers: must be a whole number from 1, got -3")
-        self.assertIn("must be a whole number", self.refused("pools.idva-set.workers", "2.5"))
+        key = "pools.out-of-area-refuge.workers"  # a pool no contract pays for
+        self.assertEqual(self.refused(key, "-3"), key + ": must be a whole number from 1, got -3")
+        self.assertIn("must be a whole number", self.refused(key, "2.5"))
 
     def test_bad_number(self):
         self.assertIn("must be a number, got \"soon\"", self.refused("pools.idva-set.target_days", "soon"))
@@ -187,29 +191,31 @@ class ServeHttp(unittest.TestCase):
 
 
     def test_save_writes_only_the_changes_and_replaces_only_its_own(self):
-        values = {"v:pools.idva-set.workers": "38", "v:contracts.compass-idva-set.savings": "banked",
-                  "v:pools.idva-set.duration.shape": "2.5", "v:pools.refuge-set.target_days": "0"}  # the last is unchanged
+        # Two more IDVAs: half this contract's front-line money buys IDVA places at £38,722 an FTE, so two more FTE
+        # cost 2 x 38,722 / 0.5 / (1 - 12% on-cost) more a year.
+        values = {"v:contracts.compass-idva-set.annual_value": "1761455", "v:contracts.compass-idva-set.savings": "banked",
+                  "v:pools.idva-set.duration.shape": "2.5", "v:pools.refuge-set.target_days": "0"}  # the last two are unchanged
         params = dict(base="set-pooled", name="saved-once", description='Pooled "plus" two IDVAs', **values)
         status, body, _ = self.server.post("/api/options", params)
         self.assertEqual(status, 201, body)
-        self.assertEqual(sorted(body["changed"]), ["contracts.compass-idva-set.savings", "pools.idva-set.duration.shape",
-                                                   "pools.idva-set.workers"])
+        self.assertEqual(sorted(body["changed"]), ["contracts.compass-idva-set.annual_value", "pools.idva-set.duration.shape"])
         with open(os.path.join(self.project.scenarios, "saved-once.toml")) as f:
             text = f.read()
         self.assertIn('extends = "set-pooled.toml"', text)
         self.assertIn("[pools.idva-set]\n", text)
-        self.assertIn("workers = 38  # set on the page; was 36", text)
+        self.assertRegex(text, r"annual_value = 1761455(\.0)?  # set on the page; was 1585455")
+        self.assertIn('display_name = "Saved once"', text)
         self.assertIn("duration.shape = 2.5", text)
         self.assertNotIn("refuge-set", text.split("[[contracts]]")[0])  # unchanged pools are not repeated
         self.assertEqual(len(re.findall(r"^\[\[contracts\]\]$", text, re.M)), 7)  # an array of tables is written whole, with its comments
-        self.assertIn('savings = "banked"  # set on the page; was reinvested', text)
         self.assertIn('description = "Pooled \\"plus\\" two IDVAs"', text)
         check = subprocess.run([DASIM, "check", os.path.join(self.project.scenarios, "saved-once.toml")],
                                capture_output=True, text=True, timeout=120)
         self.assertEqual(check.returncode, 0, check.stderr)
-        self.assertIn("pool idva-set (caseload for idva; areas southend,thurrock,essex-north,essex-mid,essex-south): 38 workers", check.stdout)
+        # 1255 places before; two more FTE at 70 cases each (SafeLives' recommended caseload) is 140 more, and rounding 2
+        self.assertIn("pool idva-set (caseload for idva; areas southend,thurrock,essex-north,essex-mid,essex-south): 1397 workers", check.stdout)
         self.assertIn("shape 2.5", check.stdout)
-        self.assertRegex(check.stdout, r"contract compass-idva-set: [^\n]*efficiency 0.15, cost £2142000\n")  # banked: 85%
+        self.assertRegex(check.stdout, r"contract compass-idva-set: £1761455 a year, [^\n]*cost £1741455,")  # less £20,000 of management banked
         # the same name again needs "replace", and then only for a file the page saved
         status, body, _ = self.server.post("/api/options", params)
         self.assertEqual(status, 422)
@@ -227,7 +233,8 @@ class ServeHttp(unittest.TestCase):
             name = scenario["name"]
             status, form, _ = self.server.get(f"/api/scenarios/{name}/form")
             self.assertEqual(status, 200, f"{name}: {form}")
-            self.assertTrue(any(f["section"] == "capacity" for f in form["fields"]), name)
+            # Capacity is set either per pool or, where contracts buy it, through their money.
+            self.assertTrue(any(f["section"] in ("capacity", "money") for f in form["fields"]), name)
             status, svg, _ = self.server.get(f"/api/scenarios/{name}/pathway.svg")
             self.assertEqual(status, 200, name)
             self.assertIn(b"<svg", svg)
