@@ -6,11 +6,16 @@
 
 namespace dasim::model {
 
-int units_bought(double money, double unit_cost, double pay_inflation, int year, int places_per_unit) {
+double units_affordable(double money, double unit_cost, double pay_inflation, int year, int places_per_unit) {
   if (money <= 0 || unit_cost <= 0) return 0;
+  return money / (unit_cost * std::pow(1 + pay_inflation, year)) * places_per_unit;
+}
+
+int units_bought(double money, double unit_cost, double pay_inflation, int year, int places_per_unit) {
   // The nearest whole unit: a provider recruits the post or opens the group that the money nearly pays for, and
   // absorbs the part of a unit in its on-costs; rounding down would close a small area's only group or triage post.
-  return static_cast<int>(std::floor(money / (unit_cost * std::pow(1 + pay_inflation, year)) * places_per_unit + 0.5));
+  const double units = units_affordable(money, unit_cost, pay_inflation, year, places_per_unit);
+  return units < kMaxUnits ? static_cast<int>(std::floor(units + 0.5)) : static_cast<int>(kMaxUnits) + 1;  // past the limit: commission() refuses it
 }
 
 int reinvested_workers(const ContractSpec& c) {
@@ -80,6 +85,14 @@ std::vector<std::string> commission(Scenario& scenario) {
   }
   for (std::size_t p = 0; p < plan.size(); ++p)
     if (!plan[p].empty()) set_yearly(scenario.pools[p], plan[p]);
+  // Checked once, on what every pool ends up with: what money and reinvested savings buy must fit the counters.
+  for (const PoolSpec& pool : scenario.pools) {
+    double most = pool.count;
+    for (const CapacityChange& change : pool.capacity_changes) most = std::max<double>(most, change.count);
+    if (static_cast<double>(pool.places_for(1)) * most > kMaxUnits)
+      problems.push_back(fmt::format("pool '{}': the contracts' money buys {:.3g} places, beyond what dasim can hold "
+                                     "(at most {:.0f})", pool.name, static_cast<double>(pool.places_for(1)) * most, kMaxUnits));
+  }
   return problems;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "model/calendar.hpp"
+#include "model/commissioning.hpp"
 #include "model/spec.hpp"
 #include "scenario/toml_reader.hpp"
 
@@ -25,7 +26,7 @@ constexpr double kMaxDailyRates = 2e7;
 /// Dated factors on one stream: each is applied to every day it covers, every year when `yearly`.
 constexpr std::size_t kMaxDatedFactors = 100;
 /// The most places (workers × places each) a pool may hold at any time: counted in an int, and far beyond need.
-constexpr long long kMaxPlaces = 100'000'000;
+constexpr long long kMaxPlaces = static_cast<long long>(model::kMaxUnits);  // one limit for files and money
 
 class ScenarioBuilder : public TomlReader {
  public:
@@ -65,8 +66,6 @@ class ScenarioBuilder : public TomlReader {
   void read_purchases(const toml::node& buys, const std::string& ctx, model::ContractSpec& contract,
                       const std::function<int(const toml::node&, const std::string&)>& take_pool);
   void read_funders(const toml::table& t, const std::string& ctx, model::ContractSpec& contract);
-  /// Refuses a reinvested saving that would take its pool past kMaxPlaces; `added` sums the pool's reinvestments.
-  void check_reinvestment(const toml::node& at, const std::string& key, const model::ContractSpec& c, double& added) const;
   void read_outcomes();
   void read_repeat();
   void read_relocation();

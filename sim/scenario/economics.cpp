@@ -25,7 +25,6 @@ void ScenarioBuilder::read_contracts() {
     owner[index] = static_cast<int>(s_.contracts.size());
     return index;
   };
-  std::vector<double> reinvested_in(s_.pools.size(), 0.0);  // workers added to each pool by reinvested savings
   for (auto&& item : array_at(*n, "contracts")) {
     const std::string key = fmt::format("contracts[{}]", s_.contracts.size());
     const toml::table& t = table_at(item, key);
@@ -57,7 +56,6 @@ void ScenarioBuilder::read_contracts() {
       if (!t.get("reinvest_in")) fail(t, ctx, "savings = \"reinvested\" needs `reinvest_in` (a pool)");
       c.reinvest_pool = index_of(pool_names, *t.get("reinvest_in"), ctx + ".reinvest_in", "pool");
       c.cost_per_worker = required_number(t, "cost_per_worker", ctx, 1e-9);
-      check_reinvestment(*t.get("cost_per_worker"), ctx + ".cost_per_worker", c, reinvested_in[c.reinvest_pool]);
     }
     s_.contracts.push_back(std::move(c));
   }
@@ -107,19 +105,6 @@ void ScenarioBuilder::read_funders(const toml::table& t, const std::string& ctx,
     total += c.funder_share[index];
   }
   if (std::abs(total - 1) > 1e-6) fail(*funders, ctx + ".funders", fmt::format("shares must sum to 1, got {:g}", total));
-}
-
-void ScenarioBuilder::check_reinvestment(const toml::node& at, const std::string& key, const model::ContractSpec& c,
-                                         double& added) const {
-  // model::commission turns the saving into whole workers in an int: check in doubles before it does.
-  const model::PoolSpec& pool = s_.pools[c.reinvest_pool];
-  added += std::floor(c.annual_value * c.efficiency / c.cost_per_worker);
-  double most = pool.count;
-  for (const auto& change : pool.capacity_changes) most = std::max<double>(most, change.count);
-  const double places = (most + added) * std::max(1, pool.places_for(1));
-  if (!(places <= static_cast<double>(kMaxPlaces)))
-    fail(at, key, fmt::format("the reinvested saving buys {:.3g} workers for pool '{}', {:.3g} places in all: beyond "
-                              "what dasim can hold (at most {})", added, pool.name, places, kMaxPlaces));
 }
 
 void ScenarioBuilder::read_outcomes() {

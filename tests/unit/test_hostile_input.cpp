@@ -79,14 +79,16 @@ TEST(HostileInput, CapacityThatWouldOverflowIsRefused) {
 [[contracts]]
 name = "c"
 pools = ["idva"]
-annual_value = 1e15
-efficiency = 0.5
+annual_value = 2e15
+management_cost = 5e14
+merges = 2
 funders = { council = 1 }
 savings = "reinvested"
 reinvest_in = "idva"
 cost_per_worker = 1
 )";
-  EXPECT_REFUSED(kBase + contract, "contracts.c.cost_per_worker: the reinvested saving buys 5e+14 workers");
+  // The saving reinvested is the duplicated management pooling removes: 5e14 a year buys far past the limit.
+  EXPECT_REFUSED(kBase + contract, "contracts: pool 'idva': the contracts' money buys");
 }
 
 TEST(HostileInput, RatesWhoseFactorsMultiplyPastTheLimitAreRefused) {
