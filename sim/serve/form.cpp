@@ -129,12 +129,12 @@ std::vector<Field> form_fields(const Project& project, const std::string& name) 
   }
   for (const auto& c : s.contracts) {
     std::vector<std::string> bought;
-    for (const int p : c.pools) bought.push_back(s.pools[p].name);
+    for (const int p : c.pools) bought.push_back(service_label(s, s.pools[p].service) + " (" + area_list(s, s.pools[p]) + ")");
     const std::string group = fmt::format("Contract {} (buys {})", c.name, bought.empty() ? "no pool" : fmt::format("{}", fmt::join(bought, ", ")));
     const std::string prefix = "contracts." + c.name + ".";
-    add(field(prefix + "annual_value", "money", group, "Annual value before any pooling saving", "£ a year"), "");
-    add(field(prefix + "efficiency", "money", group, "Share of the value saved by joint commissioning", "share: 0.15 is 15%"), "0");
-    add(field(prefix + "savings", "money", group, "The saving is", "", {"banked", "reinvested"}), "banked");
+    add(field(prefix + "annual_value", "money", group, "Annual value: the money that buys its capacity", "£ a year"), "");
+    add(field(prefix + "efficiency", "money", group, "Cut the commissioners make to that value (always banked)", "share: 0.15 is 15%"), "0");
+    add(field(prefix + "savings", "money", group, "The management saving of pooling is", "", {"banked", "reinvested"}), "banked");
     add(field(prefix + "reinvest_in", "money", group, "Reinvested as extra capacity in", "", pool_names), "");
     add(field(prefix + "cost_per_worker", "money", group, "Cost of one extra worker or unit", "£ a year"), "");
   }
