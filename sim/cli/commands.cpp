@@ -22,6 +22,7 @@
 #include "batch/schema.hpp"
 #include "batch/sensitivity.hpp"
 #include "cli/console.hpp"
+#include "cli/size_command.hpp"
 #include "output/run_files.hpp"
 #include "output/hdf5.hpp"
 #include "output/writers.hpp"
@@ -459,6 +460,8 @@ int dispatch(int argc, char** argv) {
                          "The option the others are compared with (the run's first scenario; another name is refused)");
   report_cmd->add_flag("--no-pdf", no_pdf, "Charts and HTML only (the PDF needs Chromium)");
 
+  SizeOptions size_options;
+  CLI::App* size_cmd = add_size_command(app, size_options);
   const serve::ServeCommand serve_cmd = serve::register_serve(app);
   // An unknown word where the subcommand goes: say so, with the nearest one, rather than "A subcommand is required".
   if (argc > 1 && argv[1][0] != '-') {
@@ -492,6 +495,7 @@ int dispatch(int argc, char** argv) {
     }
     if (*check_cmd) return check(check_files, check_seed);
     if (*report_cmd) return report(results, out, !no_pdf, report_baseline);
+    if (*size_cmd) return size(size_options);
     if (serve_cmd.chosen()) return serve_cmd.run();
   } catch (const scenario::LoadError& e) {
     fmt::print(stderr, "dasim: {}\n", e.what());

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "output/sizing_file.hpp"
 #include "output/writers.hpp"
 
 namespace dasim::output {
@@ -49,6 +50,17 @@ void write_sensitivity_csv(const batch::RunRecord& run, const std::filesystem::p
                         number(r.output_at_low), number(r.output_at_high), number(r.effect_low.mean), number(r.effect_low.ci_low),
                         number(r.effect_low.ci_high), number(r.effect_high.mean), number(r.effect_high.ci_low),
                         number(r.effect_high.ci_high));
+  write_text(text, path);
+}
+
+// `dasim size` (output/sizing_file.hpp): shares this file's quoting and number format.
+
+void write_sizing_csv(const std::vector<batch::SizingRow>& rows, const std::filesystem::path& path) {
+  std::string text = "scenario,service,kind,name,units,level,mean,ci_low,ci_high,n,note\n";
+  for (const auto& r : rows)
+    text += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", field(r.option), field(r.service), r.kind, field(r.name),
+                        field(r.units), r.level, number(r.summary.mean), number(r.summary.ci_low),
+                        number(r.summary.ci_high), r.summary.n, field(r.note));
   write_text(text, path);
 }
 

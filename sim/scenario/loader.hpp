@@ -14,7 +14,7 @@ struct LoadError : std::runtime_error {
 };
 
 /// A value put in place of the file's at a dotted key path: `pools.idva.workers`, `simulation.years`; an array of
-/// tables is addressed by the `name` of its element: `arrivals.police-southend.rate_per_year`,
+/// tables is addressed by the `name` of its element (a contract's `buys` by their `pool`: `contracts.idva-set.buys.idva-set.share`): `arrivals.police-southend.rate_per_year`,
 /// `contracts.refuge.efficiency`. A numeric value; `text` keeps how it is shown in names and tables.
 struct Override {
   std::string key;

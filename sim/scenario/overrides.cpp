@@ -20,10 +20,12 @@ toml::node* find_key(toml::table& root, const std::string& key) {
       at = t->get(part);
     } else if (toml::array* a = at->as_array()) {
       toml::node* found = nullptr;
+      // elements are named by `name`, or (a contract's `buys`) by the `pool` they buy
       for (auto&& item : *a)
         if (item.is_table())
-          if (const toml::node* n = item.as_table()->get("name"); n && n->is_string() && n->as_string()->get() == part)
-            found = &item;
+          for (const char* id : {"name", "pool"})
+            if (const toml::node* n = item.as_table()->get(id); n && n->is_string() && n->as_string()->get() == part)
+              found = &item;
       at = found;
     } else {
       return nullptr;
