@@ -36,8 +36,8 @@ const char* kProcedure =
     "fixed-width sequential interval of Chow and Robbins (1965); monotonicity checked by paired-t intervals between "
     "neighbouring levels visited";
 
-std::map<std::string, std::string> selections_of(const SizeOptions& o) {
-  std::map<std::string, std::string> out{{"service", o.service}, {"area", o.area.empty() ? "all" : o.area}};
+std::map<std::string, std::string> selections_of(const SizeOptions& o, const std::string& service) {
+  std::map<std::string, std::string> out{{"service", service}, {"area", o.area.empty() ? "all" : o.area}};
   for (const std::string& s : o.selections) {
     const auto eq = s.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == s.size())
@@ -110,8 +110,9 @@ CLI::App* add_size_command(CLI::App& app, SizeOptions& o) {
   CLI::App* cmd = app.add_subcommand(
       "size", "Find the least capacity of a service, and its cost by funder, that meets a target under each option");
   cmd->add_option("scenarios", o.scenarios, "Scenario files (TOML): each option is sized on the same random numbers")->required();
-  cmd->add_option("--service", o.service, "The service whose capacity is searched, e.g. idva")->required();
-  cmd->add_option("--target", o.target, "METRIC >= NUMBER or METRIC <= NUMBER, e.g. \"within_target >= 0.9\"")->required();
+  cmd->add_option("--service", o.services, "The service whose capacity is searched, e.g. idva (repeat it, each with its "
+                  "--target, to size several one after another)")->required();
+  cmd->add_option("--target", o.targets, "METRIC >= NUMBER or METRIC <= NUMBER, e.g. \"within_target >= 0.9\"")->required();
   cmd->add_option("--area", o.area, "Size only the pools serving this area, judged on this area's measure (default: all areas)");
   cmd->add_option("--select", o.selections, "AXIS=LABEL on another axis of the target measure (repeatable)");
   cmd->add_option("-r,--replications", o.replications, "Replications at each level first")->check(CLI::Range(3, 100000))->capture_default_str();
@@ -128,12 +129,68 @@ CLI::App* add_size_command(CLI::App& app, SizeOptions& o) {
   return cmd;
 }
 
+namespace {
+
+/// Searches one service of `option` and keeps what the answer needs (the scenario and results at its level).
+batch::SizingAnswer size_one(const model::Scenario& option, const std::string& service, const batch::Target& target,
+                             const std::map<std::string, std::string>& selections, const SizeOptions& o,
+                             const batch::RunnerOptions& runner) {
+  batch::SizingAnswer a;
+  a.plan = batch::plan_capacity(option, service, o.area);
+  a.target = target;
+  a.cell = batch::find_cell(option, target.metric, selections);
+  a.selection = selection_text(selections);
+  batch::SizeRule rule;
+  rule.initial = o.replications;
+  rule.maximum = o.max_replications;
+  rule.floor = a.plan.floor();
+  rule.ceiling = o.ceiling > 0 ? o.ceiling : std::max(4 * a.plan.base_level, a.plan.base_level + 10);
+  // Each level's scenario and results, kept so that the answer's level need not be run again.
+  std::map<int, model::Scenario> scenarios;
+  std::map<int, std::vector<batch::ReplicationResult>> results;
+  const batch::LevelMeasure measure = [&](int level, int from, int to) {
+    auto s = scenarios.find(level);
+    if (s == scenarios.end()) s = scenarios.emplace(level, batch::at_level(a.plan, level)).first;
+    std::vector<batch::Task> tasks;
+    for (int r = from; r < to; ++r) tasks.push_back({0, static_cast<std::uint64_t>(r)});
+    std::vector<batch::ReplicationResult>& kept = results[level];
+    kept.resize(static_cast<std::size_t>(to));
+    const bool finished = batch::run_tasks({&s->second}, tasks, runner, [&](const batch::Task& t, batch::ReplicationResult&& r) {
+      kept[t.replication] = std::move(r);
+    });
+    if (!finished) throw std::runtime_error("interrupted: nothing was written");
+    const batch::MeasureCell cell = batch::find_cell(s->second, target.metric, selections);
+    std::vector<double> values;
+    for (int r = from; r < to; ++r) values.push_back(cell.value(kept[static_cast<std::size_t>(r)]));
+    if (!o.quiet) fmt::print(stderr, "  {}: {} {} {}, replications {}-{}\n", option.name, service, level, a.plan.unit, from, to - 1);
+    return values;
+  };
+  const auto started = std::chrono::steady_clock::now();
+  a.outcome = batch::search(target, a.plan.base_level, rule, measure);
+  a.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (a.outcome.status == batch::SizeStatus::found || a.outcome.status == batch::SizeStatus::between) {
+    a.at_answer = std::move(scenarios.at(a.outcome.level));
+    a.results = std::move(results.at(a.outcome.level));
+    if (a.outcome.below >= 0) a.results_below = std::move(results.at(a.outcome.below));
+  }
+  return a;
+}
+
+}  // namespace
+
 int size(const SizeOptions& o) {
   // Everything that can be refused is refused before the first replication.
-  const batch::Target target = batch::parse_target(o.target);
+  if (o.services.size() != o.targets.size())
+    throw std::invalid_argument(fmt::format("{} --service but {} --target: give one target for each service",
+                                            o.services.size(), o.targets.size()));
+  std::vector<batch::Target> targets;
+  std::vector<std::map<std::string, std::string>> selections;
+  for (std::size_t k = 0; k < o.services.size(); ++k) {
+    targets.push_back(batch::parse_target(o.targets[k]));
+    selections.push_back(selections_of(o, o.services[k]));
+  }
   if (o.max_replications < o.replications)
     throw std::invalid_argument(fmt::format("--max-replications {} is below --replications {}", o.max_replications, o.replications));
-  const std::map<std::string, std::string> selections = selections_of(o);
   std::vector<model::Scenario> options;
   std::set<std::string> names;
   for (const std::string& f : o.scenarios) {
@@ -141,16 +198,17 @@ int size(const SizeOptions& o) {
     if (!names.insert(options.back().name).second)
       throw std::invalid_argument(fmt::format("{}: scenario name '{}' is used by another scenario here", f, options.back().name));
   }
-  std::vector<batch::SizingAnswer> answers;
-  for (const model::Scenario& option : options) {
-    batch::SizingAnswer a;
-    a.plan = batch::plan_capacity(option, o.service, o.area);
-    a.target = target;
-    a.cell = batch::find_cell(option, target.metric, selections);
-    a.selection = selection_text(selections);
-    answers.push_back(std::move(a));
-  }
-  const std::string name = o.name.empty() ? "size-" + o.service : o.name;
+  for (const model::Scenario& option : options)
+    for (std::size_t k = 0; k < o.services.size(); ++k) {
+      const batch::CapacityPlan plan = batch::plan_capacity(option, o.services[k], o.area);
+      if (o.ceiling > 0 && o.ceiling < plan.floor())
+        throw std::invalid_argument(fmt::format("--ceiling {} is below {}, one {} in each pool of '{}'", o.ceiling,
+                                                plan.floor(), plan.unit, o.services[k]));
+      batch::find_cell(option, targets[k].metric, selections[k]);
+    }
+  std::string joined;
+  for (const auto& s : o.services) joined += (joined.empty() ? "" : "+") + s;
+  const std::string name = o.name.empty() ? "size-" + joined : o.name;
   check_results_name(name);
   const fs::path dir = o.output;
   std::error_code ec;
@@ -164,61 +222,35 @@ int size(const SizeOptions& o) {
 
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), false};
   bool every_answered = true;
-  for (batch::SizingAnswer& a : answers) {
-    batch::SizeRule rule;
-    rule.initial = o.replications;
-    rule.maximum = o.max_replications;
-    rule.floor = a.plan.floor();
-    rule.ceiling = o.ceiling > 0 ? o.ceiling : std::max(4 * a.plan.base_level, a.plan.base_level + 10);
-    if (rule.ceiling < rule.floor)
-      throw std::invalid_argument(fmt::format("--ceiling {} is below {}, one {} in each of the service's pools", rule.ceiling,
-                                              rule.floor, a.plan.unit));
-    // Each level's scenario and results, kept so that the answer's level need not be run again.
-    std::map<int, model::Scenario> scenarios;
-    std::map<int, std::vector<batch::ReplicationResult>> results;
-    const batch::LevelMeasure measure = [&](int level, int from, int to) {
-      auto s = scenarios.find(level);
-      if (s == scenarios.end()) s = scenarios.emplace(level, batch::at_level(a.plan, level)).first;
-      std::vector<batch::Task> tasks;
-      for (int r = from; r < to; ++r) tasks.push_back({0, static_cast<std::uint64_t>(r)});
-      std::vector<batch::ReplicationResult>& kept = results[level];
-      kept.resize(static_cast<std::size_t>(to));
-      const bool finished = batch::run_tasks({&s->second}, tasks, runner, [&](const batch::Task& t, batch::ReplicationResult&& r) {
-        kept[t.replication] = std::move(r);
-      });
-      if (!finished) throw std::runtime_error("interrupted: nothing was written");
-      const batch::MeasureCell cell = batch::find_cell(s->second, target.metric, selections);
-      std::vector<double> values;
-      for (int r = from; r < to; ++r) values.push_back(cell.value(kept[static_cast<std::size_t>(r)]));
-      if (!o.quiet) fmt::print(stderr, "  {}: {} {} {}, replications {}-{}\n", a.plan.option->name, o.service, level, a.plan.unit, from, to - 1);
-      return values;
-    };
-    const auto started = std::chrono::steady_clock::now();
-    a.outcome = batch::search(target, a.plan.base_level, rule, measure);
-    a.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const bool answered = a.outcome.status == batch::SizeStatus::found || a.outcome.status == batch::SizeStatus::between;
-    every_answered = every_answered && answered;
-    if (answered) {
-      a.at_answer = std::move(scenarios.at(a.outcome.level));
-      a.results = std::move(results.at(a.outcome.level));
-      if (a.outcome.below >= 0) a.results_below = std::move(results.at(a.outcome.below));
+  std::vector<batch::SizingAnswer> answers;
+  answers.reserve(options.size() * o.services.size());  // never moves: a later service's option is an earlier answer
+  std::vector<const batch::SizingAnswer*> final_of_option;
+  for (const model::Scenario& option : options) {
+    const model::Scenario* current = &option;
+    for (std::size_t k = 0; k < o.services.size() && current; ++k) {
+      answers.push_back(size_one(*current, o.services[k], targets[k], selections[k], o, runner));
+      print_answer(answers.back());
+      const batch::SizeStatus status = answers.back().outcome.status;
+      const bool answered = status == batch::SizeStatus::found || status == batch::SizeStatus::between;
+      every_answered = every_answered && answered;
+      current = answered ? &answers.back().at_answer : nullptr;  // the next service is sized with this one at its answer
     }
-    print_answer(a);
+    if (current) final_of_option.push_back(&answers.back());
   }
   if (!every_answered) {
     fmt::print(stderr, "\ndasim: size: not every option has an answer (above); no results files were written\n");
     return kNoAnswer;
   }
   // The results file holds each option at the capacity found (replications all of them ran), and /sizing.
-  std::size_t n = answers.front().results.size();
-  for (const auto& a : answers) n = std::min(n, a.results.size());
+  std::size_t n = final_of_option.front()->results.size();
+  for (const auto* a : final_of_option) n = std::min(n, a->results.size());
   std::vector<model::Scenario> found;
-  for (const auto& a : answers) found.push_back(a.at_answer);
+  for (const auto* a : final_of_option) found.push_back(a->at_answer);
   batch::RunRecord record = batch::new_record(found, o.seed, static_cast<int>(n), false);
   record.replication_procedure = fmt::format("dasim size: {}", kProcedure);
-  for (std::size_t k = 0; k < answers.size(); ++k)
+  for (std::size_t k = 0; k < final_of_option.size(); ++k)
     for (std::size_t r = 0; r < n; ++r) {
-      record.scenarios[k].replications[r] = answers[k].results[r];
+      record.scenarios[k].replications[r] = final_of_option[k]->results[r];
       record.scenarios[k].done[r] = true;
     }
   std::vector<batch::SizingRow> rows;

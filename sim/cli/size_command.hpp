@@ -11,8 +11,9 @@ namespace dasim::cli {
 
 struct SizeOptions {
   std::vector<std::string> scenarios;
-  std::string service;
-  std::string target;                 // "within_target >= 0.9"
+  // Services sized one after another, each with those before it at their answer: --service and --target pair up.
+  std::vector<std::string> services;
+  std::vector<std::string> targets;   // "within_target >= 0.9"
   std::string area;                   // one area's pools and measure; default all
   std::vector<std::string> selections;  // AXIS=LABEL on the target measure's schema axes (a risk axis plugs in here)
   int replications = 10;              // at each level first

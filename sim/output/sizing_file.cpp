@@ -16,13 +16,19 @@ void add_sizing_group(const std::filesystem::path& path, const std::vector<batch
   sizing.set_numbers("initial_replications", std::vector<std::int32_t>{rule.initial});
   sizing.set_numbers("maximum_replications", std::vector<std::int32_t>{rule.maximum});
   sizing.set_numbers("confidence", std::vector<double>{rule.confidence});
-  std::vector<std::string> options;
-  for (const batch::SizingAnswer& a : answers) options.push_back(a.plan.option->name);
-  sizing.write_strings("options", options);
+  std::vector<std::string> options, services;
   for (const batch::SizingAnswer& a : answers) {
-    const h5::Group g = sizing.create_group(a.plan.option->name);
+    options.push_back(a.plan.option->name);
+    services.push_back(a.plan.option->services[a.plan.service]);
+  }
+  sizing.write_strings("options", options);  // with `services`: the searches in the order they ran
+  sizing.write_strings("services", services);
+  for (const batch::SizingAnswer& a : answers) {
+    // /sizing/OPTION/SERVICE: several services of one option are sized one after another.
+    const std::string& option = a.plan.option->name;
+    const h5::Group og = sizing.has(option) ? sizing.open_group(option) : sizing.create_group(option);
+    const h5::Group g = og.create_group(a.plan.option->services[a.plan.service]);
     const batch::SizeOutcome& o = a.outcome;
-    g.set_attribute("service", a.plan.option->services[a.plan.service]);
     g.set_attribute("area", a.plan.area.empty() ? "all" : a.plan.area);
     g.set_attribute("selection", a.selection);
     g.set_attribute("target", a.target.text());

@@ -19,6 +19,11 @@ class SizeCommand : public CliFolder {
   std::string csv(const std::string& name) { return slurp(dir_ / "out" / (name + "-sizing.csv")); }
 };
 
+/// The CSV line that starts a found answer of `service` at `level` staff.
+std::string fmt_row(const std::string& service, int level) {
+  return "chain," + service + ",answer,found,staff," + std::to_string(level) + ",";
+}
+
 /// The least c whose theoretical measure meets a target, by counting up.
 template <class Meets>
 int least(Meets meets) {
@@ -39,7 +44,7 @@ TEST_F(SizeCommand, MMcFindsTheServersErlangCGivesAndPricesThem) {
   EXPECT_NE(rows.find("size_mmc,server,answer,found,FTE,13,"), std::string::npos) << rows;
   EXPECT_NE(rows.find("size_mmc,server,target,within_target,share,12,"), std::string::npos) << rows;
   EXPECT_TRUE(std::filesystem::exists(dir_ / "out" / "mmc.h5"));
-  const Result h5 = shell("h5dump -A -g /sizing/size_mmc " + path("out/mmc.h5"));
+  const Result h5 = shell("h5dump -A -g /sizing/size_mmc/server " + path("out/mmc.h5"));
   if (h5.status == 0) EXPECT_NE(h5.output.find("\"found\""), std::string::npos) << h5.output;
 }
 
@@ -56,6 +61,43 @@ TEST_F(SizeCommand, ErlangBFindsTheLeastBedsDecliningAtMostFivePerCentWithAnyJob
   std::string a = csv("one"), b = csv("two");
   EXPECT_FALSE(a.empty());
   EXPECT_EQ(a, b);
+}
+
+TEST_F(SizeCommand, SeveralServicesAreSizedOneAfterAnotherEachWithTheEarlierAtItsAnswer) {
+  // Everyone passes through `first` then `second`, 4 a day, 1 day each: both need at least 5 servers to keep up.
+  const std::string chain = write("chain.toml", R"([scenario]
+name = "chain"
+[simulation]
+years = 2
+warmup_years = 0.2
+[areas.a]
+population = 1
+[[arrivals]]
+name = "referrals"
+area = "a"
+rate_per_year = 1461
+to = "first"
+[pools.first]
+workers = 3
+duration = { dist = "exponential", mean = 1.0 }
+target_days = 0.5
+next = [{ to = "second" }]
+[pools.second]
+workers = 3
+duration = { dist = "exponential", mean = 1.0 }
+target_days = 0.5
+)");
+  const Result r = size(chain + " --service first --target \"within_target >= 0.85\" --service second --target "
+                        "\"within_target >= 0.85\" -n chain");
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string rows = csv("chain");
+  const int theory = least([](int c) { return c > 4 && validation::mmc_wait_within(c, 4, 1, 0.5) >= 0.85; });
+  // The first is an M/M/c queue; the second is fed by its departures, Poisson too (Burke), so the same c serves.
+  EXPECT_NE(rows.find(fmt_row("first", theory)), std::string::npos) << rows;
+  EXPECT_NE(rows.find(fmt_row("second", theory)), std::string::npos) << rows;
+  const Result mismatched = size(chain + " --service first --target \"within_target >= 0.9\" --service second");
+  EXPECT_EQ(mismatched.status, 2) << mismatched.output;
+  EXPECT_NE(mismatched.output.find("give one target for each service"), std::string::npos) << mismatched.output;
 }
 
 TEST_F(SizeCommand, AnImpossibleTargetSaysSoUpToTheCeilingAndWritesNothing) {
