@@ -21,7 +21,7 @@ class SizeCommand : public CliFolder {
 
 /// The CSV line that starts a found answer of `service` at `level` staff.
 std::string fmt_row(const std::string& service, int level) {
-  return "chain," + service + ",answer,found,staff," + std::to_string(level) + ",";
+  return "size_tandem," + service + ",answer,found,staff," + std::to_string(level) + ",";
 }
 
 /// The least c whose theoretical measure meets a target, by counting up.
@@ -64,29 +64,7 @@ TEST_F(SizeCommand, ErlangBFindsTheLeastBedsDecliningAtMostFivePerCentWithAnyJob
 }
 
 TEST_F(SizeCommand, SeveralServicesAreSizedOneAfterAnotherEachWithTheEarlierAtItsAnswer) {
-  // Everyone passes through `first` then `second`, 4 a day, 1 day each: both need at least 5 servers to keep up.
-  const std::string chain = write("chain.toml", R"([scenario]
-name = "chain"
-[simulation]
-years = 2
-warmup_years = 0.2
-[areas.a]
-population = 1
-[[arrivals]]
-name = "referrals"
-area = "a"
-rate_per_year = 1461
-to = "first"
-[pools.first]
-workers = 3
-duration = { dist = "exponential", mean = 1.0 }
-target_days = 0.5
-next = [{ to = "second" }]
-[pools.second]
-workers = 3
-duration = { dist = "exponential", mean = 1.0 }
-target_days = 0.5
-)");
+  const std::string chain = kValidation + "size_tandem.toml";
   const Result r = size(chain + " --service first --target \"within_target >= 0.85\" --service second --target "
                         "\"within_target >= 0.85\" -n chain");
   ASSERT_EQ(r.status, 0) << r.output;
