@@ -174,3 +174,56 @@ TEST(SizeCapacity, SeveralPoolsShareALevelAsTheOptionSpreadsItAndOtherPoolsKeepT
 
 }  // namespace
 }  // namespace dasim::batch
+
+// The /sizing group of a results file (docs/results-format.md): written after an ordinary results file, readable
+// back whole, with the answer's attributes and the levels visited.
+#include <filesystem>
+#include <unistd.h>
+
+#include "batch/figures.hpp"
+#include "batch/plan.hpp"
+#include "fixtures.hpp"
+#include "output/hdf5.hpp"
+#include "output/sizing_file.hpp"
+#include "output/writers.hpp"
+
+namespace dasim::batch {
+namespace {
+
+TEST(SizeResults, TheSizingGroupHoldsTheAnswerAndTheLevelsVisited) {
+  const model::Scenario option = scenario::load(kValidation + "size_mmc.toml");
+  SizingAnswer a;
+  a.plan = plan_capacity(option, "server", "");
+  a.target = parse_target("within_target >= 0.9");
+  a.cell = find_cell(option, "within_target", {{"service", "server"}, {"area", "all"}});
+  a.selection = "area=all, service=server";
+  SizeRule rule;
+  a.outcome = search(a.target, a.plan.base_level, rule, made_up([](int c) { return c >= 13 ? 0.95 : 0.8; }, 0.01));
+  ASSERT_EQ(a.outcome.level, 13);
+  a.at_answer = at_level(a.plan, 13);
+  for (int r = 0; r < 3; ++r) a.results.push_back(testing::fabricated(a.at_answer, r, false));
+  const std::vector<SizingAnswer> answers{a};
+  const std::filesystem::path path = std::filesystem::temp_directory_path() / ("dasim-sizing-" + std::to_string(::getpid()) + ".h5");
+  const std::vector<model::Scenario> found{a.at_answer};  // the record points into it
+  RunRecord record = new_record(found, 1, 3, false);
+  for (int r = 0; r < 3; ++r) record.scenarios[0].replications[r] = a.results[r], record.scenarios[0].done[r] = true;
+  output::write_hdf5(record, summarise(record), path);
+  output::add_sizing_group(path, answers, "the procedure", rule);
+  output::h5::read_everything(path);
+  {
+    const output::h5::File file = output::h5::File::open_read_only(path);
+    const output::h5::Group g = file.open_group("sizing").open_group("size_mmc").open_group("server");
+    EXPECT_EQ(g.string_attribute("status"), "found");
+    EXPECT_EQ(g.string_attribute("unit"), "FTE");
+    EXPECT_EQ(g.number_attribute<std::int32_t>("level", 1).front(), 13);
+    EXPECT_EQ(g.number_attribute<std::int32_t>("below", 1).front(), 12);
+    EXPECT_EQ(g.number_attribute<std::int32_t>("option_level", 1).front(), 11);
+    const std::vector<double> levels = g.read_doubles("levels", a.outcome.levels.size());
+    EXPECT_TRUE(std::is_sorted(levels.begin(), levels.end()));
+    EXPECT_TRUE(file.open_group("sizing").has("options"));
+  }
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace dasim::batch
