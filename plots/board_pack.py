@@ -32,6 +32,7 @@ import findings as fd
 import names
 import notes
 import office
+import sizing
 from wording import ci_text, number, with_ci
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -216,6 +217,7 @@ def html_page(pack):
         out.append(f"<p class='note'>No return per £1 for {esc(option)}: {esc(why)}.</p>")
     if pack.left_out:
         out.append(f"<p class='note'>{esc(left_out_line(pack))}</p>")
+    out.append(sizing.html_section(res))  # "What it takes to meet the target", when `dasim size` wrote the file
     out.append("<h2>Charts</h2>")
     for c in pack.charts:
         if c.skipped:
