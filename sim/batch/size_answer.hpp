@@ -16,7 +16,6 @@ struct SizingAnswer {
   SizeOutcome outcome;
   model::Scenario at_answer;  // the option with the service at the level found (for found/between)
   std::vector<ReplicationResult> results;        // at the answer, replications 0 .. n-1
-  std::vector<ReplicationResult> results_below;  // at the level under it, if judged
   double seconds = 0;
 };
 

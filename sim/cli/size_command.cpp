@@ -68,10 +68,15 @@ void print_answer(const batch::SizingAnswer& a) {
   const std::string service = model::DisplayNames::of(option.display_names.services, option.services[a.plan.service]);
   const batch::SizeOutcome& o = a.outcome;
   fmt::print("\n{}: {}\n", option.display_name, service);
+  const auto effort = [&] {
+    fmt::print("  The search visited {} levels and ran {} replications in {:.1f} s.\n", o.levels.size(),
+               o.replications, a.seconds);
+  };
   fmt::print("  Target: {} {} {:g}, judged on the {} end of its 95% confidence interval.\n", a.cell.description,
              a.target.at_least ? "at least" : "at most", a.target.threshold, a.target.at_least ? "lower" : "upper");
   if (o.status != batch::SizeStatus::found && o.status != batch::SizeStatus::between) {
     fmt::print("  No answer: {}.\n", o.message);
+    effort();
     return;
   }
   fmt::print("  Least capacity that meets it: {} {} (the option as given has {}{}).\n", o.level, a.plan.unit,
@@ -101,7 +106,7 @@ void print_answer(const batch::SizingAnswer& a) {
     fmt::print("    {:<40} {:>6.3f}   {:>7.1f}\n", model::DisplayNames::of(option.display_names.services, r.service),
                r.summary.mean, stats::summarize(waits).mean);
   }
-  fmt::print("  The search visited {} levels and ran {} replications in {:.1f} s.\n", o.levels.size(), o.replications, a.seconds);
+  effort();
 }
 
 }  // namespace
@@ -171,7 +176,6 @@ batch::SizingAnswer size_one(const model::Scenario& option, const std::string& s
   if (a.outcome.status == batch::SizeStatus::found || a.outcome.status == batch::SizeStatus::between) {
     a.at_answer = std::move(scenarios.at(a.outcome.level));
     a.results = std::move(results.at(a.outcome.level));
-    if (a.outcome.below >= 0) a.results_below = std::move(results.at(a.outcome.below));
   }
   return a;
 }
