@@ -16,6 +16,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "batch/collector.hpp"
 #include "batch/figures.hpp"
 #include "batch/plan.hpp"
 #include "batch/precision.hpp"
@@ -100,9 +101,11 @@ class ReadDeadline {
   }
 };
 
-void write_partial(const batch::RunRecord& record, output::RunFiles& files) {
-  const batch::RunSummary summary = batch::summarise(record);
-  files.replace(".h5.partial", [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
+/// An interrupted run's streamed file, finished as it stands (marked incomplete), becomes NAME.h5.partial.
+void write_partial(const batch::RunRecord& record, batch::Collector& collector, output::ResultsStream& stream,
+                   output::RunFiles& files) {
+  stream.finish(record, collector.summarise());
+  files.place(".h5", ".h5.partial");
 }
 
 void note(const std::string& message) { fmt::print(stderr, "{}\n", message); }
@@ -158,8 +161,15 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
                                           journal.string()));
 
   batch::RunRecord record = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
+  // Rank 0 streams each result into the results file as it arrives and keeps only what the summary needs.
+  std::optional<output::ResultsStream> stream;
+  if (files) stream.emplace(record, files->staged_path(".h5"));
+  batch::Collector collector(record, [&](int scenario, const batch::ReplicationResult& r) {
+    if (stream) stream->write(scenario, r);
+  });
   auto store = [&](int scenario, batch::ReplicationResult&& r) {
-    batch::ScenarioRun& run = record.scenarios.at(scenario);
+    if (batch::ranks().root()) return collector.add(scenario, std::move(r));
+    batch::ScenarioRun& run = record.scenarios.at(scenario);  // another rank: it only plans from what is done
     run.done.at(r.replication) = true;
     run.replications[r.replication] = std::move(r);
   };
@@ -169,7 +179,11 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
       throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file or journal of that name)", partial.string()));
     if (fs::exists(partial)) {
       const ReadDeadline deadline(partial);
-      output::read_hdf5_for_resume(record, partial);
+      batch::RunRecord kept = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
+      output::read_hdf5_for_resume(kept, partial);
+      for (std::size_t k = 0; k < kept.scenarios.size(); ++k)
+        for (std::size_t r = 0; r < kept.scenarios[k].replications.size(); ++r)
+          if (kept.scenarios[k].done[r]) store(static_cast<int>(k), std::move(kept.scenarios[k].replications[r]));
     }
     if (!batch::ranks().root() && fs::exists(journal)) output::read_journal(journal, &identity, store);
   }
@@ -186,8 +200,9 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
   std::unique_ptr<Progress> bar;
   const auto started = std::chrono::steady_clock::now();
-  auto journal_result = [&](int scenario, const batch::ReplicationResult& r) {
+  auto take = [&](int scenario, batch::ReplicationResult&& r) {
     if (files) files->append(scenario, r);
+    collector.add(scenario, std::move(r));
   };
   std::vector<batch::Task> tasks;
   batch::PlanOutcome outcome;
@@ -196,13 +211,14 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     // by --jobs) change how many are run ahead, never the count chosen.
     const batch::PrecisionRule rule{o.precision, 0.95, 3, 5, o.replications};
     const std::vector<batch::KeyMeasure> keys = batch::key_measures(record);
+    collector.hold_from(0);  // until the rule rules counts out, any replication may fall beyond the solution
     batch::PrecisionDecision decision;
     for (int target = std::min(rule.maximum, rule.initial + rule.look_ahead);;
          target = std::min(rule.maximum, target + std::max({2 * o.jobs, batch::look_ahead(target, rule), target / 4}))) {
       std::vector<batch::Task> round;
       for (const batch::Task& t : batch::plan_tasks(record))
         if (t.replication < static_cast<std::uint64_t>(target)) round.push_back(t);
-      const batch::PlanOutcome part = batch::run_plan(record, round, runner, progress_bar(o.quiet, bar, o.progress_lines), journal_result);
+      const batch::PlanOutcome part = batch::run_plan_into(record, round, runner, progress_bar(o.quiet, bar, o.progress_lines), take);
       tasks.insert(tasks.end(), round.begin(), round.end());
       outcome.done += part.done;
       outcome.failure = part.failure;
@@ -210,6 +226,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
       if (!part.finished || !part.failure.empty()) break;
       decision = batch::decide(record, keys, target, rule);
       if (decision.decided) break;
+      collector.hold_from(static_cast<std::uint64_t>(decision.settled));
     }
     if (decision.decided) {
       batch::keep_first(record, decision.replications);
@@ -221,7 +238,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     }
   } else {
     tasks = batch::plan_tasks(record, o.only_replication);
-    outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar, o.progress_lines), journal_result);
+    outcome = batch::run_plan_into(record, tasks, runner, progress_bar(o.quiet, bar, o.progress_lines), take);
   }
   if (!batch::ranks().root()) return outcome.failure.empty() ? 0 : 1;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -239,12 +256,12 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     return outcome.finished ? 0 : 130;
   }
   if (!outcome.failure.empty()) {
-    write_partial(record, *files);
+    write_partial(record, collector, *stream, *files);
     throw batch::ReplicationFailure(outcome.failure + fmt::format("; the {} replications that finished are kept in {}",
                                                                   outcome.done, partial.string()), 0, 0);
   }
   if (!outcome.finished) {
-    write_partial(record, *files);
+    write_partial(record, collector, *stream, *files);
     fmt::print(stderr, "\ninterrupted: {} of {} replications kept in {} (marked incomplete); finish with the same command and --resume\n",
                outcome.done, tasks.size(), partial.string());
     return 130;
@@ -258,11 +275,11 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
                            progress_bar(o.quiet, sensitivity_bar, o.progress_lines));
   }
   // Every final file is staged under this process's own name, then all are moved into place as one commit.
-  const batch::RunSummary summary = batch::summarise(record);
+  const batch::RunSummary summary = collector.summarise();
   std::vector<std::string> suffixes{".h5", "-summary.csv"};
   if (!record.sensitivity.empty()) suffixes.push_back("-sensitivity.csv");
   try {
-    output::write_hdf5(record, summary, files->staged_path(".h5"));
+    stream->finish(record, summary);
     output::write_csv(summary.rows, files->staged_path("-summary.csv"));
     if (!record.sensitivity.empty()) output::write_sensitivity_csv(record, files->staged_path("-sensitivity.csv"));
   } catch (...) {

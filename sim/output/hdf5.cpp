@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <hdf5_hl.h>
 #include <algorithm>
+#include <limits>
+#include <type_traits>
 #include <utility>
 
 namespace dasim::output::h5 {
@@ -194,6 +196,58 @@ Dataset Group::write(const std::string& name, const std::vector<std::size_t>& di
   return d;
 }
 
+template <class T>
+Dataset Group::create_rows(const std::string& name, const std::vector<std::size_t>& dims, const std::vector<T>& data) const {
+  const std::string at = where(name);
+  const std::vector<hsize_t> shape(dims.begin(), dims.end());
+  std::vector<hsize_t> most = shape, chunk = shape;
+  most[0] = H5S_UNLIMITED;
+  // One replication a chunk, so a row is written whole into its own chunk; a 1-D index gets longer chunks.
+  chunk[0] = shape.size() == 1 ? 1024 : 1;
+  for (std::size_t k = 0; k < chunk.size(); ++k)
+    if (chunk[k] == 0) chunk[k] = 1, most[k] = H5S_UNLIMITED;  // HDF5 wants chunks of at least 1 within the maximum
+  Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), most.data()), H5Sclose, at + ": dataspace");
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, at + ": property list");
+  check(H5Pset_chunk(plist.id(), static_cast<int>(chunk.size()), chunk.data()), at + ": cannot set chunking");
+  if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) check(H5Pset_deflate(plist.id(), 4), at + ": cannot set compression");
+  if constexpr (std::is_floating_point_v<T>) {
+    const T fill = std::numeric_limits<T>::quiet_NaN();  // a replication not written yet reads as "no value"
+    check(H5Pset_fill_value(plist.id(), native_type<T>(), &fill), at + ": cannot set the fill value");
+  }
+  Dataset d(Handle(H5Dcreate2(id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
+                   H5Dclose, at + ": cannot create the dataset"),
+            file_, path_of(name));
+  if (!data.empty())
+    check(H5Dwrite(d.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), at + ": cannot write (is the disk full?)");
+  return d;
+}
+
+void Dataset::write_row(std::size_t row, const std::vector<double>& values) const {
+  const std::string at = fmt::format("{} (replication {})", where(), row);
+  Handle space(H5Dget_space(id()), H5Sclose, at + ": dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 1)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  std::vector<hsize_t> start(dims.size(), 0), count = dims;
+  start[0] = row, count[0] = 1;
+  hsize_t cells = 1;
+  for (std::size_t k = 1; k < count.size(); ++k) cells *= count[k];
+  if (row >= dims[0] || values.size() < cells)
+    throw OutputError(fmt::format("{}: a row of {} values does not fit (the dataset has {} rows of {})", at, values.size(), dims[0], cells));
+  check(H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), at + ": cannot select the row");
+  Handle memory(H5Screate_simple(1, &cells, nullptr), H5Sclose, at + ": dataspace");
+  check(H5Dwrite(id(), H5T_NATIVE_DOUBLE, memory.id(), space.id(), H5P_DEFAULT, values.data()), at + ": cannot write (is the disk full?)");
+}
+
+void Dataset::resize_rows(std::size_t rows) const {
+  Handle space(H5Dget_space(id()), H5Sclose, where() + ": dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 1)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  dims[0] = rows;
+  check(H5Dset_extent(id(), dims.data()), where() + ": cannot resize");
+}
+
 std::vector<double> Group::read_doubles(const std::string& name, std::size_t expected) const {
   const std::string at = where(name);
   Handle d(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), H5Dclose, at + ": missing dataset");
@@ -284,5 +338,8 @@ template Dataset Group::write(const std::string&, const std::vector<std::size_t>
 template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::int32_t>&) const;
 template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::int8_t>&) const;
 template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::uint64_t>&) const;
+template Dataset Group::create_rows(const std::string&, const std::vector<std::size_t>&, const std::vector<double>&) const;
+template Dataset Group::create_rows(const std::string&, const std::vector<std::size_t>&, const std::vector<std::int32_t>&) const;
+template Dataset Group::create_rows(const std::string&, const std::vector<std::size_t>&, const std::vector<std::uint64_t>&) const;
 
 }  // namespace dasim::output::h5
