@@ -7,7 +7,14 @@
 namespace dasim::batch {
 
 Collector::Collector(RunRecord& record, Sink sink) : record_(record), sink_(std::move(sink)) {
-  for (const ScenarioRun& s : record.scenarios) figures_.emplace_back(*s.scenario);
+  for (ScenarioRun& s : record.scenarios) {
+    figures_.emplace_back(*s.scenario);
+    // The kept arrays are made now, at their final size, and only filled later: made as results arrive, each would
+    // pin the heap between the larger arrays freed around it, and the parent would grow by a whole result each.
+    for (ReplicationResult& r : s.replications)
+      for (const Group& g : groups())
+        if (!folded(g)) (r.*g.field).reserve(g.shape(*s.scenario).size());
+  }
   waiting_.resize(record.scenarios.size());
   next_.assign(record.scenarios.size(), 0);
 }
@@ -29,7 +36,7 @@ void Collector::add(int scenario, ReplicationResult&& result) {
   folding.replication = kept.replication = r;
   for (const Group& g : groups()) {
     if (folded(g)) folding.*g.field = std::move(result.*g.field);
-    else kept.*g.field = std::move(result.*g.field);
+    else (kept.*g.field).assign((result.*g.field).begin(), (result.*g.field).end());  // into the space made for it
   }
   const bool again = run.done[r];
   run.done[r] = true;

@@ -193,9 +193,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (files) files->open_journal(identity, o.resume, store);
   if (single && o.only_replication >= o.replications)
     throw std::invalid_argument(fmt::format("--only-replication {} is not below --replications {}", o.only_replication, o.replications));
-  if (o.precision > 0 && (single || batch::ranks().size > 1))
-    throw std::invalid_argument("--precision decides in one process (use --jobs for more workers); it cannot be "
-                                "combined with MPI ranks or --only-replication");
+  if (o.precision > 0 && single) throw std::invalid_argument("--precision cannot be combined with --only-replication");
 
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
   std::unique_ptr<Progress> bar;
@@ -208,25 +206,29 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   batch::PlanOutcome outcome;
   if (o.precision > 0) {
     // Rounds of replications until the rule decides; it looks at replications in order only, so rounds (sized
-    // by --jobs) change how many are run ahead, never the count chosen.
+    // by --jobs) change how many are run ahead, never the count chosen. Under MPI every rank runs its share of
+    // each round (the same rounds: they depend on the options alone), rank 0 decides, and all follow it.
     const batch::PrecisionRule rule{o.precision, 0.95, 3, 5, o.replications};
     const std::vector<batch::KeyMeasure> keys = batch::key_measures(record);
     collector.hold_from(0);  // until the rule rules counts out, any replication may fall beyond the solution
     batch::PrecisionDecision decision;
-    for (int target = std::min(rule.maximum, rule.initial + rule.look_ahead);;
-         target = std::min(rule.maximum, target + std::max({2 * o.jobs, batch::look_ahead(target, rule), target / 4}))) {
+    const std::vector<batch::Task> planned = batch::plan_tasks(record);  // the same at every rank
+    for (int from = 0, target = std::min(rule.maximum, rule.initial + rule.look_ahead);; from = target,
+             target = std::min(rule.maximum, target + std::max({2 * o.jobs, batch::look_ahead(target, rule), target / 4}))) {
       std::vector<batch::Task> round;
-      for (const batch::Task& t : batch::plan_tasks(record))
-        if (t.replication < static_cast<std::uint64_t>(target)) round.push_back(t);
+      for (const batch::Task& t : planned)
+        if (t.replication >= static_cast<std::uint64_t>(from) && t.replication < static_cast<std::uint64_t>(target)) round.push_back(t);
       const batch::PlanOutcome part = batch::run_plan_into(record, round, runner, progress_bar(o.quiet, bar, o.progress_lines), take);
       tasks.insert(tasks.end(), round.begin(), round.end());
       outcome.done += part.done;
       outcome.failure = part.failure;
       outcome.finished = part.finished;
-      if (!part.finished || !part.failure.empty()) break;
-      decision = batch::decide(record, keys, target, rule);
-      if (decision.decided) break;
-      collector.hold_from(static_cast<std::uint64_t>(decision.settled));
+      int stop = 1;
+      if (batch::ranks().root() && part.finished && part.failure.empty()) {
+        decision = batch::decide(record, keys, target, rule);
+        if (!decision.decided) collector.hold_from(static_cast<std::uint64_t>(decision.settled)), stop = 0;
+      }
+      if (batch::broadcast_from_root(stop)) break;
     }
     if (decision.decided) {
       batch::keep_first(record, decision.replications);

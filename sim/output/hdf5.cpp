@@ -202,8 +202,13 @@ Dataset Group::create_rows(const std::string& name, const std::vector<std::size_
   const std::vector<hsize_t> shape(dims.begin(), dims.end());
   std::vector<hsize_t> most = shape, chunk = shape;
   most[0] = H5S_UNLIMITED;
-  // One replication a chunk, so a row is written whole into its own chunk; a 1-D index gets longer chunks.
-  chunk[0] = shape.size() == 1 ? 1024 : 1;
+  // Chunks of about 64 KiB: whole rows, as many as fit (a 1-D index 1024 a chunk). Rows arrive nearly in order,
+  // so a chunk fills in HDF5's chunk cache (1 MiB a dataset) and is compressed once; and the chunk index, which
+  // HDF5 keeps in memory, stays small however many replications there are (one chunk a row grew it by ~2 KB a
+  // replication).
+  hsize_t row_bytes = sizeof(T);
+  for (std::size_t k = 1; k < shape.size(); ++k) row_bytes *= std::max<hsize_t>(shape[k], 1);
+  chunk[0] = shape.size() == 1 ? 1024 : std::clamp<hsize_t>((hsize_t{64} << 10) / row_bytes, 1, 4096);
   for (std::size_t k = 0; k < chunk.size(); ++k)
     if (chunk[k] == 0) chunk[k] = 1, most[k] = H5S_UNLIMITED;  // HDF5 wants chunks of at least 1 within the maximum
   Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), most.data()), H5Sclose, at + ": dataspace");
