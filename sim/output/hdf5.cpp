@@ -56,6 +56,15 @@ Handle string_type(const std::string& where) {
   return t;
 }
 
+/// Chunks of about 64 KiB of whole rows (replications). Streamed rows arrive nearly in order, so a chunk fills in
+/// HDF5's chunk cache (1 MiB a dataset) and is compressed once; and the chunk index, which HDF5 keeps in memory,
+/// stays small however many replications there are (a chunk a row cost ~2.5 KB a replication).
+hsize_t rows_per_chunk(const std::vector<hsize_t>& shape, std::size_t value_bytes) {
+  hsize_t row_bytes = value_bytes;
+  for (std::size_t k = 1; k < shape.size(); ++k) row_bytes *= std::max<hsize_t>(shape[k], 1);
+  return std::clamp<hsize_t>((hsize_t{64} << 10) / row_bytes, 1, 8192);
+}
+
 Handle simple_space(const std::vector<hsize_t>& dims, const std::string& where) {
   return Handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, where + ": dataspace");
 }
@@ -184,7 +193,7 @@ Dataset Group::write(const std::string& name, const std::vector<std::size_t>& di
   Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, at + ": property list");
   if (data.size() > 4096 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
     std::vector<hsize_t> chunk = shape;
-    chunk[0] = 1;  // one replication a chunk
+    chunk[0] = rows_per_chunk(shape, sizeof(T));
     check(H5Pset_chunk(plist.id(), static_cast<int>(chunk.size()), chunk.data()), at + ": cannot set chunking");
     check(H5Pset_deflate(plist.id(), 4), at + ": cannot set compression");
   }
@@ -202,13 +211,7 @@ Dataset Group::create_rows(const std::string& name, const std::vector<std::size_
   const std::vector<hsize_t> shape(dims.begin(), dims.end());
   std::vector<hsize_t> most = shape, chunk = shape;
   most[0] = H5S_UNLIMITED;
-  // Chunks of about 64 KiB: whole rows, as many as fit (a 1-D index 1024 a chunk). Rows arrive nearly in order,
-  // so a chunk fills in HDF5's chunk cache (1 MiB a dataset) and is compressed once; and the chunk index, which
-  // HDF5 keeps in memory, stays small however many replications there are (one chunk a row grew it by ~2 KB a
-  // replication).
-  hsize_t row_bytes = sizeof(T);
-  for (std::size_t k = 1; k < shape.size(); ++k) row_bytes *= std::max<hsize_t>(shape[k], 1);
-  chunk[0] = shape.size() == 1 ? 1024 : std::clamp<hsize_t>((hsize_t{64} << 10) / row_bytes, 1, 4096);
+  chunk[0] = rows_per_chunk(shape, sizeof(T));
   for (std::size_t k = 0; k < chunk.size(); ++k)
     if (chunk[k] == 0) chunk[k] = 1, most[k] = H5S_UNLIMITED;  // HDF5 wants chunks of at least 1 within the maximum
   Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), most.data()), H5Sclose, at + ": dataspace");
