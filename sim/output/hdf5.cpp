@@ -185,6 +185,23 @@ Dataset Group::write_strings(const std::string& name, const std::vector<std::str
   return d;
 }
 
+namespace {
+
+/// Creates numeric dataset `name` in `parent` with `space` and `plist`, and fills it with `data` unless empty.
+template <class T>
+Dataset create_numbers(const Group& parent, const std::string& name, const Handle& space, const Handle& plist,
+                       const std::vector<T>& data) {
+  const std::string at = parent.where(name);
+  Dataset d(Handle(H5Dcreate2(parent.id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
+                   H5Dclose, at + ": cannot create the dataset"),
+            parent.file(), parent.path_of(name));
+  if (!data.empty())
+    check(H5Dwrite(d.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), at + ": cannot write (is the disk full?)");
+  return d;
+}
+
+}  // namespace
+
 template <class T>
 Dataset Group::write(const std::string& name, const std::vector<std::size_t>& dims, const std::vector<T>& data) const {
   const std::string at = where(name);
@@ -197,12 +214,7 @@ Dataset Group::write(const std::string& name, const std::vector<std::size_t>& di
     check(H5Pset_chunk(plist.id(), static_cast<int>(chunk.size()), chunk.data()), at + ": cannot set chunking");
     check(H5Pset_deflate(plist.id(), 4), at + ": cannot set compression");
   }
-  Dataset d(Handle(H5Dcreate2(id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
-                   H5Dclose, at + ": cannot create the dataset"),
-            file_, path_of(name));
-  if (!data.empty())
-    check(H5Dwrite(d.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), at + ": cannot write (is the disk full?)");
-  return d;
+  return create_numbers(*this, name, space, plist, data);
 }
 
 template <class T>
@@ -222,12 +234,7 @@ Dataset Group::create_rows(const std::string& name, const std::vector<std::size_
     const T fill = std::numeric_limits<T>::quiet_NaN();  // a replication not written yet reads as "no value"
     check(H5Pset_fill_value(plist.id(), native_type<T>(), &fill), at + ": cannot set the fill value");
   }
-  Dataset d(Handle(H5Dcreate2(id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
-                   H5Dclose, at + ": cannot create the dataset"),
-            file_, path_of(name));
-  if (!data.empty())
-    check(H5Dwrite(d.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), at + ": cannot write (is the disk full?)");
-  return d;
+  return create_numbers(*this, name, space, plist, data);
 }
 
 void Dataset::write_row(std::size_t row, const std::vector<double>& values) const {
