@@ -167,6 +167,8 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   batch::Collector collector(record, [&](int scenario, const batch::ReplicationResult& r) {
     if (stream) stream->write(scenario, r);
   });
+  // A sequential run may stop below any replication until its rule rules counts out (resumed ones included).
+  if (o.precision > 0) collector.hold_from(0);
   auto store = [&](int scenario, batch::ReplicationResult&& r) {
     if (batch::ranks().root()) return collector.add(scenario, std::move(r));
     batch::ScenarioRun& run = record.scenarios.at(scenario);  // another rank: it only plans from what is done
@@ -210,7 +212,6 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     // each round (the same rounds: they depend on the options alone), rank 0 decides, and all follow it.
     const batch::PrecisionRule rule{o.precision, 0.95, 3, 5, o.replications};
     const std::vector<batch::KeyMeasure> keys = batch::key_measures(record);
-    collector.hold_from(0);  // until the rule rules counts out, any replication may fall beyond the solution
     batch::PrecisionDecision decision;
     const std::vector<batch::Task> planned = batch::plan_tasks(record);  // the same at every rank
     for (int from = 0, target = std::min(rule.maximum, rule.initial + rule.look_ahead);; from = target,
