@@ -21,4 +21,4 @@ set_cost=$(inclusive "simgrid::kernel::timer::Timer::set(")
 remove_cost=$(inclusive "simgrid::kernel::timer::Timer::remove(")
 awk -v t="$total" -v f="$fire" -v s="${set_cost:-0}" -v r="${remove_cost:-0}" 'BEGIN {
   dasim = f - s - r; simgrid = t - dasim
-  printf "instructions %d\nSimGrid %d (%.1f%%)\ndasim %d (%.1f%%)\n", t, simgrid, 100 * simgrid / t, dasim, 100 * dasim / t }'
+  printf "instructions %.0f\nSimGrid %.0f (%.1f%%)\ndasim %.0f (%.1f%%)\n", t, simgrid, 100 * simgrid / t, dasim, 100 * dasim / t }'

@@ -42,6 +42,24 @@ struct ScenarioFigures {
 };
 ScenarioFigures scenario_figures(const ScenarioRun& run);
 
+/// The replication-dependent figures built one replication at a time, so that a run need not keep every
+/// replication's monthly series and histograms: fed in replication order, it gives exactly (bit for bit) what
+/// scenario_figures computes over the same replications (the same Welford update as stats::summarize).
+class FigureAccumulator {
+ public:
+  explicit FigureAccumulator(const model::Scenario& scenario);
+  /// Adds the next replication, in replication order (the sums and the running variance depend on the order).
+  void add(const ReplicationResult& result);
+  ScenarioFigures figures() const;
+
+ private:
+  const model::Scenario* scenario_;
+  int replications_ = 0;
+  std::vector<double> histogram_;             // summed
+  std::vector<std::vector<double>> warmup_;   // per service: monthly number in system, summed
+  std::vector<double> band_n_, band_mean_, band_m2_;  // per monthly cell: Welford's running moments
+};
+
 /// Everything a run's writers and console print, computed once.
 struct RunSummary {
   std::vector<Row> rows;

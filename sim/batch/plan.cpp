@@ -18,23 +18,21 @@ void store(RunRecord& record, int scenario, ReplicationResult&& result) {
 
 /// Sends this rank's finished results to rank 0, which stores every rank's. Returns whether every rank finished;
 /// `failure` becomes the first failure any rank saw.
-bool gather(RunRecord& record, const std::vector<Task>& mine, bool finished, std::string& failure,
-            const std::function<void(int, const ReplicationResult&)>& stored) {
+using Take = std::function<void(int, ReplicationResult&&)>;
+
+bool gather(RunRecord& record, const std::vector<Task>& mine, bool finished, std::string& failure, const Take& take) {
   RankReport report{finished, failure, {}};
-  for (const auto& t : mine)
-    if (record.scenarios[t.scenario].done[t.replication])
-      report.results.push_back({t.scenario, record.scenarios[t.scenario].replications[t.replication]});
+  if (!ranks().root())  // rank 0 has its own already
+    for (const auto& t : mine)
+      if (record.scenarios[t.scenario].done[t.replication])
+        report.results.push_back({t.scenario, record.scenarios[t.scenario].replications[t.replication]});
   const std::vector<std::string> all = gather_at_root(encode(report));
   bool all_finished = finished;
   for (std::size_t rank = 1; rank < all.size(); ++rank) {
     RankReport theirs = decode_rank_report(all[rank]);
     all_finished = all_finished && theirs.finished;
     if (failure.empty()) failure = theirs.failure;
-    for (auto& item : theirs.results) {
-      const std::uint64_t r = item.result.replication;
-      store(record, item.scenario, std::move(item.result));
-      if (stored) stored(item.scenario, record.scenarios[item.scenario].replications[r]);
-    }
+    for (auto& item : theirs.results) take(item.scenario, std::move(item.result));
   }
   return all_finished;
 }
@@ -77,23 +75,34 @@ const std::atomic<bool>& stop_on_signals() {
 PlanOutcome run_plan(RunRecord& record, const std::vector<Task>& tasks, const RunnerOptions& options,
                      const std::function<void(std::size_t, std::size_t)>& progress,
                      const std::function<void(int, const ReplicationResult&)>& stored) {
+  return run_plan_into(record, tasks, options, progress, [&](int scenario, ReplicationResult&& r) {
+    const std::uint64_t at = r.replication;
+    store(record, scenario, std::move(r));
+    if (stored) stored(scenario, record.scenarios[scenario].replications[at]);
+  });
+}
+
+PlanOutcome run_plan_into(RunRecord& record, const std::vector<Task>& tasks, const RunnerOptions& options,
+                          const std::function<void(std::size_t, std::size_t)>& progress, const Take& take) {
   const Ranks& here = ranks();
   const std::vector<Task> mine = share_of(tasks, here);
   std::vector<const model::Scenario*> scenarios;
   for (const auto& s : record.scenarios) scenarios.push_back(s.scenario);
+  // A rank other than 0 keeps its results whole until it sends them.
+  const bool keep = !here.root();
   PlanOutcome out;
   progress(0, mine.size());
   try {
     out.finished = run_tasks(scenarios, mine, options, [&](const Task& t, ReplicationResult&& r) {
-      store(record, t.scenario, std::move(r));
-      if (stored) stored(t.scenario, record.scenarios[t.scenario].replications[t.replication]);
+      if (keep) store(record, t.scenario, std::move(r));
+      else take(t.scenario, std::move(r));
       progress(++out.done, mine.size());
     });
   } catch (const ReplicationFailure& e) {
     out.failure = e.what();
   }
   if (here.size > 1) {
-    out.finished = gather(record, mine, out.finished, out.failure, stored);
+    out.finished = gather(record, mine, out.finished, out.failure, take);
     out.done = 0;
     for (const auto& t : tasks) out.done += record.scenarios[t.scenario].done[t.replication];
   }

@@ -40,4 +40,10 @@ PlanOutcome run_plan(RunRecord& record, const std::vector<Task>& tasks, const Ru
                      const std::function<void(std::size_t done, std::size_t of)>& progress,
                      const std::function<void(int scenario, const ReplicationResult&)>& stored = {});
 
+/// As run_plan, but each finished result (at rank 0: every rank's) is handed to `take` rather than stored in
+/// `record` (a Collector keeps the run flat in replications). Other ranks keep theirs in `record` to send.
+PlanOutcome run_plan_into(RunRecord& record, const std::vector<Task>& tasks, const RunnerOptions& options,
+                          const std::function<void(std::size_t done, std::size_t of)>& progress,
+                          const std::function<void(int scenario, ReplicationResult&&)>& take);
+
 }  // namespace dasim::batch

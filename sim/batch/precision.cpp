@@ -96,12 +96,14 @@ PrecisionDecision decide(const RunRecord& record, const std::vector<KeyMeasure>&
   for (int n = std::max(rule.initial, 2); n <= available; ++n) {
     if (!met(n)) continue;
     const int until = n + look_ahead(n, rule);
+    out.settled = n;  // every smaller count has been ruled out
     if (until > rule.maximum) break;  // the look-ahead cannot finish below the maximum
     if (until > available) return out;  // undecided: run more
     int broke = 0;
     for (int m = n + 1; m <= until && !broke; ++m)
       if (!met(m)) broke = m;
     if (broke) {
+      out.settled = 0;  // not this one
       n = broke;  // the stretch ended: look again after it
       continue;
     }
@@ -112,7 +114,10 @@ PrecisionDecision decide(const RunRecord& record, const std::vector<KeyMeasure>&
                              100 * rule.confidence, 100 * rule.relative, n, until - n);
     return out;
   }
-  if (available < rule.maximum) return out;
+  if (available < rule.maximum) {
+    if (out.settled == 0) out.settled = available + 1;  // no count up to `available` met the rule
+    return out;
+  }
   out.decided = true;
   out.replications = rule.maximum;
   for (std::size_t k = 0; k < keys.size(); ++k)

@@ -47,6 +47,9 @@ struct PrecisionDecision {
   int replications = 0;  // the solution (or the maximum)
   std::vector<std::string> short_of;  // key measures outside the precision at the maximum
   std::string reason;    // one sentence for the console and the results file
+  /// Undecided: the solution will be at least this many replications (every smaller count has been ruled out), so
+  /// replications below it are certain to be kept.
+  int settled = 0;
 };
 
 /// Applies the rule to replications 0 .. available-1 (all done). Undecided when more are needed.

@@ -40,6 +40,16 @@ void stop_ranks() {
 
 const Ranks& ranks() { return g_ranks; }
 
+int broadcast_from_root(int value) {
+  if (g_ranks.size == 1) return value;
+#ifdef DASIM_WITH_MPI
+  MPI_Bcast(&value, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  return value;
+#else
+  throw std::logic_error("more than one rank without MPI");
+#endif
+}
+
 std::vector<std::string> gather_at_root(const std::string& mine) {
   if (g_ranks.size == 1) return {mine};
 #ifdef DASIM_WITH_MPI

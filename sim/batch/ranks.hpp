@@ -19,6 +19,9 @@ Ranks start_ranks(int* argc, char*** argv);
 void stop_ranks();
 const Ranks& ranks();
 
+/// Rank 0's `value`, at every rank (a decision rank 0 takes that every rank must follow).
+int broadcast_from_root(int value);
+
 /// Every rank's `mine`, at rank 0 (in rank order); an empty list elsewhere.
 std::vector<std::string> gather_at_root(const std::string& mine);
 

@@ -16,6 +16,7 @@
 #include <set>
 #include <unistd.h>
 
+#include "batch/collector.hpp"
 #include "batch/figures.hpp"
 #include "batch/plan.hpp"
 #include "batch/precision.hpp"
@@ -101,9 +102,11 @@ class ReadDeadline {
   }
 };
 
-void write_partial(const batch::RunRecord& record, output::RunFiles& files) {
-  const batch::RunSummary summary = batch::summarise(record);
-  files.replace(".h5.partial", [&](const fs::path& tmp) { output::write_hdf5(record, summary, tmp); });
+/// An interrupted run's streamed file, finished as it stands (marked incomplete), becomes NAME.h5.partial.
+void write_partial(const batch::RunRecord& record, batch::Collector& collector, output::ResultsStream& stream,
+                   output::RunFiles& files) {
+  stream.finish(record, collector.summarise());
+  files.place(".h5", ".h5.partial");
 }
 
 void note(const std::string& message) { fmt::print(stderr, "{}\n", message); }
@@ -159,8 +162,17 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
                                           journal.string()));
 
   batch::RunRecord record = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
+  // Rank 0 streams each result into the results file as it arrives and keeps only what the summary needs.
+  std::optional<output::ResultsStream> stream;
+  if (files) stream.emplace(record, files->staged_path(".h5"));
+  batch::Collector collector(record, [&](int scenario, const batch::ReplicationResult& r) {
+    if (stream) stream->write(scenario, r);
+  });
+  // A sequential run may stop below any replication until its rule rules counts out (resumed ones included).
+  if (o.precision > 0) collector.hold_from(0);
   auto store = [&](int scenario, batch::ReplicationResult&& r) {
-    batch::ScenarioRun& run = record.scenarios.at(scenario);
+    if (batch::ranks().root()) return collector.add(scenario, std::move(r));
+    batch::ScenarioRun& run = record.scenarios.at(scenario);  // another rank: it only plans from what is done
     run.done.at(r.replication) = true;
     run.replications[r.replication] = std::move(r);
   };
@@ -170,7 +182,11 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
       throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file or journal of that name)", partial.string()));
     if (fs::exists(partial)) {
       const ReadDeadline deadline(partial);
-      output::read_hdf5_for_resume(record, partial);
+      batch::RunRecord kept = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
+      output::read_hdf5_for_resume(kept, partial);
+      for (std::size_t k = 0; k < kept.scenarios.size(); ++k)
+        for (std::size_t r = 0; r < kept.scenarios[k].replications.size(); ++r)
+          if (kept.scenarios[k].done[r]) store(static_cast<int>(k), std::move(kept.scenarios[k].replications[r]));
     }
     if (!batch::ranks().root() && fs::exists(journal)) output::read_journal(journal, &identity, store);
   }
@@ -180,37 +196,41 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (files) files->open_journal(identity, o.resume, store);
   if (single && o.only_replication >= o.replications)
     throw std::invalid_argument(fmt::format("--only-replication {} is not below --replications {}", o.only_replication, o.replications));
-  if (o.precision > 0 && (single || batch::ranks().size > 1))
-    throw std::invalid_argument("--precision decides in one process (use --jobs for more workers); it cannot be "
-                                "combined with MPI ranks or --only-replication");
+  if (o.precision > 0 && single) throw std::invalid_argument("--precision cannot be combined with --only-replication");
 
   const batch::RunnerOptions runner{o.seed, o.jobs, &batch::stop_on_signals(), o.monthly_by_pool};
   std::unique_ptr<Progress> bar;
   const auto started = std::chrono::steady_clock::now();
-  auto journal_result = [&](int scenario, const batch::ReplicationResult& r) {
+  auto take = [&](int scenario, batch::ReplicationResult&& r) {
     if (files) files->append(scenario, r);
+    collector.add(scenario, std::move(r));
   };
   std::vector<batch::Task> tasks;
   batch::PlanOutcome outcome;
   if (o.precision > 0) {
     // Rounds of replications until the rule decides; it looks at replications in order only, so rounds (sized
-    // by --jobs) change how many are run ahead, never the count chosen.
+    // by --jobs) change how many are run ahead, never the count chosen. Under MPI every rank runs its share of
+    // each round (the same rounds: they depend on the options alone), rank 0 decides, and all follow it.
     const batch::PrecisionRule rule{o.precision, 0.95, 3, 5, o.replications};
     const std::vector<batch::KeyMeasure> keys = batch::key_measures(record);
     batch::PrecisionDecision decision;
-    for (int target = std::min(rule.maximum, rule.initial + rule.look_ahead);;
-         target = std::min(rule.maximum, target + std::max({2 * o.jobs, batch::look_ahead(target, rule), target / 4}))) {
+    const std::vector<batch::Task> planned = batch::plan_tasks(record);  // the same at every rank
+    for (int from = 0, target = std::min(rule.maximum, rule.initial + rule.look_ahead);; from = target,
+             target = std::min(rule.maximum, target + std::max({2 * o.jobs, batch::look_ahead(target, rule), target / 4}))) {
       std::vector<batch::Task> round;
-      for (const batch::Task& t : batch::plan_tasks(record))
-        if (t.replication < static_cast<std::uint64_t>(target)) round.push_back(t);
-      const batch::PlanOutcome part = batch::run_plan(record, round, runner, progress_bar(o.quiet, bar, o.progress_lines), journal_result);
+      for (const batch::Task& t : planned)
+        if (t.replication >= static_cast<std::uint64_t>(from) && t.replication < static_cast<std::uint64_t>(target)) round.push_back(t);
+      const batch::PlanOutcome part = batch::run_plan_into(record, round, runner, progress_bar(o.quiet, bar, o.progress_lines), take);
       tasks.insert(tasks.end(), round.begin(), round.end());
       outcome.done += part.done;
       outcome.failure = part.failure;
       outcome.finished = part.finished;
-      if (!part.finished || !part.failure.empty()) break;
-      decision = batch::decide(record, keys, target, rule);
-      if (decision.decided) break;
+      int stop = 1;
+      if (batch::ranks().root() && part.finished && part.failure.empty()) {
+        decision = batch::decide(record, keys, target, rule);
+        if (!decision.decided) collector.hold_from(static_cast<std::uint64_t>(decision.settled)), stop = 0;
+      }
+      if (batch::broadcast_from_root(stop)) break;
     }
     if (decision.decided) {
       batch::keep_first(record, decision.replications);
@@ -222,7 +242,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     }
   } else {
     tasks = batch::plan_tasks(record, o.only_replication);
-    outcome = batch::run_plan(record, tasks, runner, progress_bar(o.quiet, bar, o.progress_lines), journal_result);
+    outcome = batch::run_plan_into(record, tasks, runner, progress_bar(o.quiet, bar, o.progress_lines), take);
   }
   if (!batch::ranks().root()) return outcome.failure.empty() ? 0 : 1;
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -240,12 +260,12 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     return outcome.finished ? 0 : 130;
   }
   if (!outcome.failure.empty()) {
-    write_partial(record, *files);
+    write_partial(record, collector, *stream, *files);
     throw batch::ReplicationFailure(outcome.failure + fmt::format("; the {} replications that finished are kept in {}",
                                                                   outcome.done, partial.string()), 0, 0);
   }
   if (!outcome.finished) {
-    write_partial(record, *files);
+    write_partial(record, collector, *stream, *files);
     fmt::print(stderr, "\ninterrupted: {} of {} replications kept in {} (marked incomplete); finish with the same command and --resume\n",
                outcome.done, tasks.size(), partial.string());
     return 130;
@@ -259,11 +279,11 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
                            progress_bar(o.quiet, sensitivity_bar, o.progress_lines));
   }
   // Every final file is staged under this process's own name, then all are moved into place as one commit.
-  const batch::RunSummary summary = batch::summarise(record);
+  const batch::RunSummary summary = collector.summarise();
   std::vector<std::string> suffixes{".h5", "-summary.csv"};
   if (!record.sensitivity.empty()) suffixes.push_back("-sensitivity.csv");
   try {
-    output::write_hdf5(record, summary, files->staged_path(".h5"));
+    stream->finish(record, summary);
     output::write_csv(summary.rows, files->staged_path("-summary.csv"));
     if (!record.sensitivity.empty()) output::write_sensitivity_csv(record, files->staged_path("-sensitivity.csv"));
   } catch (...) {

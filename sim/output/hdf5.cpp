@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <hdf5_hl.h>
 #include <algorithm>
+#include <limits>
+#include <type_traits>
 #include <utility>
 
 namespace dasim::output::h5 {
@@ -52,6 +54,15 @@ Handle string_type(const std::string& where) {
   check(H5Tset_size(t.id(), H5T_VARIABLE), where + ": cannot make a string type");
   check(H5Tset_cset(t.id(), H5T_CSET_UTF8), where + ": cannot make a string type");
   return t;
+}
+
+/// Chunks of about 64 KiB of whole rows (replications). Streamed rows arrive nearly in order, so a chunk fills in
+/// HDF5's chunk cache (1 MiB a dataset) and is compressed once; and the chunk index, which HDF5 keeps in memory,
+/// stays small however many replications there are (a chunk a row cost ~2.5 KB a replication).
+hsize_t rows_per_chunk(const std::vector<hsize_t>& shape, std::size_t value_bytes) {
+  hsize_t row_bytes = value_bytes;
+  for (std::size_t k = 1; k < shape.size(); ++k) row_bytes *= std::max<hsize_t>(shape[k], 1);
+  return std::clamp<hsize_t>((hsize_t{64} << 10) / row_bytes, 1, 8192);
 }
 
 Handle simple_space(const std::vector<hsize_t>& dims, const std::string& where) {
@@ -174,6 +185,23 @@ Dataset Group::write_strings(const std::string& name, const std::vector<std::str
   return d;
 }
 
+namespace {
+
+/// Creates numeric dataset `name` in `parent` with `space` and `plist`, and fills it with `data` unless empty.
+template <class T>
+Dataset create_numbers(const Group& parent, const std::string& name, const Handle& space, const Handle& plist,
+                       const std::vector<T>& data) {
+  const std::string at = parent.where(name);
+  Dataset d(Handle(H5Dcreate2(parent.id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
+                   H5Dclose, at + ": cannot create the dataset"),
+            parent.file(), parent.path_of(name));
+  if (!data.empty())
+    check(H5Dwrite(d.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), at + ": cannot write (is the disk full?)");
+  return d;
+}
+
+}  // namespace
+
 template <class T>
 Dataset Group::write(const std::string& name, const std::vector<std::size_t>& dims, const std::vector<T>& data) const {
   const std::string at = where(name);
@@ -182,16 +210,57 @@ Dataset Group::write(const std::string& name, const std::vector<std::size_t>& di
   Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, at + ": property list");
   if (data.size() > 4096 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
     std::vector<hsize_t> chunk = shape;
-    chunk[0] = 1;  // one replication a chunk
+    chunk[0] = rows_per_chunk(shape, sizeof(T));
     check(H5Pset_chunk(plist.id(), static_cast<int>(chunk.size()), chunk.data()), at + ": cannot set chunking");
     check(H5Pset_deflate(plist.id(), 4), at + ": cannot set compression");
   }
-  Dataset d(Handle(H5Dcreate2(id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
-                   H5Dclose, at + ": cannot create the dataset"),
-            file_, path_of(name));
-  if (!data.empty())
-    check(H5Dwrite(d.id(), native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()), at + ": cannot write (is the disk full?)");
-  return d;
+  return create_numbers(*this, name, space, plist, data);
+}
+
+template <class T>
+Dataset Group::create_rows(const std::string& name, const std::vector<std::size_t>& dims, const std::vector<T>& data) const {
+  const std::string at = where(name);
+  const std::vector<hsize_t> shape(dims.begin(), dims.end());
+  std::vector<hsize_t> most = shape, chunk = shape;
+  most[0] = H5S_UNLIMITED;
+  chunk[0] = rows_per_chunk(shape, sizeof(T));
+  for (std::size_t k = 0; k < chunk.size(); ++k)
+    if (chunk[k] == 0) chunk[k] = 1, most[k] = H5S_UNLIMITED;  // HDF5 wants chunks of at least 1 within the maximum
+  Handle space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), most.data()), H5Sclose, at + ": dataspace");
+  Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, at + ": property list");
+  check(H5Pset_chunk(plist.id(), static_cast<int>(chunk.size()), chunk.data()), at + ": cannot set chunking");
+  if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) check(H5Pset_deflate(plist.id(), 4), at + ": cannot set compression");
+  if constexpr (std::is_floating_point_v<T>) {
+    const T fill = std::numeric_limits<T>::quiet_NaN();  // a replication not written yet reads as "no value"
+    check(H5Pset_fill_value(plist.id(), native_type<T>(), &fill), at + ": cannot set the fill value");
+  }
+  return create_numbers(*this, name, space, plist, data);
+}
+
+void Dataset::write_row(std::size_t row, const std::vector<double>& values) const {
+  const std::string at = fmt::format("{} (replication {})", where(), row);
+  Handle space(H5Dget_space(id()), H5Sclose, at + ": dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 1)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  std::vector<hsize_t> start(dims.size(), 0), count = dims;
+  start[0] = row, count[0] = 1;
+  hsize_t cells = 1;
+  for (std::size_t k = 1; k < count.size(); ++k) cells *= count[k];
+  if (row >= dims[0] || values.size() < cells)
+    throw OutputError(fmt::format("{}: a row of {} values does not fit (the dataset has {} rows of {})", at, values.size(), dims[0], cells));
+  check(H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr), at + ": cannot select the row");
+  Handle memory(H5Screate_simple(1, &cells, nullptr), H5Sclose, at + ": dataspace");
+  check(H5Dwrite(id(), H5T_NATIVE_DOUBLE, memory.id(), space.id(), H5P_DEFAULT, values.data()), at + ": cannot write (is the disk full?)");
+}
+
+void Dataset::resize_rows(std::size_t rows) const {
+  Handle space(H5Dget_space(id()), H5Sclose, where() + ": dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 1)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  dims[0] = rows;
+  check(H5Dset_extent(id(), dims.data()), where() + ": cannot resize");
 }
 
 std::vector<double> Group::read_doubles(const std::string& name, std::size_t expected) const {
@@ -284,5 +353,8 @@ template Dataset Group::write(const std::string&, const std::vector<std::size_t>
 template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::int32_t>&) const;
 template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::int8_t>&) const;
 template Dataset Group::write(const std::string&, const std::vector<std::size_t>&, const std::vector<std::uint64_t>&) const;
+template Dataset Group::create_rows(const std::string&, const std::vector<std::size_t>&, const std::vector<double>&) const;
+template Dataset Group::create_rows(const std::string&, const std::vector<std::size_t>&, const std::vector<std::int32_t>&) const;
+template Dataset Group::create_rows(const std::string&, const std::vector<std::size_t>&, const std::vector<std::uint64_t>&) const;
 
 }  // namespace dasim::output::h5

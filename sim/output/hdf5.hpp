@@ -71,6 +71,10 @@ class Dataset : public Object {
   void attach_scale(const Dataset& scale, unsigned dim, const std::string& axis) const;
   /// Labels dimension `dim` `axis` where it has no labels to attach (the bins of a histogram).
   void label_axis(unsigned dim, const std::string& axis) const;
+  /// Writes row `row` (one replication) of a dataset made by Group::create_rows: `values` fill its other dimensions.
+  void write_row(std::size_t row, const std::vector<double>& values) const;
+  /// Sets the number of rows (the first dimension) of a dataset made by Group::create_rows.
+  void resize_rows(std::size_t rows) const;
 };
 
 class Group : public Object {
@@ -84,6 +88,10 @@ class Group : public Object {
   /// A numeric array of shape `dims`, chunked by its first dimension and compressed when large.
   template <class T>
   Dataset write(const std::string& name, const std::vector<std::size_t>& dims, const std::vector<T>& data) const;
+  /// A numeric array of shape `dims` whose first dimension (replications) can grow or shrink later: one row a chunk,
+  /// compressed, NaN (or 0 for integers) until a row is written. `data`, if not empty, fills it at once.
+  template <class T>
+  Dataset create_rows(const std::string& name, const std::vector<std::size_t>& dims, const std::vector<T>& data = {}) const;
   /// Reads a whole numeric dataset as doubles; throws unless it holds exactly `expected` values.
   std::vector<double> read_doubles(const std::string& name, std::size_t expected) const;
 };

@@ -37,17 +37,6 @@ std::vector<std::string> metric_names(const Group& g) {
   return out;
 }
 
-/// [R, cells] of one group, NaN where a replication is not done yet.
-std::vector<double> stack(const batch::ScenarioRun& run, const Group& g, std::size_t cells) {
-  std::vector<double> out(run.replications.size() * cells, std::numeric_limits<double>::quiet_NaN());
-  for (std::size_t r = 0; r < run.replications.size(); ++r)
-    if (run.done[r]) {
-      const auto& v = run.replications[r].*g.field;
-      std::copy(v.begin(), v.begin() + std::min(v.size(), cells), out.begin() + r * cells);
-    }
-  return out;
-}
-
 void write_schema(const h5::Group& file) {
   const h5::Group schema = file.create_group("schema");
   schema.set_attribute("description", "metric groups: each is the dataset `dataset` of every scenario group");
@@ -101,10 +90,19 @@ void write_display_names(const h5::Group& g, const model::Scenario& s) {
   parallel("pool_display_names", batch::axis_labels(Axis::pool, s), d.pools);
 }
 
-void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, const batch::ScenarioFigures& figures,
-                    std::uint64_t master_seed, bool monthly_by_pool) {
-  const model::Scenario& s = *run.scenario;
-  const h5::Group g = parent.create_group(s.name);
+/// What a scenario's group holds open while replications arrive: the per-replication datasets, by schema group.
+struct ScenarioDatasets {
+  h5::Group group;
+  std::vector<std::pair<const Group*, h5::Dataset>> rows;  // one per stored group
+  std::vector<h5::Dataset> indexes;  // replication, replication_seed: cut to the final count at the end
+};
+
+/// Everything of a scenario known before its replications run: descriptions, labels, and the per-replication
+/// datasets (sized for every replication asked for, NaN until each arrives).
+ScenarioDatasets start_scenario(const h5::Group& parent, const model::Scenario& s, std::size_t R,
+                                std::uint64_t master_seed, bool monthly_by_pool) {
+  ScenarioDatasets out{parent.create_group(s.name), {}, {}};
+  const h5::Group& g = out.group;
   g.set_attribute("description", s.description);
   g.set_attribute("source_text", s.source_text);
   g.set_attribute("resolved", scenario::describe(s));
@@ -127,17 +125,13 @@ void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, cons
   g.write_strings("funders", s.funders);
   write_assumptions(g, s);
   write_display_names(g, s);
-  const std::size_t R = run.replications.size();
   std::vector<std::int32_t> replication;
   std::vector<std::uint64_t> seeds;
-  std::vector<std::int8_t> done;
   for (std::size_t r = 0; r < R; ++r)
-    replication.push_back(static_cast<std::int32_t>(r)), seeds.push_back(batch::replication_seed(master_seed, r)),
-        done.push_back(run.done[r]);
-  scales.emplace("replication", g.write("replication", {R}, replication));
-  scales.at("replication").make_scale("replication");
-  g.write("replication_seed", {R}, seeds);
-  g.write("done", {R}, done);
+    replication.push_back(static_cast<std::int32_t>(r)), seeds.push_back(batch::replication_seed(master_seed, r));
+  out.indexes.push_back(g.create_rows("replication", {R}, replication));
+  out.indexes.back().make_scale("replication");
+  out.indexes.push_back(g.create_rows("replication_seed", {R}, seeds));
 
   for (const Group& grp : batch::groups()) {
     if (grp.optional && !monthly_by_pool) continue;
@@ -145,9 +139,9 @@ void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, cons
     const batch::Shape shape = grp.shape(s);
     std::vector<std::size_t> dims{R};
     dims.insert(dims.end(), shape.dims.begin(), shape.dims.end());
-    const h5::Dataset d = g.write(grp.dataset, dims, stack(run, grp, shape.size()));
+    h5::Dataset d = g.template create_rows<double>(grp.dataset, dims);
     d.set_attribute("units", grp.units());
-    d.attach_scale(scales.at("replication"), 0, "replication");
+    d.attach_scale(out.indexes.front(), 0, "replication");
     for (std::size_t k = 0; k < grp.axes.size(); ++k) {
       const auto dim = static_cast<unsigned>(k + 1);
       if (*axis_dataset(grp.axes[k])) d.attach_scale(scales.at(axis_dataset(grp.axes[k])), dim, batch::axis_name(grp.axes[k]));
@@ -156,7 +150,21 @@ void write_scenario(const h5::Group& parent, const batch::ScenarioRun& run, cons
     const auto metric_dim = static_cast<unsigned>(dims.size() - 1);
     if (!grp.labels.empty()) d.attach_scale(scales.at(grp.labels), metric_dim, "metric");
     else if (grp.metric_axis) d.label_axis(metric_dim, "metric");
+    out.rows.emplace_back(&grp, std::move(d));
   }
+  return out;
+}
+
+/// The rest of a scenario, once its replications are in: which are done, costs, and the figures.
+void finish_scenario(ScenarioDatasets& datasets, const batch::ScenarioRun& run, const batch::ScenarioFigures& figures) {
+  const model::Scenario& s = *run.scenario;
+  const h5::Group& g = datasets.group;
+  const std::size_t R = run.replications.size();
+  for (auto& [grp, d] : datasets.rows) d.resize_rows(R);  // a sequential run may stop below the rows made
+  for (const h5::Dataset& d : datasets.indexes) d.resize_rows(R);
+  std::vector<std::int8_t> done;
+  for (std::size_t r = 0; r < R; ++r) done.push_back(run.done[r]);
+  g.write("done", {R}, done);
 
   const std::size_t S = s.services.size(), A = s.areas.size() + 1, M = batch::month_labels(s).size(), F = s.funders.size();
   const std::vector<double> funders = batch::funder_costs(s);
@@ -248,32 +256,63 @@ void write_sensitivity(const h5::Group& file, const batch::RunRecord& run) {
 
 }  // namespace
 
-void write_hdf5(const batch::RunRecord& run, const batch::RunSummary& summary, const std::filesystem::path& path) {
-  const h5::File file = h5::File::create(path);
+struct ResultsStream::Impl {
+  h5::File file;
+  std::vector<ScenarioDatasets> scenarios;
+};
+
+ResultsStream::ResultsStream(const batch::RunRecord& run, const std::filesystem::path& path) {
+  h5::File file = h5::File::create(path);
+  // What a run knows at its start; the counts, the procedure and `complete` are written by finish(), so a file
+  // still being written, or left by a killed run, never claims to be whole.
   file.set_attribute("filetype", "dasim-results");
   file.set_numbers("format_version", std::vector<std::int32_t>{kFormatMajor, kFormatMinor});
   file.set_attribute("dasim_version", DASIM_VERSION);
   file.set_attribute("git_commit", build_commit());
-  file.set_attribute("created", run.created);
   file.set_numbers("master_seed", std::vector<std::uint64_t>{run.master_seed});
-  file.set_numbers("replications", std::vector<std::int32_t>{run.replications});
-  file.set_numbers("complete", std::vector<std::int32_t>{run.complete() ? 1 : 0});
-  file.set_attribute("replication_procedure", run.replication_procedure);
-  if (!run.stop_reason.empty()) file.set_attribute("stop_reason", run.stop_reason);
   std::vector<std::string> names;
   for (const auto& s : run.scenarios) names.push_back(s.scenario->name);
   file.set_attribute("scenarios", names);
   file.set_attribute("baseline", names.empty() ? "" : names.front());
   write_schema(file);
+  std::vector<ScenarioDatasets> scenarios;
   {
-    const h5::Group scenarios = file.create_group("scenarios");
-    for (std::size_t k = 0; k < run.scenarios.size(); ++k)
-      write_scenario(scenarios, run.scenarios[k], summary.scenarios.at(k), run.master_seed, run.monthly_by_pool);
+    const h5::Group group = file.create_group("scenarios");
+    for (const auto& sr : run.scenarios)
+      scenarios.push_back(start_scenario(group, *sr.scenario, sr.replications.size(), run.master_seed, run.monthly_by_pool));
   }
+  impl_ = std::make_unique<Impl>(Impl{std::move(file), std::move(scenarios)});
+}
+
+ResultsStream::~ResultsStream() = default;
+
+void ResultsStream::write(int scenario, const batch::ReplicationResult& result) {
+  for (const auto& [grp, d] : impl_->scenarios.at(static_cast<std::size_t>(scenario)).rows)
+    d.write_row(result.replication, result.*grp->field);
+}
+
+void ResultsStream::finish(const batch::RunRecord& run, const batch::RunSummary& summary) {
+  const h5::File& file = impl_->file;
+  file.set_attribute("created", run.created);
+  file.set_numbers("replications", std::vector<std::int32_t>{run.replications});
+  file.set_numbers("complete", std::vector<std::int32_t>{run.complete() ? 1 : 0});
+  file.set_attribute("replication_procedure", run.replication_procedure);
+  if (!run.stop_reason.empty()) file.set_attribute("stop_reason", run.stop_reason);
+  for (std::size_t k = 0; k < run.scenarios.size(); ++k)
+    finish_scenario(impl_->scenarios.at(k), run.scenarios[k], summary.scenarios.at(k));
   write_rows(file, "summary", summary.rows, "summary");
   write_rows(file, "comparisons", summary.rows, "difference");
   if (!run.sensitivity.empty()) write_sensitivity(file, run);
   file.flush();
+  impl_.reset();  // closes the file: it may be renamed into place
+}
+
+void write_hdf5(const batch::RunRecord& run, const batch::RunSummary& summary, const std::filesystem::path& path) {
+  ResultsStream stream(run, path);
+  for (std::size_t k = 0; k < run.scenarios.size(); ++k)
+    for (std::size_t r = 0; r < run.scenarios[k].replications.size(); ++r)
+      if (run.scenarios[k].done[r]) stream.write(static_cast<int>(k), run.scenarios[k].replications[r]);
+  stream.finish(run, summary);
 }
 
 void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& path) {

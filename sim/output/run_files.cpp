@@ -21,6 +21,7 @@ namespace {
 
 constexpr char kJournalMagic[8] = {'D', 'A', 'S', 'I', 'M', 'J', '0', '1'};
 constexpr const char* kCommitLine = "commit";
+constexpr const char* kStagedSuffixes[] = {".h5", "-summary.csv", "-sensitivity.csv", ".h5.partial"};
 
 /// FNV-1a over a record's bytes: enough to tell a torn or overwritten record from a whole one.
 std::uint64_t checksum(const std::string& bytes, std::uint64_t h = 0xcbf29ce484222325ULL) {
@@ -106,6 +107,11 @@ RunFiles::RunFiles(const fs::path& dir, const std::string& name, const std::func
 
 RunFiles::~RunFiles() {
   if (journal_fd_ >= 0) ::close(journal_fd_);
+  // A run that stops on an error leaves no staged file behind (the journal keeps its replications).
+  for (const char* suffix : kStagedSuffixes) {
+    std::error_code ignored;
+    if (locked_) fs::remove(staged_path(suffix), ignored);  // not locked: a commit list names them for the next run
+  }
   if (locked_) ::unlink(lock_.c_str());
 }
 
@@ -149,7 +155,7 @@ void RunFiles::take_lock(const std::function<void(const std::string&)>& note) {
       }
       done = "it had begun putting its finished results in place, and that is now complete";
     } else {
-      for (const char* suffix : {".h5", "-summary.csv", "-sensitivity.csv", ".h5.partial"}) {
+      for (const char* suffix : kStagedSuffixes) {
         std::error_code ec;
         fs::remove(dir_ / fmt::format(".{}{}.{}.tmp", name_, suffix, pid), ec);
       }
@@ -194,6 +200,12 @@ void RunFiles::replace(const std::string& suffix, const std::function<void(const
     fs::remove(staged, ignored);
     throw;
   }
+}
+
+void RunFiles::place(const std::string& staged_suffix, const std::string& final_suffix) {
+  std::error_code ec;
+  fs::rename(staged_path(staged_suffix), final_path(final_suffix), ec);
+  if (ec) throw OutputError(fmt::format("{}: cannot move the file into place: {}", final_path(final_suffix).string(), ec.message()));
 }
 
 void RunFiles::append(int scenario, const batch::ReplicationResult& result) {

@@ -38,7 +38,7 @@ class RunFiles {
   /// Takes the lock of run `name` in `dir`, or throws OutputError naming the process that holds it. `note` is told
   /// about a stale lock taken over (and what was done about its unfinished commit).
   RunFiles(const std::filesystem::path& dir, const std::string& name, const std::function<void(const std::string&)>& note);
-  ~RunFiles();  // releases the lock
+  ~RunFiles();  // removes staged files not published, and releases the lock
   RunFiles(const RunFiles&) = delete;
   RunFiles& operator=(const RunFiles&) = delete;
 
@@ -59,6 +59,9 @@ class RunFiles {
 
   /// Writes one file through its staged name and renames it into place (the .h5.partial of an interrupted run).
   void replace(const std::string& suffix, const std::function<void(const std::filesystem::path&)>& write);
+  /// Moves the staged file of `staged_suffix` into place as final_path(`final_suffix`) (a streamed results file that
+  /// an interrupted run leaves as NAME.h5.partial).
+  void place(const std::string& staged_suffix, const std::string& final_suffix);
   /// Moves the staged files (suffixes) into place as one commit, then removes the journal and `also_remove`.
   void publish(const std::vector<std::string>& suffixes, const std::vector<std::filesystem::path>& also_remove);
 

@@ -1,6 +1,7 @@
 #pragma once
 // Results files: HDF5 (the full record) and CSV (the summary for spreadsheets). Layout: docs/results-format.md.
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,6 +21,26 @@ const char* build_commit();
 /// Writes the whole run to `path` (replications not yet done are stored as NaN, with `done` = 0 and the root
 /// attribute `complete` = 0). The caller writes to a temporary name and renames.
 void write_hdf5(const batch::RunRecord& run, const batch::RunSummary& summary, const std::filesystem::path& path);
+
+/// A results file written as the run goes: created at the start with every per-replication dataset (NaN until
+/// its replication arrives), each replication written as it arrives (in any order), and the rest (counts, figures,
+/// summary, and the `complete` flag) at the end. The parent keeps no replication's arrays for the file's sake.
+class ResultsStream {
+ public:
+  /// Sized for `run.replications`; finish() may cut the datasets to fewer (a sequential run that stopped early).
+  ResultsStream(const batch::RunRecord& run, const std::filesystem::path& path);
+  ~ResultsStream();
+  ResultsStream(const ResultsStream&) = delete;
+  ResultsStream& operator=(const ResultsStream&) = delete;
+  /// Stores one replication of scenario `scenario` (by its index in the run) in its row.
+  void write(int scenario, const batch::ReplicationResult& result);
+  /// Writes what depends on the whole run and closes the file. The stream is spent afterwards.
+  void finish(const batch::RunRecord& run, const batch::RunSummary& summary);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// Reads back the replications stored in a partial file made by the same scenarios, for --resume.
 /// Throws OutputError if the file was made by other scenarios, another seed or another replication count.

@@ -119,6 +119,17 @@ void RunQueue::remove_files(const std::string& name) const {
     fs::remove(project_.results_path(name, suffix), ec);
     fs::remove(project_.results() / ("." + name + suffix + ".tmp"), ec);
   }
+  // dasim run stages its files as .NAME.h5.PID.tmp (the results file from the start, as it streams into it): a run
+  // killed on cancel leaves its own.
+  for (const auto& entry : fs::directory_iterator(project_.results(), ec)) {
+    const std::string file = entry.path().filename().string();
+    for (const auto& suffix : result_suffixes()) {
+      const std::string stem = "." + name + suffix + ".";
+      if (file.size() > stem.size() + 4 && file.rfind(stem, 0) == 0 && file.ends_with(".tmp") &&
+          file.find_first_not_of("0123456789", stem.size()) == file.size() - 4)
+        fs::remove(entry.path(), ec);
+    }
+  }
   fs::remove_all(project_.results_path(name, "-report"), ec);
   fs::remove(project_.record_path(name, ".json"), ec);
   fs::remove(project_.record_path(name, ".json.tmp"), ec);
