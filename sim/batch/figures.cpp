@@ -1,11 +1,24 @@
 #include "batch/figures.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "batch/schema.hpp"
 #include "stats/summary.hpp"
 
 namespace dasim::batch {
+
+namespace {
+/// The first month after the warm-up in which a pool of `service` changes its capacity, or -1.
+int capacity_trend_month(const model::Scenario& s, int service) {
+  double first = HUGE_VAL;
+  for (const model::PoolSpec& pool : s.pools)
+    if (pool.service == service)
+      for (const model::CapacityChange& change : pool.capacity_changes)
+        if (change.day >= s.simulation.warmup_days && change.day < s.simulation.horizon_days()) first = std::min(first, change.day);
+  return first == HUGE_VAL ? -1 : static_cast<int>(first / (model::kDaysPerYear / 12));
+}
+}  // namespace
 
 std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run) {
   const model::Scenario& s = *run.scenario;
@@ -39,7 +52,8 @@ std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run) {
       // Strict improvement only, so that a flat series keeps the earliest point.
       if (ss / (kept * kept) < best_value * (1 - 1e-9)) best_value = ss / (kept * kept), best = static_cast<int>(d);
     }
-    out.push_back({s.services[sv], warmup_months, best, best == static_cast<int>(series.size() / 2)});
+    out.push_back({s.services[sv], warmup_months, best, best == static_cast<int>(series.size() / 2),
+                   capacity_trend_month(s, static_cast<int>(sv))});
   }
   return out;
 }
