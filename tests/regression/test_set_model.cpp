@@ -152,6 +152,16 @@ TEST(Calibration, TheSeparateBaselineLandsNearTheObservedFigures) {
   std::vector<double> per_10k = values(s, results, "marac", "all", "entered");
   for (double& v : per_10k) v *= 10000 / adult_females;
   expect_within_15_percent(per_10k, 40, 47, "MARAC cases per 10,000 adult women");
+  // Housing Safeguarding Team: 679 contacts a year where domestic abuse was the primary reason (000 §2.5, §3.24).
+  // The team is Thurrock's community support (000 §2.10.3) and arranges its Sanctuary works (000 §2.10.2); its
+  // complex case officer secures the housing of refuge service users (000 §2.9.6). A contact is a case reaching
+  // either of its services, whether served or not, or a Thurrock refuge or dispersed admission.
+  std::vector<double> hst = values(s, results, "outreach", "thurrock", "entered");
+  const auto sanctuary = values(s, results, "sanctuary", "thurrock", "entered");
+  const auto refuge = values(s, results, "refuge", "thurrock", "started");
+  const auto dispersed = values(s, results, "dispersed", "thurrock", "started");
+  for (std::size_t r = 0; r < hst.size(); ++r) hst[r] += sanctuary[r] + refuge[r] + dispersed[r];
+  expect_within_15_percent(hst, 679, 679, "Housing Safeguarding Team contacts a year");
 }
 
 TEST(PathwayRules, EveryOptionKeepsCommunalRefugeFemaleOnlyAndFreeOfTeenageBoys) {
