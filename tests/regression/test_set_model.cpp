@@ -164,7 +164,7 @@ TEST(Calibration, TheSeparateBaselineLandsNearTheObservedFigures) {
   for (std::size_t r = 0; r < hst.size(); ++r) hst[r] += sanctuary[r] + refuge[r] + dispersed[r];
   expect_within_15_percent(hst, 679, 679, "Housing Safeguarding Team contacts a year");
   // Drop-in: 188 users in 2022/23 (000 §2.8.4), a service of its own in the Brighter Futures contract (000 §2.8.3).
-  // It is open to Thurrock residents only, and it is not calibrated: fed by the programme's top-up and by Thurrock's
+  // Only Thurrock cases are routed to it, and it is not calibrated: fed by the programme's top-up and by Thurrock's
   // standard-risk referrals at the base's bronze share, it starts about twice 188 (docs/model.md §7.4, §12). This
   // row checks that it is counted on its own and reports the figure; it does not assert the ±15% band.
   const auto drop_in = values(s, results, "drop-in", "all", "started");
