@@ -100,3 +100,24 @@ TEST(Money, TheCounterfactualsSpendTodaysMoneyOrNoneAndThePayAwardErodesOnlyCapa
     EXPECT_GT(falling, 0) << file << ": some capacity falls over the term";
   }
 }
+
+TEST(Money, TheDropInIsBoughtWithBrighterFuturesAndKeepsItsMoneyInEveryOption) {
+  // The drop-in is "the minority of the contract value" of Brighter Futures (000 §2.8.3): wherever an option puts
+  // that contract's money, the drop-in goes with the programme and keeps the baseline's front-line money.
+  const auto bought = [](const model::Scenario& s, const std::string& pool) {
+    for (const auto& c : s.contracts)
+      for (const auto& p : c.buys)
+        if (s.pools[p.pool].name == pool) return std::pair{c.name, c.front_line() * p.share};
+    return std::pair{std::string(), 0.0};
+  };
+  const auto [base_contract, base_money] = bought(scenario::load(kScenarios / "set-separate.toml"), "drop-in-thurrock");
+  ASSERT_EQ(base_contract, "thurrock-brighter-futures");
+  EXPECT_NEAR(base_money, 0.15 * (86000 - 10000) / 1.12, 1.0) << "15% of the contract's front line";
+  for (const char* file : {"set-current-2024.toml", "set-pooled.toml", "set-pooled-reinvested.toml", "set-lotted.toml",
+                           "thurrock-hybrid.toml"}) {
+    const model::Scenario s = scenario::load(kScenarios / file);
+    const auto [contract, money] = bought(s, "drop-in-thurrock");
+    EXPECT_EQ(contract, bought(s, "brighter-futures-thurrock").first) << file;
+    EXPECT_NEAR(money, base_money, 0.005 * base_money) << file;
+  }
+}
