@@ -1,5 +1,6 @@
 #include "batch/figures.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "batch/schema.hpp"
@@ -11,9 +12,19 @@ std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run) { return scenario
 
 namespace {
 
+/// The first month after the warm-up in which a pool of `service` changes its capacity, or -1.
+int capacity_trend_month(const model::Scenario& s, int service) {
+  double first = HUGE_VAL;
+  for (const model::PoolSpec& pool : s.pools)
+    if (pool.service == service)
+      for (const model::CapacityChange& change : pool.capacity_changes)
+        if (change.day >= s.simulation.warmup_days && change.day < s.simulation.horizon_days()) first = std::min(first, change.day);
+  return first == HUGE_VAL ? -1 : static_cast<int>(first / (model::kDaysPerYear / 12));
+}
+
 /// MSER-5 style truncation on the replication-averaged series (only the sum matters: the scale does not move the
 /// minimum).
-WarmupCheck mser(const std::string& service, int warmup_months, const std::vector<double>& series) {
+WarmupCheck mser(const std::string& service, int warmup_months, const std::vector<double>& series, int trend_month) {
   int best = 0;
   double best_value = HUGE_VAL;
   for (std::size_t d = 0; d <= series.size() / 2; ++d) {
@@ -24,7 +35,7 @@ WarmupCheck mser(const std::string& service, int warmup_months, const std::vecto
     // Strict improvement only, so that a flat series keeps the earliest point.
     if (ss / (kept * kept) < best_value * (1 - 1e-9)) best_value = ss / (kept * kept), best = static_cast<int>(d);
   }
-  return {service, warmup_months, best, best == static_cast<int>(series.size() / 2)};
+  return {service, warmup_months, best, best == static_cast<int>(series.size() / 2), trend_month};
 }
 
 }  // namespace
@@ -82,7 +93,8 @@ ScenarioFigures FigureAccumulator::figures() const {
   ScenarioFigures out{histogram_, {}, contract_splits(s), {}};
   const int warmup_months = static_cast<int>(std::lround(s.simulation.warmup_days / (model::kDaysPerYear / 12)));
   for (std::size_t sv = 0; sv < warmup_.size(); ++sv)
-    if (replications_ > 0 && warmup_[sv].size() >= 4) out.warmup.push_back(mser(s.services[sv], warmup_months, warmup_[sv]));
+    if (replications_ > 0 && warmup_[sv].size() >= 4) out.warmup.push_back(
+          mser(s.services[sv], warmup_months, warmup_[sv], capacity_trend_month(s, static_cast<int>(sv))));
   // The 95% CI of each monthly mean, computed as stats::summarize does.
   const double nan = std::nan("");
   out.monthly_band.reserve(band_n_.size() * kBandStatistics.size());

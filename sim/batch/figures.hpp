@@ -17,7 +17,11 @@ struct WarmupCheck {
   int warmup_months = 0;
   int mser_months = 0;  // suggested truncation, months from the start
   bool drifting = false;  // the truncation hit its limit (half the run): the series has no steady level
+  // The first month after the warm-up in which the service's capacity changes (a pay award eroding a fixed envelope),
+  // or -1: from then on the series trends because its inputs do, which no warm-up removes.
+  int capacity_trend_month = -1;
   bool long_enough() const { return mser_months <= warmup_months; }
+  bool trends() const { return capacity_trend_month >= 0; }
 };
 std::vector<WarmupCheck> warmup_checks(const ScenarioRun& run);
 

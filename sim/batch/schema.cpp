@@ -113,6 +113,8 @@ const std::vector<Measure<TotalsSource>>& total_measures() {
       {{"societal_outcome_cost", "GBP/year", "Societal outcome costs (£ a year)"},
        [](const T& t, double) { return t.societal_outcome; }},
       {{"events", "events", "Events simulated"}, [](const T& t, double) { return t.world->events; }},
+      {{"harmed_while_waiting", "people/year", "Further abuse while waiting (people a year)"},
+       [](const T& t, double y) { return t.world->harmed_while_waiting / y; }},
   };
   return m;
 }

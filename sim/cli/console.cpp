@@ -151,15 +151,24 @@ void print_warmup(const batch::RunRecord& run, const batch::RunSummary& summary)
   for (std::size_t k = 0; k < run.scenarios.size(); ++k) {
     const batch::ScenarioRun& sr = run.scenarios[k];
     const std::vector<batch::WarmupCheck>& checks = summary.scenarios[k].warmup;
-    std::vector<std::string> short_ones;
+    std::vector<std::string> short_ones, trending;
     int worst = 0;
     for (const auto& c : checks) {
-      worst = std::max(worst, c.mser_months);
       const std::string service = model::DisplayNames::of(sr.scenario->display_names.services, c.service);
+      // A service whose capacity changes after the warm-up trends because its inputs do: say so, and do not call
+      // what follows from it a warm-up that is too short.
+      if (c.trends()) {
+        trending.push_back(fmt::format("{} (from month {})", service, c.capacity_trend_month));
+        if (c.drifting || !c.long_enough()) continue;
+      }
+      worst = std::max(worst, c.mser_months);
       if (c.drifting) short_ones.push_back(fmt::format("{} (still drifting at half the run: no steady level)", service));
       else if (!c.long_enough()) short_ones.push_back(fmt::format("{} ({} months)", service, c.mser_months));
     }
     if (checks.empty()) continue;
+    if (!trending.empty())
+      fmt::print("\ntrend ({}): capacity changes after the warm-up (dated changes, such as a pay award eroding fixed "
+                 "contract values), so these trend through the results, as they should: {}\n", sr.scenario->display_name, fmt::join(trending, ", "));
     if (short_ones.empty())
       fmt::print("\nwarm-up ({}): {} months is long enough; MSER truncation is at most {} months for every service\n",
                  sr.scenario->display_name, checks.front().warmup_months, worst);

@@ -25,8 +25,15 @@ int reinvested_workers(const ContractSpec& c) {
 
 namespace {
 
+/// The contracts' term starts when the warm-up ends: the warm-up stands for provision bought at today's pay, and
+/// the fixed envelope (000 §3.13) erodes from the first year of the new contracts on (`simulation.years` is the
+/// warm-up and then the term, 000 §3.19).
+double term_start(const Scenario& s) { return s.simulation.warmup_days; }
+
 /// Contract years that start inside the run, after the first.
-int later_years(const Scenario& s) { return static_cast<int>(std::ceil(s.simulation.years - 1e-9)) - 1; }
+int later_years(const Scenario& s) {
+  return static_cast<int>(std::ceil((s.simulation.horizon_days() - term_start(s)) / kDaysPerYear - 1e-9)) - 1;
+}
 
 /// Caseload places each bought unit holds. Money buys part-time posts too, so a caseload is bought in places: the
 /// pool is then counted in places (one case each) rather than in whole workers.
@@ -38,12 +45,13 @@ int places_per_unit(PoolSpec& pool) {
   return per_worker;
 }
 
-/// Sets a pool's capacity to `by_year[y]` from contract year y on, as a starting count and dated changes.
-void set_yearly(PoolSpec& pool, const std::vector<int>& by_year) {
+/// Sets a pool's capacity to `by_year[y]` from contract year y on (year 0 from day 0, year y from `start` + y
+/// years), as a starting count and dated changes.
+void set_yearly(PoolSpec& pool, const std::vector<int>& by_year, double start) {
   pool.count = by_year.front();
   pool.capacity_changes.clear();
   for (std::size_t y = 1; y < by_year.size(); ++y)
-    if (by_year[y] != by_year[y - 1]) pool.capacity_changes.push_back({y * kDaysPerYear, by_year[y]});
+    if (by_year[y] != by_year[y - 1]) pool.capacity_changes.push_back({start + y * kDaysPerYear, by_year[y]});
 }
 
 }  // namespace
@@ -84,7 +92,7 @@ std::vector<std::string> commission(Scenario& scenario) {
     }
   }
   for (std::size_t p = 0; p < plan.size(); ++p)
-    if (!plan[p].empty()) set_yearly(scenario.pools[p], plan[p]);
+    if (!plan[p].empty()) set_yearly(scenario.pools[p], plan[p], term_start(scenario));
   // Checked once, on what every pool ends up with: what money and reinvested savings buy must fit the counters.
   for (const PoolSpec& pool : scenario.pools) {
     double most = pool.count;

@@ -22,7 +22,8 @@ int units_bought(double money, double unit_cost, double pay_inflation, int year,
 double units_affordable(double money, double unit_cost, double pay_inflation, int year, int places_per_unit = 1);
 
 /// Derives every bought pool's capacity from its contract's money: the starting count, and a dated change at each
-/// contract anniversary where pay inflation erodes what the fixed envelope buys. A reinvested saving's units are
+/// contract anniversary where pay inflation erodes what the fixed envelope buys; the term, and so the erosion, starts
+/// when the warm-up ends. A reinvested saving's units are
 /// added to its pool, and to that pool's dated changes, since the saving recurs. Returns a message for each contract
 /// whose money cannot pay its management, or buys more units than a pool can hold (empty when all is well).
 std::vector<std::string> commission(Scenario& scenario);

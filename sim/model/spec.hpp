@@ -1,7 +1,9 @@
 #pragma once
 // The validated description of one scenario: plain data, built by sim/scenario/ from TOML and read by the model.
 // Names have been resolved to indices here, so the model never looks anything up by string.
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -221,13 +223,33 @@ struct OutcomeSpec {
   double wait_penalty = 0;  // relative rise in probability per day waited
   double thin_support_loss = 0;  // share of completed support's effect lost when it was given above a recommended caseload
   bool per_child = false;
+  bool after_waiting_harm = false;  // a cost of further abuse while waiting: `probability` is its chance among those harmed
   Condition when;
   double cost() const { return initial_cost + annual_cost * years; }
+  /// The chance of this outcome for one person: from how support ended, how long they waited and, for a cost of
+  /// further abuse while waiting, whether they suffered it.
+  double chance(SupportResult result, bool thinned, double waited, bool harmed_while_waiting) const {
+    if (after_waiting_harm) return harmed_while_waiting ? probability : 0;
+    return std::min(1.0, probability * effect_for(result, thinned) * (1 + wait_penalty * waited));
+  }
   /// The effect for a person whose support ended as `result`, thinned if it was given above a recommended caseload.
   double effect_for(SupportResult result, bool thinned) const {
     const double e = effect[static_cast<int>(result)];
     if (result != SupportResult::completed || !thinned) return e;
     return e + thin_support_loss * (effect[static_cast<int>(SupportResult::none)] - e);
+  }
+};
+
+/// Further abuse while waiting for support (22.2% of women waiting for refuge, Women's Aid 2024): a risk that grows
+/// with the days a person really queued, and one of its own for someone declined with no place found anywhere.
+struct WaitingHarmSpec {
+  bool enabled = false;
+  double daily_risk = 0;     // hazard per day queued
+  double declined_risk = 0;  // chance for someone whose support ended `declined`: no place anywhere
+  Condition when;            // who is at risk (victims)
+  double chance(double days_waited, SupportResult result) const {
+    const double spared_decline = result == SupportResult::declined ? 1 - declined_risk : 1;
+    return 1 - spared_decline * std::exp(-daily_risk * days_waited);
   }
 };
 
@@ -257,6 +279,7 @@ struct SimulationSpec {
   int start_year = 2025, start_month = 4, start_day = 1;
   double years = 1;
   double warmup_days = 0;
+  double pay_award = 0;  // a year: every contract's `pay_inflation` unless it states its own (000 §3.13)
   double horizon_days() const { return years * kDaysPerYear; }
 };
 
@@ -282,6 +305,7 @@ struct Scenario {
   std::vector<std::string> payers;
   std::vector<ContractSpec> contracts;
   std::vector<OutcomeSpec> outcomes;
+  WaitingHarmSpec waiting_harm;
   RepeatSpec repeat;
   RelocationSpec relocation;
 

@@ -161,13 +161,13 @@ void World::close_case(std::uint32_t case_id) {
 void World::person_leaves(std::uint32_t id) {
   Person& person = people_[id];
   const int result = static_cast<int>(person.result());
+  const bool harmed = harmed_while_waiting(person);
   // Every outcome draws its variates whether or not it applies, keeping streams aligned across options.
   for (std::size_t i = 0; i < scenario_.outcomes.size(); ++i) {
     const OutcomeSpec& o = scenario_.outcomes[i];
     const int draws = o.per_child ? person.attributes[children_attribute_] : 1;
     const bool applies = matches(o.when, person);
-    const double effect = o.effect_for(static_cast<SupportResult>(result), person.thinned);
-    const double p = std::min(1.0, o.probability * effect * (1 + o.wait_penalty * person.waited));
+    const double p = o.chance(static_cast<SupportResult>(result), person.thinned, person.waited, harmed);
     for (int k = 0; k < draws; ++k)
       if (person.rng.uniform() < p && applies && warm_) {
         totals_.outcome_count[i] += 1;
@@ -242,6 +242,15 @@ void World::finished(std::uint32_t case_id, Outcome outcome) {
   if (const Destination d = router_.first(Router::onward(spec, outcome), person); d.goes())
     return send(case_id, d.service, d.route);
   close_case(case_id);
+}
+
+bool World::harmed_while_waiting(Person& person) {
+  const WaitingHarmSpec& harm = scenario_.waiting_harm;
+  if (!harm.enabled) return false;
+  const double u = person.rng.uniform();  // drawn for everyone, keeping streams aligned across options
+  const bool harmed = matches(harm.when, person) && u < harm.chance(person.waited, person.result());
+  if (harmed && warm_) totals_.harmed_while_waiting += 1;
+  return harmed;
 }
 
 }  // namespace dasim::model

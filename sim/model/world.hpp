@@ -37,6 +37,7 @@ struct WorldTotals {
   double retriaged = 0;         // of which had to be triaged again (a different front door)
   double lost_at_retriage = 0;  // of which disengaged instead
   double events = 0;            // events scheduled and not cancelled, warm-up included
+  double harmed_while_waiting = 0;  // people who suffered further abuse while waiting, after the warm-up
   std::vector<double> outcome_count;                 // by outcome
   std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
 };
@@ -89,6 +90,8 @@ class World final : public EventTarget {
   void close_case(std::uint32_t case_id);
   /// The person's last case has closed: book outcome costs, then a repeat referral or goodbye.
   void person_leaves(std::uint32_t person_id);
+  /// Draws whether the leaving person suffered further abuse while waiting (WaitingHarmSpec), and counts it.
+  bool harmed_while_waiting(Person& person);
   /// Counts a move across a boundary after triage, after the warm-up.
   void count(Move move);
   /// Stops the replication when kMaxOpenCases is passed, naming the pool with the longest queue.

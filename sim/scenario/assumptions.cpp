@@ -23,8 +23,7 @@ void collect_assumptions(const toml::node& node, const std::string& path, const 
   } else if (const toml::array* a = node.as_array()) {
     for (auto&& item : *a)
       if (const toml::table* t = item.as_table())
-        if (const toml::node* name = t->get("name"); name && name->is_string())
-          collect_assumptions(item, path + "." + name->as_string()->get(), lines, out);
+        if (const std::string name = item_key(*t); !name.empty()) collect_assumptions(item, path + "." + name, lines, out);
   } else if (node.is_integer() || node.is_floating_point()) {
     const auto& src = node.source();
     if (!src.path) return;

@@ -10,7 +10,7 @@ using model::Condition;
 
 model::Scenario ScenarioBuilder::build() {
   only_keys(root_, "top level", {"scenario", "simulation", "areas", "attributes", "arrivals", "pools", "contracts",
-                                  "outcomes", "repeat", "relocation", "display_names"});
+                                  "outcomes", "waiting_harm", "repeat", "relocation", "display_names"});
   s_.name = std::filesystem::path(file()).stem().string();
   read_scenario_and_simulation();
   read_areas();
@@ -20,6 +20,7 @@ model::Scenario ScenarioBuilder::build() {
   read_pools();
   read_contracts();
   read_outcomes();
+  read_waiting_harm();
   read_repeat();
   read_relocation();
   resolve_services();

@@ -67,6 +67,7 @@ class ScenarioBuilder : public TomlReader {
                       const std::function<int(const toml::node&, const std::string&)>& take_pool);
   void read_funders(const toml::table& t, const std::string& ctx, model::ContractSpec& contract);
   void read_outcomes();
+  void read_waiting_harm();
   void read_repeat();
   void read_relocation();
   void resolve_services();

@@ -46,7 +46,7 @@ void ScenarioBuilder::read_contracts() {
     c.management_cost = number(t, "management_cost", ctx, 0, 0);
     c.overhead = number(t, "overhead", ctx, 0, 0, 10);
     c.merges = whole(t, "merges", ctx, 1, 1);
-    c.pay_inflation = number(t, "pay_inflation", ctx, 0, 0, 1);
+    c.pay_inflation = number(t, "pay_inflation", ctx, s_.simulation.pay_award, 0, 1);
     read_funders(t, ctx, c);
     const std::string savings = text(t, "savings", ctx, "banked");
     if (savings != "banked" && savings != "reinvested")
@@ -114,7 +114,7 @@ void ScenarioBuilder::read_outcomes() {
              [&](const std::string& outcome_name, const std::string& key, const toml::node& v, const toml::table& t) {
     check_name(v, key, outcome_name);
     only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
-                       "wait_penalty", "thin_support_loss", "per_child", "when"});
+                       "wait_penalty", "thin_support_loss", "per_child", "after_waiting_harm", "when"});
     model::OutcomeSpec o;
     o.name = outcome_name;
     const std::string payer = text(t, "payer", key, "society");
@@ -133,9 +133,22 @@ void ScenarioBuilder::read_outcomes() {
     o.per_child = flag(t, "per_child", key, false);
     if (o.per_child && s_.attribute_index("children") < 0)
       fail(*t.get("per_child"), key + ".per_child", "needs an attribute called 'children'");
+    o.after_waiting_harm = flag(t, "after_waiting_harm", key, false);
+    if (o.after_waiting_harm && !root_.get("waiting_harm"))
+      fail(*t.get("after_waiting_harm"), key + ".after_waiting_harm", "needs a [waiting_harm] section saying who is harmed");
     if (const toml::node* w = t.get("when")) o.when = condition(*w, key + ".when");
     s_.outcomes.push_back(std::move(o));
   });
+}
+
+void ScenarioBuilder::read_waiting_harm() {
+  const toml::table* section = optional_section("waiting_harm", {"daily_risk", "declined_risk", "when"});
+  if (!section) return;
+  const toml::table& t = *section;
+  s_.waiting_harm.enabled = true;
+  s_.waiting_harm.daily_risk = required_number(t, "daily_risk", "waiting_harm", 0, 1);
+  s_.waiting_harm.declined_risk = number(t, "declined_risk", "waiting_harm", 0, 0, 1);
+  if (const toml::node* w = t.get("when")) s_.waiting_harm.when = condition(*w, "waiting_harm.when");
 }
 
 void ScenarioBuilder::read_repeat() {

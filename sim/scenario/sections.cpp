@@ -25,13 +25,14 @@ void ScenarioBuilder::read_scenario_and_simulation() {
   model::SimulationSpec& sim = s_.simulation;
   if (const toml::node* n = root_.get("simulation")) {
     const toml::table& t = table_at(*n, "simulation");
-    only_keys(t, "simulation", {"start_date", "years", "warmup_years"});
+    only_keys(t, "simulation", {"start_date", "years", "warmup_years", "pay_award"});
     if (const toml::node* d = t.get("start_date")) {
       // No calendar yet, so the date comes back as days since 1970-01-01.
       model::civil_from_days(date(*d, "simulation.start_date"), sim.start_year, sim.start_month, sim.start_day);
     }
     sim.years = number(t, "years", "simulation", 1.0, 1.0 / 365.25, 200);
     sim.warmup_days = number(t, "warmup_years", "simulation", 0.0, 0, 100) * model::kDaysPerYear;
+    sim.pay_award = number(t, "pay_award", "simulation", 0.0, 0, 1);
     if (sim.warmup_days >= sim.horizon_days())
       fail(*t.get("warmup_years"), "simulation.warmup_years", "must be shorter than simulation.years");
   }

@@ -139,7 +139,9 @@ std::vector<Field> form_fields(const Project& project, const std::string& name) 
     add(field(prefix + "cost_per_worker", "money", group, "Cost of one extra worker or unit", "£ a year"), "");
   }
   for (const auto& a : scenario::assumptions(file)) {
-    if (keys.count(a.key)) continue;
+    // A contract's purchases (`contracts.C.buys.POOL.*`) sit in an inline array this page cannot rewrite entry by
+    // entry; sensitivity runs vary them, and the page changes what a contract buys through its annual value.
+    if (keys.count(a.key) || a.key.find(".buys.") != std::string::npos) continue;
     const std::size_t dot = a.key.find('.');
     const std::string top = a.key.substr(0, dot);
     std::string group = top, rest = dot == std::string::npos ? a.key : a.key.substr(dot + 1);

@@ -72,3 +72,52 @@ TEST(Money, EveryOptionBuysTheSameFrontLineAndBanksOnlyTheDuplicateManagement) {
     EXPECT_GT(saving, 0) << file << ": fewer contracts, fewer management teams";
   }
 }
+
+TEST(Money, TheCounterfactualsSpendTodaysMoneyOrNoneAndThePayAwardErodesOnlyCapacity) {
+  const model::Scenario base = scenario::load(kScenarios / "set-separate.toml");
+  // Current provision 2024 spends the papers' money as today's contracts do: the same by funder as the baseline.
+  const auto today = cost_by_funder(scenario::load(kScenarios / "set-current-2024.toml"));
+  for (const auto& [funder, amount] : cost_by_funder(base)) {
+    ASSERT_TRUE(today.count(funder)) << funder;
+    EXPECT_NEAR(today.at(funder), amount, 2.0) << funder;
+  }
+  EXPECT_DOUBLE_EQ(total_cost(scenario::load(kScenarios / "set-no-service.toml")), 0.0) << "nothing commissioned";
+  // The pay award is on in every shipped option, against values fixed for the term (000 §3.13): what a contract
+  // costs stays put while the capacity it buys falls at each anniversary.
+  for (const char* file : {"set-separate.toml", "set-pooled.toml", "set-pooled-reinvested.toml", "set-lotted.toml",
+                           "thurrock-hybrid.toml", "set-current-2024.toml"}) {
+    const model::Scenario s = scenario::load(kScenarios / file);
+    ASSERT_GT(s.simulation.pay_award, 0) << file;
+    int falling = 0;
+    for (const auto& c : s.contracts) {
+      EXPECT_DOUBLE_EQ(c.pay_inflation, s.simulation.pay_award) << file << ": " << c.name;
+      for (int p : c.pools)
+        for (const auto& change : s.pools[p].capacity_changes) {
+          EXPECT_GE(change.day, s.simulation.warmup_days) << file << ": " << s.pools[p].name << " changes before the term starts";
+          falling += change.count < s.pools[p].count;
+        }
+    }
+    EXPECT_GT(falling, 0) << file << ": some capacity falls over the term";
+  }
+}
+
+TEST(Money, TheDropInIsBoughtWithBrighterFuturesAndKeepsItsMoneyInEveryOption) {
+  // The drop-in is "the minority of the contract value" of Brighter Futures (000 §2.8.3): wherever an option puts
+  // that contract's money, the drop-in goes with the programme and keeps the baseline's front-line money.
+  const auto bought = [](const model::Scenario& s, const std::string& pool) {
+    for (const auto& c : s.contracts)
+      for (const auto& p : c.buys)
+        if (s.pools[p.pool].name == pool) return std::pair{c.name, c.front_line() * p.share};
+    return std::pair{std::string(), 0.0};
+  };
+  const auto [base_contract, base_money] = bought(scenario::load(kScenarios / "set-separate.toml"), "drop-in-thurrock");
+  ASSERT_EQ(base_contract, "thurrock-brighter-futures");
+  EXPECT_NEAR(base_money, 0.15 * (86000 - 10000) / 1.12, 1.0) << "15% of the contract's front line";
+  for (const char* file : {"set-current-2024.toml", "set-pooled.toml", "set-pooled-reinvested.toml", "set-lotted.toml",
+                           "thurrock-hybrid.toml"}) {
+    const model::Scenario s = scenario::load(kScenarios / file);
+    const auto [contract, money] = bought(s, "drop-in-thurrock");
+    EXPECT_EQ(contract, bought(s, "brighter-futures-thurrock").first) << file;
+    EXPECT_NEAR(money, base_money, 0.005 * base_money) << file;
+  }
+}

@@ -102,6 +102,22 @@ TEST(Commissioning, PayInflationErodesAFixedEnvelopeYearByYear) {
   EXPECT_DOUBLE_EQ(s.contracts.front().annual_cost(), 520000) << "the envelope is fixed: the cost does not rise";
 }
 
+TEST(Commissioning, ThePayAwardErodesTheEnvelopeFromTheEndOfTheWarmUp) {
+  // `simulation.pay_award` is every contract's pay inflation; the term starts after the 1-year warm-up, so the
+  // first anniversary is at 2 years, and the warm-up runs at the first year's capacity.
+  const model::Scenario s = load("[simulation]\nyears = 5\nwarmup_years = 1\npay_award = 0.05\n" + bought("520000"));
+  EXPECT_DOUBLE_EQ(s.contracts.front().pay_inflation, 0.05);
+  const auto& refuge = s.pools[1];
+  EXPECT_EQ(refuge.count, 16);
+  ASSERT_EQ(refuge.capacity_changes.size(), 2u);
+  EXPECT_NEAR(refuge.capacity_changes[0].day, 2 * model::kDaysPerYear, 1e-9);
+  EXPECT_EQ(refuge.capacity_changes[1].count, 14);
+  EXPECT_NEAR(refuge.capacity_changes[1].day, 4 * model::kDaysPerYear, 1e-9);
+  // A contract's own rate wins over the award.
+  const model::Scenario own = load("[simulation]\nyears = 5\npay_award = 0.05\n" + bought("520000", "pay_inflation = 0\n"));
+  EXPECT_TRUE(own.pools[1].capacity_changes.empty());
+}
+
 TEST(Commissioning, UnitsBoughtAreTheNearestWholeUnit) {
   EXPECT_EQ(model::units_bought(94999, 10000, 0, 0), 9);
   EXPECT_EQ(model::units_bought(95000, 10000, 0, 0), 10) << "a provider recruits the post the money nearly pays for";

@@ -1,6 +1,8 @@
 // Overrides, sweep files and the assumption scan: what sensitivity runs and sweeps vary.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "scenario/loader.hpp"
 #include "scenario_text.hpp"
 #include "temp_dir.hpp"
@@ -89,4 +91,49 @@ TEST_F(Options, AScenarioIsReadAgainFromTheTextThatRanNotFromTheDisk) {
   std::map<std::string, double> value;
   for (const auto& a : found) value[a.key] = a.value;
   EXPECT_DOUBLE_EQ(value["pools.idva.duration"], 40) << "its base value is the one it ran with";
+}
+
+TEST_F(Options, AContractsPurchasesAreNamedByTheirPoolAndAVariedShareTakesFromTheOthers) {
+  const auto file = write("money.toml", test_support::kOneArea + test_support::referrals(100, "idva") + R"(
+[pools.idva]
+cases_per_worker = 10
+duration = 30
+[pools.outreach]
+cases_per_worker = 10
+duration = 30
+[pools.helpline]
+cases_per_worker = 10
+duration = 30
+[[contracts]]
+name = "joint"
+annual_value = 400000
+funders = { council = 1.0 }
+buys = [
+  { pool = "idva", share = 0.5, unit_cost = 40000 },      # assumption
+  { pool = "outreach", share = 0.3, unit_cost = 40000 },  # assumption
+  { pool = "helpline", share = 0.2, unit_cost = 40000 },  # assumption
+]
+)");
+  std::vector<std::string> keys;
+  for (const auto& a : scenario::assumptions(file)) keys.push_back(a.key);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "contracts.joint.buys.outreach.share"), keys.end());
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "contracts.joint.buys.helpline.unit_cost"), keys.end());
+  // 0.5 -> 0.7 of the money for IDVAs: the other 0.5 shrinks to 0.3, outreach and helpline keeping their 3:2.
+  const model::Scenario s = scenario::load(file, {{"contracts.joint.buys.idva.share", 0.7}});
+  const auto share = [&](const std::string& pool) {
+    for (const auto& b : s.contracts.front().buys)
+      if (s.pools[b.pool].name == pool) return b.share;
+    return -1.0;
+  };
+  const auto places = [](const model::Scenario& sc, const std::string& pool) {
+    for (const auto& p : sc.pools)
+      if (p.name == pool) return p.places();
+    return -1;
+  };
+  EXPECT_DOUBLE_EQ(share("idva"), 0.7);
+  EXPECT_NEAR(share("outreach"), 0.18, 1e-12);
+  EXPECT_NEAR(share("helpline"), 0.12, 1e-12);
+  EXPECT_EQ(places(s, "idva"), 70) << "£400,000 x 0.7 buys 7 posts of 10 cases";
+  const model::Scenario cheaper = scenario::load(file, {{"contracts.joint.buys.helpline.unit_cost", 20000}});
+  EXPECT_EQ(places(cheaper, "helpline"), 40) << "£80,000 at £20,000 buys 4 posts";
 }
