@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "model/breakdown.hpp"
 #include "model/pools.hpp"
 
 namespace dasim::model {
@@ -20,6 +21,7 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
     person_streams_.push_back(random::stream_family(master_seed, replication, a.name));
   }
   children_attribute_ = scenario.attribute_index("children");
+  risk_attribute_ = risk_attribute(scenario);
   for (const AttributeSpec& a : scenario.attributes) {
     auto& laws = count_laws_.emplace_back();
     if (a.kind == AttributeKind::count)
@@ -28,6 +30,8 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
   arrival_counts_.assign(scenario.arrivals.size(), 0);
   totals_.outcome_count.assign(scenario.outcomes.size(), 0);
   totals_.outcome_cost.assign(scenario.payers.size(), {0, 0});
+  totals_.outcome_cost_by_risk.assign(risk_levels(scenario).size(), {0, 0});
+  totals_.outcome_cost_by_source.assign(source_count(scenario), {0, 0});
   for (const PoolSpec& p : scenario.pools) pools_.push_back(make_pool(*this, p));
 }
 
@@ -171,7 +175,7 @@ void World::person_leaves(std::uint32_t id) {
     for (int k = 0; k < draws; ++k)
       if (person.rng.uniform() < p && applies && warm_) {
         totals_.outcome_count[i] += 1;
-        totals_.outcome_cost[o.payer][o.cashable ? 0 : 1] += o.cost();
+        book_outcome(person, o);
       }
   }
   if (scenario_.repeat.enabled) {
@@ -188,6 +192,13 @@ void World::person_leaves(std::uint32_t id) {
     }
   }
   people_.release(id);
+}
+
+void World::book_outcome(const Person& person, const OutcomeSpec& o) {
+  const int kind = o.cashable ? 0 : 1;
+  totals_.outcome_cost[o.payer][kind] += o.cost();
+  totals_.outcome_cost_by_risk[risk_of(person)][kind] += o.cost();
+  totals_.outcome_cost_by_source[person.attributes[kSource]][kind] += o.cost();
 }
 
 void World::count(Move move) {
