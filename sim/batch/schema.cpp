@@ -114,6 +114,12 @@ const std::vector<Measure<TotalsSource>>& total_measures() {
       {{"societal_outcome_cost", "GBP/year", "Societal outcome costs (£ a year)"},
        [](const T& t, double) { return t.societal_outcome; }},
       {{"events", "events", "Events simulated"}, [](const T& t, double) { return t.world->events; }},
+      // People by role (MODEL.md §3, model/household.hpp): new referrals, and the children they bring.
+      {{"victims", "people/year", "Adult victims referred (people a year)"}, [](const T& t, double y) { return t.world->victims / y; }},
+      {{"children", "people/year", "Children in the households referred (people a year)"},
+       [](const T& t, double y) { return t.world->children / y; }},
+      {{"perpetrators", "people/year", "Perpetrators referred (people a year)"},
+       [](const T& t, double y) { return t.world->perpetrators / y; }},
   };
   return m;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "model/household.hpp"
 #include "model/scheduler.hpp"
 #include "model/spec.hpp"
 #include "random/rng.hpp"
@@ -21,6 +22,7 @@ struct Person {
   int open_cases = 0; // open cases, plus one while a repeat referral is pending
   bool completed = false, disengaged = false, declined = false, relocated = false;
   bool thinned = false;  // some of their support was given above a recommended caseload
+  Household household;   // who came with the referral: children, and the perpetrator (model/household.hpp)
   SupportResult result() const {
     return completed ? SupportResult::completed : disengaged ? SupportResult::disengaged
                      : declined ? SupportResult::declined : SupportResult::none;

@@ -48,7 +48,8 @@ struct AttributeSpec {
   std::vector<std::string> values;           // categorical names; flags are {"false", "true"}
   int by = -1;
   std::vector<std::vector<double>> weights;  // [row][value]
-  std::vector<double> means;                 // [row], counts
+  std::vector<double> means;                 // [row], counts: min_count + Poisson(mean - min_count)
+  int min_count = 0;
   Condition when;                            // drawn only when this holds, else 0
   int max_count = 20;
 };

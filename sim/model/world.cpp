@@ -14,7 +14,8 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
     : scenario_(scenario),
       scheduler_(scheduler),
       calendar_(scenario.simulation),
-      router_(scenario) {
+      router_(scenario),
+      household_slots_(scenario) {
   for (const ArrivalSpec& a : scenario.arrivals) {
     rates_.emplace_back(a, calendar_, horizon());
     arrival_rngs_.emplace_back(random::stream_seed(master_seed, replication, "arrivals/" + a.name));
@@ -25,7 +26,7 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
   for (const AttributeSpec& a : scenario.attributes) {
     auto& laws = count_laws_.emplace_back();
     if (a.kind == AttributeKind::count)
-      for (double mean : a.means) laws.emplace_back(mean > 0 ? mean : 1.0);  // a zero mean never draws
+      for (double mean : a.means) laws.emplace_back(mean > a.min_count ? mean - a.min_count : 1.0);  // mean = min never draws
   }
   arrival_counts_.assign(scenario.arrivals.size(), 0);
   totals_.outcome_count.assign(scenario.outcomes.size(), 0);
@@ -96,12 +97,19 @@ void World::arrive(int index) {
   Person& person = people_[id];
   // The person's own stream is named by who they are, not by when or where they are served.
   person = Person{};
-  person.rng = random::Rng(random::stream_member(person_streams_[index], arrival_counts_[index]++));
+  const std::uint64_t stream = random::stream_member(person_streams_[index], arrival_counts_[index]++);
+  person.rng = random::Rng(stream);
   person.arrived = now();
   person.attributes[kArea] = static_cast<std::int16_t>(spec.area);
   person.attributes[kSource] = static_cast<std::int16_t>(spec.source);
   draw_attributes(person, spec);
-  if (warm_) totals_.people += 1;
+  person.household = draw_household(person, household_slots_, household_law_);
+  totals_.households += fingerprint(person.household, stream);
+  if (warm_) {
+    totals_.people += 1;
+    (household_slots_.is_perpetrator(person) ? totals_.perpetrators : totals_.victims) += 1;
+    totals_.children += static_cast<double>(person.household.children.size());
+  }
   send(open_case(id), spec.service, nullptr);
 }
 
@@ -117,7 +125,7 @@ void World::draw_attributes(Person& person, const ArrivalSpec& arrival) {
     if (a.kind == AttributeKind::count) {
       const std::size_t r = std::min<std::size_t>(row, a.means.size() - 1);
       random::Rng stream(random::mix64(static_cast<std::uint64_t>(u * 0x1.0p53)));
-      value = a.means[r] > 0 ? std::min(a.max_count, count_laws_[i][r](stream)) : 0;
+      value = a.means[r] > a.min_count ? std::min(a.max_count, a.min_count + count_laws_[i][r](stream)) : a.min_count;
     } else {
       const auto& w = a.weights[std::min<std::size_t>(row, a.weights.size() - 1)];
       double running = 0;

@@ -9,6 +9,7 @@
 
 #include "model/arrivals.hpp"
 #include "model/calendar.hpp"
+#include "model/household.hpp"
 #include "model/recorder.hpp"
 #include "model/person.hpp"
 #include "model/router.hpp"
@@ -38,6 +39,10 @@ struct WorldTotals {
   double retriaged = 0;         // of which had to be triaged again (a different front door)
   double lost_at_retriage = 0;  // of which disengaged instead
   double events = 0;            // events scheduled and not cancelled, warm-up included
+  // New referrals after the warm-up by role (MODEL.md §3): adult victims, the children in their households, and
+  // perpetrators referred in their own right.
+  double victims = 0, children = 0, perpetrators = 0;
+  std::uint64_t households = 0;  // order-free fingerprint of every household referred, warm-up included (model/household)
   std::vector<double> outcome_count;                 // by outcome
   std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
   // The same outcome costs by the person's risk level and by their referral source (model/breakdown.hpp).
@@ -117,6 +122,8 @@ class World final : public EventTarget {
   std::vector<std::vector<boost::random::poisson_distribution<int>>> count_laws_;
   int children_attribute_ = -1;
   int risk_attribute_ = -1;
+  HouseholdSlots household_slots_;
+  HouseholdLaw household_law_;
   Router router_;
   std::vector<std::unique_ptr<Pool>> pools_;
   Slab<Person> people_;
