@@ -37,6 +37,7 @@ HouseholdSlots::HouseholdSlots(const Scenario& s) {
   if (r >= 0 && s.attribute(r) && s.attribute(r)->kind == AttributeKind::categorical) {
     role = r;
     perpetrator_role = value_index(s.attribute(r), "perpetrator");
+    child_role = value_index(s.attribute(r), "child");
   }
 }
 
@@ -67,6 +68,10 @@ Household draw_household(Person& person, const HouseholdSlots& slots, const Hous
   }
   if (slots.teen_boy >= 0) person.attributes[slots.teen_boy] = h.has_teen_boy() ? 1 : 0;
   return h;
+}
+
+std::uint64_t child_stream(std::uint64_t adult_stream, std::size_t k) {
+  return random::mix64(adult_stream ^ random::mix64(0xc4ceb9fe1a85ec53ULL + k));
 }
 
 std::uint64_t fingerprint(const Household& household, std::uint64_t person_stream) {

@@ -51,6 +51,7 @@ struct HouseholdSlots {
   int teen_boy = -1;      // flag, set from the children drawn
   int role = -1;              // categorical: whose referral it is
   int perpetrator_role = -1;  // the value of `role` that marks a perpetrator, or -1
+  int child_role = -1;        // the value of `role` a child on a case of their own takes, or -1
   bool is_perpetrator(const Person& person) const;
   /// Whether the scenario has households at all: one with neither `children` nor `role` (a queueing check, say)
   /// draws none, and its people's streams stay as they were.
@@ -60,6 +61,10 @@ struct HouseholdSlots {
 /// Draws the household of a person just referred, from their own stream, and sets `teen_boy` from the children. A
 /// perpetrator's own referral brings no children: they are counted with the victim's household.
 Household draw_household(Person& person, const HouseholdSlots& slots, const HouseholdLaw& law);
+
+/// The stream of child `k` of a household: made from the adult's stream without drawing from it, so a child is the
+/// same person whenever and wherever their case opens.
+std::uint64_t child_stream(std::uint64_t adult_stream, std::size_t k);
 
 /// An order-free fingerprint of one household and whose it is (the person's stream), for checking that two options
 /// saw the same households.

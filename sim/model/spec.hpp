@@ -85,6 +85,7 @@ struct Route {
   std::vector<int> to;          // services
   std::vector<double> weights;  // cumulative, normalised
   std::optional<random::Distribution> delay;
+  bool each_child = false;  // an `also` route that opens a case for each child of the household, not the adult
 };
 
 /// What a pool's `workers` count: staff on a caseload, bed units, groups run at once, or meetings sitting at once.

@@ -99,6 +99,7 @@ void World::arrive(int index) {
   person = Person{};
   const std::uint64_t stream = random::stream_member(person_streams_[index], arrival_counts_[index]++);
   person.rng = random::Rng(stream);
+  person.stream = stream;
   person.arrived = now();
   person.attributes[kArea] = static_cast<std::int16_t>(spec.area);
   person.attributes[kSource] = static_cast<std::int16_t>(spec.source);
@@ -172,6 +173,8 @@ void World::close_case(std::uint32_t case_id) {
 
 void World::person_leaves(std::uint32_t id) {
   Person& person = people_[id];
+  // A child's case ends with them: outcomes and re-referral are the household's, drawn with the adult.
+  if (person.child) return people_.release(id);
   const int result = static_cast<int>(person.result());
   // Every outcome draws its variates whether or not it applies, keeping streams aligned across options.
   for (std::size_t i = 0; i < scenario_.outcomes.size(); ++i) {
@@ -256,11 +259,32 @@ void World::finished(std::uint32_t case_id, Outcome outcome) {
       return close_case(case_id);
     }
     for (const Route& route : spec.also)
-      if (const Destination d = router_.take(route, person); d.goes()) send(open_case(cases_[case_id].person), d.service, d.route);
+      if (const Destination d = router_.take(route, people_[cases_[case_id].person]); d.goes()) {
+        if (route.each_child) open_child_cases(cases_[case_id].person, d);
+        else send(open_case(cases_[case_id].person), d.service, d.route);
+      }
   }
-  if (const Destination d = router_.first(Router::onward(spec, outcome), person); d.goes())
+  // Children's cases may have added people, moving `person`: look the adult up again.
+  if (const Destination d = router_.first(Router::onward(spec, outcome), people_[cases_[case_id].person]); d.goes())
     return send(case_id, d.service, d.route);
   close_case(case_id);
+}
+
+void World::open_child_cases(std::uint32_t adult_id, const Destination& to) {
+  const std::size_t children = people_[adult_id].household.children.size();
+  for (std::size_t k = 0; k < children; ++k) {
+    const std::uint32_t id = people_.acquire();
+    Person& child = people_[id];
+    const Person& adult = people_[adult_id];
+    child = Person{};
+    child.attributes = adult.attributes;
+    if (household_slots_.child_role >= 0) child.attributes[household_slots_.role] = static_cast<std::int16_t>(household_slots_.child_role);
+    child.stream = child_stream(adult.stream, k);
+    child.rng = random::Rng(child.stream);
+    child.arrived = now();
+    child.child = true;
+    send(open_case(id), to.service, to.route);
+  }
 }
 
 }  // namespace dasim::model

@@ -105,6 +105,9 @@ class World final : public EventTarget {
   int risk_of(const Person& person) const { return risk_attribute_ >= 0 ? person.attributes[risk_attribute_] : 0; }
   /// Books one outcome's cost to its payer, and under the person's risk level and referral source.
   void book_outcome(const Person& person, const OutcomeSpec& outcome);
+  /// Opens a case at `to` for each child of the adult's household: each child a person of their own, with the
+  /// household's area, source and risk and a stream made from the adult's (model/household.cpp).
+  void open_child_cases(std::uint32_t adult_id, const Destination& to);
   /// Counts a move across a boundary after triage, after the warm-up.
   void count(Move move);
   /// Stops the replication when kMaxOpenCases is passed, naming the pool with the longest queue.

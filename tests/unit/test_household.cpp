@@ -182,3 +182,61 @@ TEST(Household, ACompletedPerpetratorProgrammeLowersTheHouseholdsReReferral) {
   EXPECT_LT(change.ci_high, 0) << "re-referrals per household: " << change.mean << " (" << change.ci_low << " to "
                                << change.ci_high << ")";
 }
+
+TEST(Household, ChildrenAreCasesOfTheirOwnThatWaitAreServedAndCountedApartFromTheAdult) {
+  // Every victim has 1 + Poisson(1) children; each child gets a case at children's support beside the adult's.
+  const std::string text = "[simulation]\nyears = 1\n" + test_support::kOneArea + R"(
+[attributes.role]
+values = ["victim", "perpetrator", "child"]
+weights = [1, 0, 0]
+[attributes.children]
+mean = 2
+min = 1
+[[arrivals]]
+name = "victims"
+area = "here"
+rate_per_year = 1000
+to = "triage"
+[pools.triage]
+workers = 100
+duration = 0.001
+support = false
+also = [{ to = "children", each_child = true }]
+[pools.children]
+workers = 4
+duration = { dist = "exponential", mean = 3 }
+eligible = { role = "child" }
+[outcomes.harm]
+payer = "police"
+initial_cost = 1
+probability = 1
+)";
+  const HouseholdRun run(text);
+  const model::World& w = run.world;
+  const model::AreaTally children = w.pools()[1]->stats().total();
+  EXPECT_GT(w.totals().children, 1500);
+  EXPECT_LE(children.entered, w.totals().children);
+  EXPECT_GE(children.entered, w.totals().children - 10) << "every child of every household triaged has a case";
+  EXPECT_EQ(children.declined, 0) << "each case is a child's (the pool takes children only)";
+  EXPECT_GT(children.wait_sum / children.started, 0.5) << "children wait for their own capacity";
+  // Outcomes and re-referral are drawn with the adult: one harm draw per adult, none per child's case.
+  EXPECT_NEAR(w.totals().outcome_count[0], w.totals().victims, 5);
+}
+
+TEST(Household, OnlyAParallelRouteCanOpenChildrensCases) {
+  EXPECT_THROW(scenario::load_text("[simulation]\nyears = 1\n" + test_support::kOneArea + R"(
+[[arrivals]]
+name = "victims"
+area = "here"
+rate_per_year = 10
+to = "triage"
+[pools.triage]
+workers = 1
+duration = 1
+next = [{ to = "children", each_child = true }]
+[pools.children]
+workers = 1
+duration = 1
+)", "bad.toml"),
+               std::exception);
+}
