@@ -14,13 +14,19 @@ using namespace dasim;
 
 namespace {
 
-/// Victims (two in three with children, 2.5 each when they have any) and perpetrators, into one caseload of
-/// `workers` staff.
-std::string families(int workers, double victims_per_year = 3000) {
-  return "[simulation]\nyears = 2\nwarmup_years = 0.5\n" + test_support::kOneArea + R"(
+/// A run of `years` after half a year's warm-up, in one area, whose people are victims unless their stream says not.
+std::string header(int years) {
+  return "[simulation]\nyears = " + std::to_string(years) + "\nwarmup_years = 0.5\n" + test_support::kOneArea + R"(
 [attributes.role]
 values = ["victim", "perpetrator"]
 weights = [1, 0]
+)";
+}
+
+/// Victims (two in three with children, 2.5 each when they have any) and perpetrators, into one caseload of
+/// `workers` staff.
+std::string families(int workers, double victims_per_year = 3000) {
+  return header(2) + R"(
 [attributes.has_children]
 p = 0.667
 [attributes.children]
@@ -136,10 +142,7 @@ namespace {
 /// cuts the household's re-referral hazard by 30% (Drive, MODEL.md §7). The hazard is otherwise the same whatever
 /// the support, so only the programme's completion can make a difference.
 std::string programme(double accepts) {
-  return "[simulation]\nyears = 3\nwarmup_years = 0.5\n" + test_support::kOneArea + R"(
-[attributes.role]
-values = ["victim", "perpetrator"]
-weights = [1, 0]
+  return header(3) + R"(
 [attributes.perpetrator_completed]
 p = 0.0
 [attributes.perpetrator_accepts]
