@@ -241,6 +241,20 @@ def diff(res, scenario, service, metric, area="all"):
     return _clean(res.comparisons.row(scenario=scenario, service=service, area=area, metric=metric))
 
 
+def cell(axis, label):
+    """The `area` of a /summary/ or /comparisons/ row split by risk level or referral source instead of area:
+    cell("risk", "high") is "risk:high", for stat(..., area=cell("risk", "high"))."""
+    return f"{axis}:{label}"
+
+
+OUTCOME_BY_PERSON = "(outcome by person)"  # service of outcome-cost rows by risk level or referral source
+
+
+def breakdown_labels(res, scenario, axis):
+    """A scenario's risk levels (axis "risk") or referral sources ("source"), [] in a file written before them."""
+    return res.scenarios[scenario]["labels"].get({"risk": "risk_levels", "source": "sources"}[axis], [])
+
+
 def area_values(res, scenario, service, metric, area="all"):
     """[R] one service's area metric per replication, or None when the option lacks the service."""
     sc = res.scenarios[scenario]

@@ -4,6 +4,7 @@
 
 #include "batch/schema.hpp"
 #include "engine/simgrid_engine.hpp"
+#include "model/breakdown.hpp"
 #include "model/pools.hpp"
 #include "model/world.hpp"
 
@@ -14,6 +15,11 @@ namespace {
 template <class Source>
 void append(std::vector<double>& out, const std::vector<Measure<Source>>& measures, const Source& source, double years) {
   for (const auto& m : measures) out.push_back(m.value(source, years));
+}
+/// Adds a pool's tallies cell by cell into a service's (sized on first use).
+void add_cells(std::vector<model::AreaTally>& into, const std::vector<model::AreaTally>& from) {
+  if (into.size() < from.size()) into.resize(from.size());
+  for (std::size_t i = 0; i < from.size(); ++i) into[i].add(from[i]);
 }
 void append_histogram(std::vector<double>& out, const model::WaitHistogram& h) {
   for (auto c : h.counts) out.push_back(static_cast<double>(c));
@@ -44,7 +50,7 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
   // By service: the tallies of every pool that provides it, so options that split a service differently compare.
   const std::size_t areas = scenario.areas.size();
   for (std::size_t service = 0; service < scenario.services.size(); ++service) {
-    std::vector<model::AreaTally> by_area(areas + 1);
+    std::vector<model::AreaTally> by_area(areas + 1), by_risk, by_source;
     std::vector<model::MonthBin> months;
     ServiceTime time;
     for (const auto& pool : world.pools()) {
@@ -54,6 +60,8 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
         by_area[a].add(s.by_area[a]);
         by_area[areas].add(s.by_area[a]);
       }
+      add_cells(by_risk, s.by_risk);
+      add_cells(by_source, s.by_source);
       if (months.empty()) months.resize(s.monthly.size());
       for (std::size_t m = 0; m < s.monthly.size(); ++m) months[m].add(s.monthly[m]);
       time.queue_area += s.queue_area, time.busy_area += s.busy_area, time.capacity_area += s.capacity_area;
@@ -64,6 +72,10 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
       append(r.area_metrics, area_measures(), tally, years);
       append_histogram(r.histogram, tally.waits);
     }
+    by_risk.resize(model::risk_levels(scenario).size());  // a service no pool provides still has its cells
+    by_source.resize(model::source_count(scenario));
+    for (const auto& tally : by_risk) append(r.risk_metrics, area_measures(), tally, years);
+    for (const auto& tally : by_source) append(r.source_metrics, area_measures(), tally, years);
     append(r.service_metrics, service_measures(), time, years);
     for (const model::MonthBin& m : months) append(r.monthly, monthly_measures(), m, years);
   }
@@ -75,6 +87,8 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
     totals.cashable_outcome += cost[0] / years;
     totals.societal_outcome += cost[1] / years;
   }
+  for (const auto& cost : t.outcome_cost_by_risk) append(r.risk_outcome_cost, outcome_measures(), cost, years);
+  for (const auto& cost : t.outcome_cost_by_source) append(r.source_outcome_cost, outcome_measures(), cost, years);
   append(r.totals, total_measures(), totals, years);
   return r;
 }

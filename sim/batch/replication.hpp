@@ -19,6 +19,10 @@ struct ReplicationResult {
   std::vector<double> histogram;        // [services][areas+1][histogram bins]
   std::vector<double> totals;           // [total metrics]
   std::vector<double> outcome_cost;     // [payers][cashable, societal]; £ a year
+  std::vector<double> risk_metrics;         // [services][risk levels][area metrics]
+  std::vector<double> source_metrics;       // [services][referral sources][area metrics]
+  std::vector<double> risk_outcome_cost;    // [risk levels][cashable, societal]; £ a year
+  std::vector<double> source_outcome_cost;  // [referral sources][cashable, societal]; £ a year
 };
 
 /// Seed that identifies replication k of a run (stored in results, and what `--only-replication` reruns).

@@ -69,6 +69,24 @@ std::vector<RowMeasure> measures(const model::Scenario& s) {
     for (std::size_t m = 0; m < outcome.metrics.size(); ++m)
       out.push_back({"(outcome)", "", s.payers[p], outcome.metrics[m].name, outcome.metrics[m].units, true,
                      cell(outcome, outcome_shape.at({p, m}))});
+  // By risk level and by referral source (MODEL.md §8): the area column reads "risk:<level>" or "source:<source>".
+  for (const auto& [group, axis] : {std::pair{&risk_group(), Axis::risk}, {&source_group(), Axis::source}}) {
+    const std::vector<std::string> cells = axis_labels(axis, s);
+    const Shape shape = group->shape(s);
+    for (std::size_t sv = 0; sv < s.services.size(); ++sv)
+      for (std::size_t c = 0; c < cells.size(); ++c)
+        for (std::size_t m = 0; m < group->metrics.size(); ++m)
+          out.push_back({s.services[sv], "", breakdown_cell(axis, cells[c]), group->metrics[m].name,
+                         group->metrics[m].units, true, cell(*group, shape.at({sv, c, m}))});
+  }
+  for (const auto& [group, axis] : {std::pair{&risk_outcome_group(), Axis::risk}, {&source_outcome_group(), Axis::source}}) {
+    const std::vector<std::string> cells = axis_labels(axis, s);
+    const Shape shape = group->shape(s);
+    for (std::size_t c = 0; c < cells.size(); ++c)
+      for (std::size_t m = 0; m < group->metrics.size(); ++m)
+        out.push_back({kOutcomeBy, "", breakdown_cell(axis, cells[c]), group->metrics[m].name, group->metrics[m].units,
+                       true, cell(*group, shape.at({c, m}))});
+  }
   const Group& totals = totals_group();
   for (std::size_t t = 0; t < totals.metrics.size(); ++t)
     out.push_back({"(total)", "", "all", totals.metrics[t].name, totals.metrics[t].units, true, cell(totals, t)});
@@ -106,6 +124,8 @@ std::string refusal(const stats::Summary& extra_cost) {
 }
 
 }  // namespace
+
+std::string breakdown_cell(Axis axis, const std::string& label) { return std::string(axis_name(axis)) + ":" + label; }
 
 std::function<double(const ReplicationResult&)> measure(const model::Scenario& scenario, const std::string& service,
                                                         const std::string& area, const std::string& metric, std::string* units) {

@@ -48,9 +48,15 @@ struct Row {
 
 /// Summary rows for every scenario, then paired differences of each later scenario against the first. Besides the
 /// schema's groups, each scenario has rows of service "(all services)": the area metrics that add across services
-/// (counts a year), summed over services, for all areas.
+/// (counts a year), summed over services, for all areas. Rows by risk level and by referral source name their cell
+/// in the area column (breakdown_cell).
 std::vector<Row> summary_rows(const RunRecord& run);
 constexpr const char* kAllServices = "(all services)";
+/// Rows of outcome costs by risk level or referral source have this service; their area column names the cell.
+constexpr const char* kOutcomeBy = "(outcome by person)";
+/// The area column of a row that is split by risk level or referral source instead of area: "risk:high",
+/// "source:police". Rows split by area keep the area's name, or "all".
+std::string breakdown_cell(Axis axis, const std::string& label);
 
 /// Reads one measure, named as in the summary rows (service, area, metric), from a replication's result.
 /// Throws std::invalid_argument naming what exists when there is no such measure.

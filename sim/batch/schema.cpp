@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "batch/replication.hpp"
+#include "model/breakdown.hpp"
 #include "model/calendar.hpp"
 #include "model/world.hpp"
 
@@ -115,6 +116,12 @@ const std::vector<Measure<TotalsSource>>& total_measures() {
       {{"events", "events", "Events simulated"}, [](const T& t, double) { return t.world->events; }},
       {{"harmed_while_waiting", "people/year", "Further abuse while waiting (people a year)"},
        [](const T& t, double y) { return t.world->harmed_while_waiting / y; }},
+      // People by role (MODEL.md §3, model/household.hpp): new referrals, and the children they bring.
+      {{"victims", "people/year", "Adult victims referred (people a year)"}, [](const T& t, double y) { return t.world->victims / y; }},
+      {{"children", "people/year", "Children in the households referred (people a year)"},
+       [](const T& t, double y) { return t.world->children / y; }},
+      {{"perpetrators", "people/year", "Perpetrators referred (people a year)"},
+       [](const T& t, double y) { return t.world->perpetrators / y; }},
   };
   return m;
 }
@@ -135,7 +142,10 @@ std::vector<Metric> metrics_of(const std::vector<Measure<Source>>& measures) {
   return out;
 }
 
-enum GroupIndex { kArea, kService, kPool, kMonthly, kPoolMonthly, kHistogram, kTotals, kOutcome };
+enum GroupIndex {
+  kArea, kService, kPool, kMonthly, kPoolMonthly, kHistogram, kTotals, kOutcome,
+  kRisk, kSource, kRiskOutcome, kSourceOutcome
+};
 }  // namespace
 
 const std::vector<Group>& groups() {
@@ -156,6 +166,15 @@ const std::vector<Group>& groups() {
       {"totals", "totals_data", "totals_metrics", {}, true, false, metrics_of(total_measures()), &R::totals},
       {"outcome_cost", "outcome_cost", "", {Axis::payer}, true, false, metrics_of(outcome_measures()),
        &R::outcome_cost},
+      // MODEL.md §8: every result by risk level and referral source as well as by service and area.
+      {"risk_metrics", "risk_metrics_data", "area_metrics", {Axis::service, Axis::risk}, true, false,
+       metrics_of(area_measures()), &R::risk_metrics},
+      {"source_metrics", "source_metrics_data", "area_metrics", {Axis::service, Axis::source}, true, false,
+       metrics_of(area_measures()), &R::source_metrics},
+      {"risk_outcome_cost", "risk_outcome_cost", "", {Axis::risk}, true, false, metrics_of(outcome_measures()),
+       &R::risk_outcome_cost},
+      {"source_outcome_cost", "source_outcome_cost", "", {Axis::source}, true, false, metrics_of(outcome_measures()),
+       &R::source_outcome_cost},
   };
   return g;
 }
@@ -168,6 +187,10 @@ const Group& pool_monthly_group() { return groups()[kPoolMonthly]; }
 const Group& histogram_group() { return groups()[kHistogram]; }
 const Group& totals_group() { return groups()[kTotals]; }
 const Group& outcome_group() { return groups()[kOutcome]; }
+const Group& risk_group() { return groups()[kRisk]; }
+const Group& source_group() { return groups()[kSource]; }
+const Group& risk_outcome_group() { return groups()[kRiskOutcome]; }
+const Group& source_outcome_group() { return groups()[kSourceOutcome]; }
 
 const char* axis_name(Axis axis) {
   switch (axis) {
@@ -177,6 +200,8 @@ const char* axis_name(Axis axis) {
     case Axis::month: return "month";
     case Axis::payer: return "payer";
     case Axis::bin: return "bin";
+    case Axis::risk: return "risk";
+    case Axis::source: return "source";
   }
   return "?";
 }
@@ -195,6 +220,8 @@ std::vector<std::string> axis_labels(Axis axis, const model::Scenario& s) {
     case Axis::month: return month_labels(s);
     case Axis::payer: return s.payers;
     case Axis::bin: return out;
+    case Axis::risk: return model::risk_levels(s);
+    case Axis::source: return model::source_labels(s);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // The results schema: the one place that says what a replication's result holds. Each metric group is one flat
 // array of ReplicationResult and one dataset of the results file; the group names its axes (service, area, pool,
-// month, payer, bin), its metrics (name, units, display name) and how its cells become summary rows. Everything that
+// month, payer, bin, risk, source), its metrics (name, units, display name) and how its cells become summary rows. Everything that
 // reads or writes results asks the schema where metric m is, instead of counting positions.
 //
 // A new per-pool measure: record it in the model, then add one line to pool_measures() in schema.cpp (name, units,
@@ -25,10 +25,11 @@ namespace dasim::batch {
 struct ReplicationResult;
 
 /// An axis of a metric group. The replication axis comes first in every dataset and is not listed.
-enum class Axis { service, area, pool, month, payer, bin };
+enum class Axis { service, area, pool, month, payer, bin, risk, source };
 const char* axis_name(Axis axis);
-/// The labels along an axis in a scenario: services; areas then "all"; pools; months "YYYY-MM"; payers. Bins have
-/// no labels (their edges are bin_edges()).
+/// The labels along an axis in a scenario: services; areas then "all"; pools; months "YYYY-MM"; payers; risk levels
+/// (the `risk` attribute's values) and referral sources (model/breakdown.hpp). Bins have no labels (their edges are
+/// bin_edges()).
 std::vector<std::string> axis_labels(Axis axis, const model::Scenario& scenario);
 std::size_t axis_size(Axis axis, const model::Scenario& scenario);
 
@@ -104,6 +105,11 @@ const Group& pool_monthly_group();
 const Group& histogram_group();
 const Group& totals_group();
 const Group& outcome_group();
+/// The area metrics again by risk level and by referral source, per service; outcome costs by risk and by source.
+const Group& risk_group();
+const Group& source_group();
+const Group& risk_outcome_group();
+const Group& source_outcome_group();
 
 /// Edges of the wait-histogram bins in days: each bin's lower edge, then the top edge of the last bin.
 std::vector<double> bin_edges();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "model/household.hpp"
 #include "model/scheduler.hpp"
 #include "model/spec.hpp"
 #include "random/rng.hpp"
@@ -21,6 +22,9 @@ struct Person {
   int open_cases = 0; // open cases, plus one while a repeat referral is pending
   bool completed = false, disengaged = false, declined = false, relocated = false;
   bool thinned = false;  // some of their support was given above a recommended caseload
+  Household household;   // who came with the referral: children, and the perpetrator (model/household.hpp)
+  std::uint64_t stream = 0;  // seed of `rng`: the person's own stream, from which their children's are made
+  bool child = false;        // a child of a household, on a case of their own (World::open_child_cases)
   SupportResult result() const {
     return completed ? SupportResult::completed : disengaged ? SupportResult::disengaged
                      : declined ? SupportResult::declined : SupportResult::none;

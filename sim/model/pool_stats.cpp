@@ -56,7 +56,8 @@ void MonthBin::add(const MonthBin& m) {
   days = m.days;
 }
 
-PoolStats::PoolStats(int areas, int months) : by_area(areas), monthly(months) {}
+PoolStats::PoolStats(int areas, int months, int risks, int sources)
+    : by_area(areas), by_risk(risks), by_source(sources), monthly(months) {}
 
 void PoolStats::advance(double now) {
   const double dt = now - last_;
@@ -73,14 +74,23 @@ void PoolStats::advance(double now) {
   last_ = now;
 }
 
-void PoolStats::count(int area, double AreaTally::*tally, double MonthBin::*month) {
-  by_area[area].*tally += 1;
+void PoolStats::count(Who who, double AreaTally::*tally, double MonthBin::*month) {
+  by_area[who.area].*tally += 1;
+  by_risk[who.risk].*tally += 1;
+  by_source[who.source].*tally += 1;
   this_month().*month += 1;
 }
 
-void PoolStats::entered(double, int area) { count(area, &AreaTally::entered, &MonthBin::entered); }
+void PoolStats::add_wait(Who who, double wait) {
+  for (AreaTally* a : {&by_area[who.area], &by_risk[who.risk], &by_source[who.source]}) {
+    a->wait_sum += wait;
+    a->waits.add(wait);
+  }
+}
 
-void PoolStats::declined(double, int area) { count(area, &AreaTally::declined, &MonthBin::declined); }
+void PoolStats::entered(double, Who who) { count(who, &AreaTally::entered, &MonthBin::entered); }
+
+void PoolStats::declined(double, Who who) { count(who, &AreaTally::declined, &MonthBin::declined); }
 
 void PoolStats::joined_queue(double now) {
   advance(now);
@@ -88,34 +98,32 @@ void PoolStats::joined_queue(double now) {
   if (now >= window_start_) longest_queue = std::max(longest_queue, queue_length_);
 }
 
-void PoolStats::started_after_wait(double now, int area, double wait, bool on_time) {
+void PoolStats::started_after_wait(double now, Who who, double wait, bool on_time) {
   advance(now);
   --queue_length_;
   queue_time += std::min(wait, now - window_start_);  // only the part inside the observed window
-  count(area, &AreaTally::started, &MonthBin::started);
-  AreaTally& a = by_area[area];
-  a.wait_sum += wait;
-  a.waits.add(wait);
+  count(who, &AreaTally::started, &MonthBin::started);
+  add_wait(who, wait);
   this_month().wait_sum += wait;
-  if (on_time) count(area, &AreaTally::within_target, &MonthBin::within_target);
+  if (on_time) count(who, &AreaTally::within_target, &MonthBin::within_target);
 }
 
-void PoolStats::gave_up_waiting(double now, int area, double wait) {
+void PoolStats::gave_up_waiting(double now, Who who, double wait) {
   advance(now);
   --queue_length_;
   queue_time += std::min(wait, now - window_start_);
-  count(area, &AreaTally::disengaged, &MonthBin::disengaged);
+  count(who, &AreaTally::disengaged, &MonthBin::disengaged);
 }
 
-void PoolStats::started_without_wait(double, int area) {
-  count(area, &AreaTally::started, &MonthBin::started);
-  count(area, &AreaTally::within_target, &MonthBin::within_target);
-  by_area[area].waits.add(0);
+void PoolStats::started_without_wait(double, Who who) {
+  count(who, &AreaTally::started, &MonthBin::started);
+  count(who, &AreaTally::within_target, &MonthBin::within_target);
+  add_wait(who, 0);
 }
 
-void PoolStats::disengaged_in_service(double, int area) { count(area, &AreaTally::disengaged, &MonthBin::disengaged); }
+void PoolStats::disengaged_in_service(double, Who who) { count(who, &AreaTally::disengaged, &MonthBin::disengaged); }
 
-void PoolStats::completed(double, int area) { count(area, &AreaTally::completed, &MonthBin::completed); }
+void PoolStats::completed(double, Who who) { count(who, &AreaTally::completed, &MonthBin::completed); }
 
 void PoolStats::occupied(double now, int places) {
   advance(now);
@@ -134,7 +142,8 @@ void PoolStats::capacity_changed(double now, int places) {
 
 void PoolStats::warmup_ended(double now) {
   advance(now);
-  for (AreaTally& a : by_area) a = AreaTally{};
+  for (auto* tallies : {&by_area, &by_risk, &by_source})
+    for (AreaTally& a : *tallies) a = AreaTally{};
   queue_area = busy_area = capacity_area = queue_time = over_area = over_time = 0;
   longest_queue = queue_length_;
   window_start_ = now;

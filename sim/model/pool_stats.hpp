@@ -1,5 +1,6 @@
 #pragma once
-// What a pool records in one replication: counts and waits by home area, time averages of the queue, the
+// What a pool records in one replication: counts and waits by home area (and again by risk level and by referral
+// source), time averages of the queue, the
 // occupied places and the capacity, and the same by calendar month. Memory does not grow with the number of
 // people: waits go into a fixed log-scale histogram.
 #include <array>
@@ -26,7 +27,7 @@ struct WaitHistogram {
   void merge(const WaitHistogram& other);
 };
 
-/// Counts of people by home area, after the warm-up.
+/// Counts of people in one cell (a home area, a risk level or a referral source), after the warm-up.
 struct AreaTally {
   double entered = 0;      // arrived at the pool (including those then declined)
   double declined = 0;     // full, ineligible or queue cap reached
@@ -51,16 +52,17 @@ struct MonthBin {
 /// The statistics of one pool in one replication, filled in by what the pool reports.
 class PoolStats final : public Recorder {
  public:
-  PoolStats(int areas, int months);
+  /// Tallies by `areas` home areas, `risks` risk levels and `sources` referral sources; `months` monthly bins.
+  PoolStats(int areas, int months, int risks = 1, int sources = 1);
 
-  void entered(double now, int area) override;
-  void declined(double now, int area) override;
+  void entered(double now, Who who) override;
+  void declined(double now, Who who) override;
   void joined_queue(double now) override;
-  void started_after_wait(double now, int area, double wait, bool on_time) override;
-  void gave_up_waiting(double now, int area, double wait) override;
-  void started_without_wait(double now, int area) override;
-  void disengaged_in_service(double now, int area) override;
-  void completed(double now, int area) override;
+  void started_after_wait(double now, Who who, double wait, bool on_time) override;
+  void gave_up_waiting(double now, Who who, double wait) override;
+  void started_without_wait(double now, Who who) override;
+  void disengaged_in_service(double now, Who who) override;
+  void completed(double now, Who who) override;
   void occupied(double now, int places) override;
   void released(double now, int places) override;
   void capacity_changed(double now, int places) override;
@@ -72,6 +74,8 @@ class PoolStats final : public Recorder {
 
   // results
   std::vector<AreaTally> by_area;
+  // The same people again, split by risk level and by referral source: each adds up to by_area's total.
+  std::vector<AreaTally> by_risk, by_source;
   std::vector<MonthBin> monthly;
   double observed_days = 0;
   double queue_area = 0, busy_area = 0, capacity_area = 0;  // integrals after the warm-up
@@ -90,8 +94,10 @@ class PoolStats final : public Recorder {
   void advance(double now);
   /// The bin of the current month; past the horizon's last month, a bin that nobody reads.
   MonthBin& this_month() { return month_ < monthly.size() ? monthly[month_] : past_horizon_; }
-  /// One more person in the tally of their area and in this month's.
-  void count(int area, double AreaTally::*tally, double MonthBin::*month);
+  /// One more person in the tallies of their area, risk and source, and in this month's.
+  void count(Who who, double AreaTally::*tally, double MonthBin::*month);
+  /// A wait of those who started, in the tallies of their area, risk and source.
+  void add_wait(Who who, double wait);
 
   int queue_length_ = 0, busy_ = 0, capacity_ = 0;
   double last_ = 0, window_start_ = 0;

@@ -1,5 +1,7 @@
 #include "model/pools.hpp"
 
+#include "model/breakdown.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -8,7 +10,8 @@ namespace dasim::model {
 Pool::Pool(World& world, const PoolSpec& spec)
     : world_(world),
       spec_(spec),
-      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon()),
+      stats_(static_cast<int>(world.scenario().areas.size()), world.calendar().months_in_horizon(),
+             static_cast<int>(risk_levels(world.scenario()).size()), static_cast<int>(source_count(world.scenario()))),
       queue_(spec.priority_attribute >= 0 ? static_cast<int>(spec.priority_rank.size()) : 1) {}
 
 void Pool::start() {
@@ -35,7 +38,7 @@ void Pool::on_event(const Event& e) {
 
 void Pool::enter(std::uint32_t case_id) {
   world_.case_at(case_id).entered = world_.now();
-  recorder_->entered(world_.now(), world_.area_of(case_id));
+  recorder_->entered(world_.now(), world_.who(case_id));
 }
 
 void Pool::enqueue(std::uint32_t case_id) {
@@ -67,7 +70,7 @@ bool Pool::take_from_queue(std::uint32_t& case_id) {
   world_.person_of(case_id).waited += wait;
   const bool on_time = spec_.target_working_days ? now <= world_.calendar().add_working_days(c.entered, spec_.target_days)
                                                  : wait <= spec_.target_days;
-  recorder_->started_after_wait(now, world_.area_of(case_id), wait, on_time);
+  recorder_->started_after_wait(now, world_.who(case_id), wait, on_time);
   return true;
 }
 
@@ -79,12 +82,12 @@ void Pool::renege(std::uint32_t case_id, std::uint32_t epoch) {
   queue_.forget_one();
   const double now = world_.now(), wait = now - c.entered;
   world_.person_of(case_id).waited += wait;
-  recorder_->gave_up_waiting(now, world_.area_of(case_id), wait);
+  recorder_->gave_up_waiting(now, world_.who(case_id), wait);
   world_.finished(case_id, Outcome::disengaged);
 }
 
 void Pool::decline(std::uint32_t case_id) {
-  recorder_->declined(world_.now(), world_.area_of(case_id));
+  recorder_->declined(world_.now(), world_.who(case_id));
   world_.finished(case_id, Outcome::declined);
 }
 
@@ -102,7 +105,7 @@ void PlacePool::arrive(std::uint32_t case_id) {
   if (!matches(spec_.eligible, world_.person_of(case_id))) return decline(case_id);
   const bool full = busy_ >= limit();
   if (!full && queue_.size() == 0 && open_now()) {
-    recorder_->started_without_wait(world_.now(), world_.area_of(case_id));
+    recorder_->started_without_wait(world_.now(), world_.who(case_id));
     return begin(case_id);
   }
   if ((full && places_.decline_when_full) || queue_.size() >= spec_.max_queue) return decline(case_id);
@@ -132,7 +135,7 @@ void PlacePool::handle(const Event& e) {
   const double now = world_.now();
   switch (e.kind) {
     case kServiceEnd: {
-      recorder_->completed(now, world_.area_of(e.id));
+      recorder_->completed(now, world_.who(e.id));
       if (places_.move_on) {
         // Support has ended but the place stays occupied until move-on accommodation is found.
         const double hold = places_.move_on->sample(world_.person_of(e.id).rng);
@@ -212,7 +215,7 @@ void GroupPool::handle(const Event& e) {
       Case& c = world_.case_at(e.id);
       if (c.epoch != e.epoch) break;
       ++c.epoch;  // a dropped member is not completed at the end of the cohort
-      recorder_->disengaged_in_service(now, world_.area_of(e.id));
+      recorder_->disengaged_in_service(now, world_.who(e.id));
       world_.finished(e.id, Outcome::disengaged);
       break;
     }
@@ -227,7 +230,7 @@ void GroupPool::handle(const Event& e) {
         Case& c = world_.case_at(id);
         if (c.epoch != epoch) continue;
         ++c.epoch;
-        recorder_->completed(now, world_.area_of(id));
+        recorder_->completed(now, world_.who(id));
         world_.finished(id, Outcome::completed);
       }
       if (group_.schedule_every <= 0) dispatch();
@@ -267,7 +270,7 @@ void MeetingPool::handle(const Event& e) {
     case kServiceEnd: {
       Case& c = world_.case_at(e.id);
       if (c.epoch != e.epoch) break;
-      recorder_->completed(now, world_.area_of(e.id));
+      recorder_->completed(now, world_.who(e.id));
       world_.finished(e.id, Outcome::completed);
       break;
     }

@@ -50,7 +50,8 @@ struct AttributeSpec {
   std::vector<std::string> values;           // categorical names; flags are {"false", "true"}
   int by = -1;
   std::vector<std::vector<double>> weights;  // [row][value]
-  std::vector<double> means;                 // [row], counts
+  std::vector<double> means;                 // [row], counts: min_count + Poisson(mean - min_count)
+  int min_count = 0;
   Condition when;                            // drawn only when this holds, else 0
   int max_count = 20;
 };
@@ -86,6 +87,7 @@ struct Route {
   std::vector<int> to;          // services
   std::vector<double> weights;  // cumulative, normalised
   std::optional<random::Distribution> delay;
+  bool each_child = false;  // an `also` route that opens a case for each child of the household, not the adult
 };
 
 /// What a pool's `workers` count: staff on a caseload, bed units, groups run at once, or meetings sitting at once.

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 
+#include "model/breakdown.hpp"
 #include "model/pools.hpp"
 
 namespace dasim::model {
@@ -13,21 +14,25 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
     : scenario_(scenario),
       scheduler_(scheduler),
       calendar_(scenario.simulation),
-      router_(scenario) {
+      router_(scenario),
+      household_slots_(scenario) {
   for (const ArrivalSpec& a : scenario.arrivals) {
     rates_.emplace_back(a, calendar_, horizon());
     arrival_rngs_.emplace_back(random::stream_seed(master_seed, replication, "arrivals/" + a.name));
     person_streams_.push_back(random::stream_family(master_seed, replication, a.name));
   }
   children_attribute_ = scenario.attribute_index("children");
+  risk_attribute_ = risk_attribute(scenario);
   for (const AttributeSpec& a : scenario.attributes) {
     auto& laws = count_laws_.emplace_back();
     if (a.kind == AttributeKind::count)
-      for (double mean : a.means) laws.emplace_back(mean > 0 ? mean : 1.0);  // a zero mean never draws
+      for (double mean : a.means) laws.emplace_back(mean > a.min_count ? mean - a.min_count : 1.0);  // mean = min never draws
   }
   arrival_counts_.assign(scenario.arrivals.size(), 0);
   totals_.outcome_count.assign(scenario.outcomes.size(), 0);
   totals_.outcome_cost.assign(scenario.payers.size(), {0, 0});
+  totals_.outcome_cost_by_risk.assign(risk_levels(scenario).size(), {0, 0});
+  totals_.outcome_cost_by_source.assign(source_count(scenario), {0, 0});
   for (const PoolSpec& p : scenario.pools) pools_.push_back(make_pool(*this, p));
 }
 
@@ -92,12 +97,20 @@ void World::arrive(int index) {
   Person& person = people_[id];
   // The person's own stream is named by who they are, not by when or where they are served.
   person = Person{};
-  person.rng = random::Rng(random::stream_member(person_streams_[index], arrival_counts_[index]++));
+  const std::uint64_t stream = random::stream_member(person_streams_[index], arrival_counts_[index]++);
+  person.rng = random::Rng(stream);
+  person.stream = stream;
   person.arrived = now();
   person.attributes[kArea] = static_cast<std::int16_t>(spec.area);
   person.attributes[kSource] = static_cast<std::int16_t>(spec.source);
   draw_attributes(person, spec);
-  if (warm_) totals_.people += 1;
+  person.household = draw_household(person, household_slots_, household_law_);
+  totals_.households += fingerprint(person.household, stream);
+  if (warm_) {
+    totals_.people += 1;
+    (household_slots_.is_perpetrator(person) ? totals_.perpetrators : totals_.victims) += 1;
+    totals_.children += static_cast<double>(person.household.children.size());
+  }
   send(open_case(id), spec.service, nullptr);
 }
 
@@ -113,7 +126,7 @@ void World::draw_attributes(Person& person, const ArrivalSpec& arrival) {
     if (a.kind == AttributeKind::count) {
       const std::size_t r = std::min<std::size_t>(row, a.means.size() - 1);
       random::Rng stream(random::mix64(static_cast<std::uint64_t>(u * 0x1.0p53)));
-      value = a.means[r] > 0 ? std::min(a.max_count, count_laws_[i][r](stream)) : 0;
+      value = a.means[r] > a.min_count ? std::min(a.max_count, a.min_count + count_laws_[i][r](stream)) : a.min_count;
     } else {
       const auto& w = a.weights[std::min<std::size_t>(row, a.weights.size() - 1)];
       double running = 0;
@@ -160,6 +173,8 @@ void World::close_case(std::uint32_t case_id) {
 
 void World::person_leaves(std::uint32_t id) {
   Person& person = people_[id];
+  // A child's case ends with them: outcomes and re-referral are the household's, drawn with the adult.
+  if (person.child) return people_.release(id);
   const int result = static_cast<int>(person.result());
   const bool harmed = harmed_while_waiting(person);
   // Every outcome draws its variates whether or not it applies, keeping streams aligned across options.
@@ -171,7 +186,7 @@ void World::person_leaves(std::uint32_t id) {
     for (int k = 0; k < draws; ++k)
       if (person.rng.uniform() < p && applies && warm_) {
         totals_.outcome_count[i] += 1;
-        totals_.outcome_cost[o.payer][o.cashable ? 0 : 1] += o.cost();
+        book_outcome(person, o);
       }
   }
   if (scenario_.repeat.enabled) {
@@ -188,6 +203,13 @@ void World::person_leaves(std::uint32_t id) {
     }
   }
   people_.release(id);
+}
+
+void World::book_outcome(const Person& person, const OutcomeSpec& o) {
+  const int kind = o.cashable ? 0 : 1;
+  totals_.outcome_cost[o.payer][kind] += o.cost();
+  totals_.outcome_cost_by_risk[risk_of(person)][kind] += o.cost();
+  totals_.outcome_cost_by_source[person.attributes[kSource]][kind] += o.cost();
 }
 
 void World::count(Move move) {
@@ -237,9 +259,13 @@ void World::finished(std::uint32_t case_id, Outcome outcome) {
       return close_case(case_id);
     }
     for (const Route& route : spec.also)
-      if (const Destination d = router_.take(route, person); d.goes()) send(open_case(cases_[case_id].person), d.service, d.route);
+      if (const Destination d = router_.take(route, people_[cases_[case_id].person]); d.goes()) {
+        if (route.each_child) open_child_cases(cases_[case_id].person, d);
+        else send(open_case(cases_[case_id].person), d.service, d.route);
+      }
   }
-  if (const Destination d = router_.first(Router::onward(spec, outcome), person); d.goes())
+  // Children's cases may have added people, moving `person`: look the adult up again.
+  if (const Destination d = router_.first(Router::onward(spec, outcome), people_[cases_[case_id].person]); d.goes())
     return send(case_id, d.service, d.route);
   close_case(case_id);
 }
@@ -251,6 +277,23 @@ bool World::harmed_while_waiting(Person& person) {
   const bool harmed = matches(harm.when, person) && u < harm.chance(person.waited, person.result());
   if (harmed && warm_) totals_.harmed_while_waiting += 1;
   return harmed;
+}
+
+void World::open_child_cases(std::uint32_t adult_id, const Destination& to) {
+  const std::size_t children = people_[adult_id].household.children.size();
+  for (std::size_t k = 0; k < children; ++k) {
+    const std::uint32_t id = people_.acquire();
+    Person& child = people_[id];
+    const Person& adult = people_[adult_id];
+    child = Person{};
+    child.attributes = adult.attributes;
+    if (household_slots_.child_role >= 0) child.attributes[household_slots_.role] = static_cast<std::int16_t>(household_slots_.child_role);
+    child.stream = child_stream(adult.stream, k);
+    child.rng = random::Rng(child.stream);
+    child.arrived = now();
+    child.child = true;
+    send(open_case(id), to.service, to.route);
+  }
 }
 
 }  // namespace dasim::model

@@ -9,6 +9,8 @@
 
 #include "model/arrivals.hpp"
 #include "model/calendar.hpp"
+#include "model/household.hpp"
+#include "model/recorder.hpp"
 #include "model/person.hpp"
 #include "model/router.hpp"
 #include "model/scheduler.hpp"
@@ -38,8 +40,14 @@ struct WorldTotals {
   double lost_at_retriage = 0;  // of which disengaged instead
   double events = 0;            // events scheduled and not cancelled, warm-up included
   double harmed_while_waiting = 0;  // people who suffered further abuse while waiting, after the warm-up
+  // New referrals after the warm-up by role (MODEL.md §3): adult victims, the children in their households, and
+  // perpetrators referred in their own right.
+  double victims = 0, children = 0, perpetrators = 0;
+  std::uint64_t households = 0;  // order-free fingerprint of every household referred, warm-up included (model/household)
   std::vector<double> outcome_count;                 // by outcome
   std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
+  // The same outcome costs by the person's risk level and by their referral source (model/breakdown.hpp).
+  std::vector<std::array<double, 2>> outcome_cost_by_risk, outcome_cost_by_source;
 };
 
 class World final : public EventTarget {
@@ -75,6 +83,11 @@ class World final : public EventTarget {
   Case& case_at(std::uint32_t id) { return cases_[id]; }
   Person& person_of(std::uint32_t case_id) { return people_[cases_[case_id].person]; }
   int area_of(std::uint32_t case_id) { return person_of(case_id).attributes[kArea]; }
+  /// The cells the case's person is counted in: home area, risk level and referral source.
+  Who who(std::uint32_t case_id) {
+    const Person& p = person_of(case_id);
+    return Who{p.attributes[kArea], risk_of(p), p.attributes[kSource]};
+  }
   /// A pool is done with a case: send it on by the pool's routes for this outcome, or close it.
   void finished(std::uint32_t case_id, Outcome outcome);
   bool after_warmup() const { return warm_; }
@@ -92,6 +105,12 @@ class World final : public EventTarget {
   void person_leaves(std::uint32_t person_id);
   /// Draws whether the leaving person suffered further abuse while waiting (WaitingHarmSpec), and counts it.
   bool harmed_while_waiting(Person& person);
+  int risk_of(const Person& person) const { return risk_attribute_ >= 0 ? person.attributes[risk_attribute_] : 0; }
+  /// Books one outcome's cost to its payer, and under the person's risk level and referral source.
+  void book_outcome(const Person& person, const OutcomeSpec& outcome);
+  /// Opens a case at `to` for each child of the adult's household: each child a person of their own, with the
+  /// household's area, source and risk and a stream made from the adult's (model/household.cpp).
+  void open_child_cases(std::uint32_t adult_id, const Destination& to);
   /// Counts a move across a boundary after triage, after the warm-up.
   void count(Move move);
   /// Stops the replication when kMaxOpenCases is passed, naming the pool with the longest queue.
@@ -108,6 +127,9 @@ class World final : public EventTarget {
   // sqrt of the mean) on construction and draws with a const call, so sharing one changes no variate.
   std::vector<std::vector<boost::random::poisson_distribution<int>>> count_laws_;
   int children_attribute_ = -1;
+  int risk_attribute_ = -1;
+  HouseholdSlots household_slots_;
+  HouseholdLaw household_law_;
   Router router_;
   std::vector<std::unique_ptr<Pool>> pools_;
   Slab<Person> people_;

@@ -27,6 +27,8 @@ const char* axis_dataset(Axis axis) {
     case Axis::month: return "months";
     case Axis::payer: return "payers";
     case Axis::bin: return "";
+    case Axis::risk: return "risk_levels";
+    case Axis::source: return "sources";
   }
   return "";
 }
@@ -117,7 +119,7 @@ ScenarioDatasets start_scenario(const h5::Group& parent, const model::Scenario& 
     d.make_scale(axis);
     scales.emplace(name, std::move(d));
   };
-  for (Axis a : {Axis::service, Axis::pool, Axis::area, Axis::payer, Axis::month})
+  for (Axis a : {Axis::service, Axis::pool, Axis::area, Axis::payer, Axis::month, Axis::risk, Axis::source})
     labels(axis_dataset(a), batch::axis_labels(a, s), batch::axis_name(a));
   std::vector<std::string> pool_service;
   for (const auto& p : s.pools) pool_service.push_back(s.services[p.service]);

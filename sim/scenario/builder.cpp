@@ -112,7 +112,7 @@ std::vector<model::Route> ScenarioBuilder::routes(const toml::table& t, std::str
   for (auto&& item : array_at(*n, key)) {
     const std::string sub = fmt::format("{}[{}]", key, out.size());
     const toml::table& r = table_at(item, sub);
-    only_keys(r, sub, {"to", "when", "p", "delay"});
+    only_keys(r, sub, {"to", "when", "p", "delay", "each_child"});
     model::Route route;
     const toml::node* to = r.get("to");
     if (!to) fail(r, sub, "missing required key 'to'");
@@ -132,6 +132,10 @@ std::vector<model::Route> ScenarioBuilder::routes(const toml::table& t, std::str
     if (const toml::node* w = r.get("when")) route.when = condition(*w, sub + ".when");
     route.p = number(r, "p", sub, 1.0, 0, 1);
     if (const toml::node* d = r.get("delay")) route.delay = distribution(*d, sub + ".delay");
+    // Children as people (docs/model.md §4.3): the route's cases are the household's children, opened beside the
+    // adult's, so only a parallel (`also`) route can hold them.
+    route.each_child = flag(r, "each_child", sub, false);
+    if (route.each_child && k != "also") fail(r, sub, "`each_child` is for `also` routes only (they open cases beside the adult's)");
     out.push_back(std::move(route));
   }
   return out;

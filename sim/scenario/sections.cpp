@@ -79,7 +79,7 @@ void ScenarioBuilder::read_attributes() {
   if (!n) return;
   each_named(table_at(*n, "attributes"), "attributes",
              [&](const std::string& attribute_name, const std::string& key, const toml::node& v, const toml::table& t) {
-    only_keys(t, key, {"values", "weights", "p", "mean", "max", "by", "when"});
+    only_keys(t, key, {"values", "weights", "p", "mean", "min", "max", "by", "when"});
     if (s_.attributes.size() + model::kFirstDrawnAttribute >= model::kMaxAttributes)
       fail(v, key, fmt::format("at most {} attributes are supported", model::kMaxAttributes - model::kFirstDrawnAttribute));
     if (attribute_name == "area" || attribute_name == "source") fail(v, key, "'area' and 'source' are built in");
@@ -142,7 +142,11 @@ void ScenarioBuilder::read_attributes() {
     } else if (const toml::node* mean = t.get("mean")) {
       a.kind = model::AttributeKind::count;
       a.max_count = whole(t, "max", key, 20, 0, model::kMaxCount);
-      a.means = per_row(*mean, key + ".mean", [&](const toml::node& mn, const std::string& mk) { return number(mn, mk, 0, 1000); });
+      // `min`: the count is min plus a Poisson variate, so a mean of those who have at least one (a family with
+      // children) can be given as it is published.
+      a.min_count = whole(t, "min", key, 0, 0, a.max_count);
+      a.means = per_row(*mean, key + ".mean",
+                        [&](const toml::node& mn, const std::string& mk) { return number(mn, mk, a.min_count, 1000); });
     } else {
       fail(v, key, "needs `values` and `weights` (categorical), `p` (flag) or `mean` (count)");
     }

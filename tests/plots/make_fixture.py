@@ -36,15 +36,16 @@ _MONTHLY = (("entered", "people", "Referrals (people in the month)"), ("declined
 _CAPACITY = (("mean_queue", "people", "Waiting (people, time average)"),
              ("mean_busy", "places", "Places in use (time average)"), ("mean_capacity", "places", "Places (time average)"),
              ("occupancy", "share", "Occupancy (share of places)"))
+_AREA = (("entered", "people/year", "Referrals (people a year)"), ("declined", "people/year", "Declined (people a year)"),
+         ("started", "people/year", "Started (people a year)"),
+         ("disengaged", "people/year", "Gave up while waiting (people a year)"),
+         ("completed", "people/year", "Completed (people a year)"), ("wait_mean", "days", "Mean wait (days)"),
+         ("wait_p50", "days", "Median wait (days)"), ("wait_p90", "days", "90th-percentile wait (days)"),
+         ("wait_p95", "days", "95th-percentile wait (days)"), ("within_target", "share", "Share started within target"))
+_OUTCOME = (("cashable_cost", "GBP/year", "Cashable outcome costs (£ a year)"),
+            ("societal_cost", "GBP/year", "Societal outcome costs (£ a year)"))
 SCHEMA = {
-    "area_metrics": _group(
-        "area_metrics_data", "area_metrics", ["service", "area", "metric"],
-        ("entered", "people/year", "Referrals (people a year)"), ("declined", "people/year", "Declined (people a year)"),
-        ("started", "people/year", "Started (people a year)"),
-        ("disengaged", "people/year", "Gave up while waiting (people a year)"),
-        ("completed", "people/year", "Completed (people a year)"), ("wait_mean", "days", "Mean wait (days)"),
-        ("wait_p50", "days", "Median wait (days)"), ("wait_p90", "days", "90th-percentile wait (days)"),
-        ("wait_p95", "days", "95th-percentile wait (days)"), ("within_target", "share", "Share started within target")),
+    "area_metrics": _group("area_metrics_data", "area_metrics", ["service", "area", "metric"], *_AREA),
     "service_metrics": _group("service_metrics_data", "service_metrics", ["service", "metric"], *_CAPACITY,
                               ("over_recommended_places", "places", "Cases above the recommended caseload (time average)")),
     "pool_metrics": _group(
@@ -67,9 +68,12 @@ SCHEMA = {
         ("service_cost", "GBP/year", "Service cost (£ a year)"), ("outcome_cost", "GBP/year", "Outcome costs (£ a year)"),
         ("cashable_outcome_cost", "GBP/year", "Cashable outcome costs (£ a year)"),
         ("societal_outcome_cost", "GBP/year", "Societal outcome costs (£ a year)"), ("events", "events", "Events simulated")),
-    "outcome_cost": _group("outcome_cost", "", ["payer", "metric"],
-                           ("cashable_cost", "GBP/year", "Cashable outcome costs (£ a year)"),
-                           ("societal_cost", "GBP/year", "Societal outcome costs (£ a year)")),
+    "outcome_cost": _group("outcome_cost", "", ["payer", "metric"], *_OUTCOME),
+    # By risk level and referral source (MODEL.md §8); the fixture's scenarios write no data for these groups.
+    "risk_metrics": _group("risk_metrics_data", "area_metrics", ["service", "risk", "metric"], *_AREA),
+    "source_metrics": _group("source_metrics_data", "area_metrics", ["service", "source", "metric"], *_AREA),
+    "risk_outcome_cost": _group("risk_outcome_cost", "", ["risk", "metric"], *_OUTCOME),
+    "source_outcome_cost": _group("source_outcome_cost", "", ["source", "metric"], *_OUTCOME),
 }
 OPTIONAL = {"pool_monthly"}       # written only by `dasim run --monthly-by-pool`; the fixture leaves it out
 ALL_SERVICES = "(all services)"   # summary rows of counts summed over services

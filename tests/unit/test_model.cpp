@@ -45,10 +45,11 @@ using test_support::referrals;
 }  // namespace
 
 TEST(Refuge, TeenBoysAreNeverPlacedInCommunalRefugeAndGoToDispersedUnits) {
-  ModelRun run(kHeader + referrals(400, "refuge", "families") + R"(
+  // Teenage boys come from the household drawn at referral (model/household.cpp): about one family in seven here.
+  ModelRun run(kHeader + referrals(1000, "refuge", "families") + R"(
 [pools.refuge]
 kind = "beds"
-workers = 50
+workers = 80
 duration = 20
 eligible = { teen_boy = false }
 on_decline = [{ to = "dispersed" }]

@@ -17,16 +17,16 @@ namespace {
 class RecordingFake final : public model::Recorder {
  public:
   std::vector<std::string> lines;
-  void entered(double, int area) override { add("entered {}", area); }
-  void declined(double, int area) override { add("declined {}", area); }
+  void entered(double, model::Who who) override { add("entered {}", who.area); }
+  void declined(double, model::Who who) override { add("declined {}", who.area); }
   void joined_queue(double) override { add("joined queue"); }
-  void started_after_wait(double, int area, double wait, bool on_time) override {
-    add("started after {:g} {} {}", wait, on_time ? "on time" : "late", area);
+  void started_after_wait(double, model::Who who, double wait, bool on_time) override {
+    add("started after {:g} {} {}", wait, on_time ? "on time" : "late", who.area);
   }
-  void gave_up_waiting(double, int area, double wait) override { add("gave up after {:g} {}", wait, area); }
-  void started_without_wait(double, int area) override { add("started at once {}", area); }
-  void disengaged_in_service(double, int area) override { add("disengaged {}", area); }
-  void completed(double, int area) override { add("completed {}", area); }
+  void gave_up_waiting(double, model::Who who, double wait) override { add("gave up after {:g} {}", wait, who.area); }
+  void started_without_wait(double, model::Who who) override { add("started at once {}", who.area); }
+  void disengaged_in_service(double, model::Who who) override { add("disengaged {}", who.area); }
+  void completed(double, model::Who who) override { add("completed {}", who.area); }
   void occupied(double, int places) override { add("occupied {}", places); }
   void released(double, int places) override { add("released {}", places); }
   void capacity_changed(double, int places) override { add("capacity {}", places); }
