@@ -667,10 +667,123 @@ def parameter_labels(res):
             sentence_start(names.parameter(p)) for i, p in enumerate(t["parameter"])]
 
 
-def tornado(res, out_dir, most=6):
-    """One-at-a-time sensitivity from /sensitivity: each assumption at its low and high value."""
+def tornado(res, out_dir, most=4):
+    """One-at-a-time sensitivity from /sensitivity. With every option varied (the file's `scenario` and
+    `difference_*` columns), each assumption is ranked by how far it moves the difference between an option and the
+    baseline; a file from a run that varied the baseline alone gets the baseline's own tornado, said so."""
     if res.sensitivity is None or len(res.sensitivity["table"]) == 0:
         return Chart("tornado", skipped="the results file has no /sensitivity group (no sensitivity run)")
+    t = res.sensitivity["table"].columns
+    if res.others and "difference_at_low" in t and "scenario" in t:
+        return _difference_tornado(res, out_dir, most)
+    return _baseline_tornado(res, out_dir, most + 2)
+
+
+def difference_swings(res, output):
+    """{parameter row index (the first option's row) -> [(option, row index, swing)]} for one output: how far each
+    assumption, from its low to its high value, moves each option's difference from the baseline; ranked, largest
+    swing first, by the largest over options."""
+    t = res.sensitivity["table"].columns
+    by_parameter = {}
+    for k in np.flatnonzero((t["output"] == output) & (t["scenario"] != res.baseline)):
+        option = str(t["scenario"][k])
+        if option not in res.others or not math.isfinite(t["difference_at_low"][k]):
+            continue
+        swing = abs(float(t["difference_at_high"][k] - t["difference_at_low"][k]))
+        by_parameter.setdefault(str(t["parameter"][k]), []).append((option, int(k), swing))
+    return sorted(by_parameter.values(), key=lambda rows: -max(r[2] for r in rows))
+
+
+def _difference_finding(res, output, ranked, money, unit, shown):
+    """The assumption that moves an option's difference from the baseline most, whether that can change which is
+    better, or that none moves it by more than chance."""
+    t = res.sensitivity["table"].columns
+    what = lower_first(output_label(res, output))
+    kind = "money" if money else "days" if unit == "days" else "count"
+    ends = ("low", "high")
+    real = [(option, k, swing) for rows in ranked for option, k, swing in rows
+            if any(float(t[f"difference_change_{e}_ci_low"][k]) > 0 or float(t[f"difference_change_{e}_ci_high"][k]) < 0
+                   for e in ends)] if "difference_change_low_ci_low" in t else \
+        [row for rows in ranked for row in rows]
+    if not real:
+        return (f"No assumption moves the difference in {what} between any option and "
+                f"{phrase(res, res.baseline)} by more than chance")
+    option, k, _ = max(real, key=lambda r: r[2])
+    lo, hi = float(t["difference_at_low"][k]), float(t["difference_at_high"][k])
+    low, high = number(lo, kind), number(hi, kind)
+    if low == high:
+        low, high = f"{lo:.3g}", f"{hi:.3g}"
+    flips = (lo < 0) != (hi < 0) and lo != 0 and hi != 0
+    return (f"The difference in {what} between {phrase(res, option)} and {phrase(res, res.baseline)} moves most "
+            f"with {lower_first(shown[k])}: from {low} to {high}{' days' if kind == 'days' else ''} across its range"
+            + (", so which option is better depends on it" if flips else ""))
+
+
+def _difference_tornado(res, out_dir, most):
+    t = res.sensitivity["table"].columns
+    units = res.sensitivity["units"]
+    shown = parameter_labels(res)
+    outputs = list(dict.fromkeys(t["output"]))
+    ranked = {o: difference_swings(res, o) for o in outputs}
+    outputs = [o for o in outputs if ranked[o]]
+    if not outputs:
+        return Chart("tornado", skipped="the sensitivity rows give no option's difference from the baseline")
+    options = [n for n in res.others if any(r[0] == n for rows in ranked[outputs[0]] for r in rows)]
+    rows_per = [min(most, len(ranked[o])) for o in outputs]
+    fig, axes = plt.subplots(len(outputs), 1, figsize=(WIDTH, 0.22 * len(options) * sum(rows_per) +
+                                                        1.0 * len(outputs) + 0.3),
+                             layout="constrained", squeeze=False,
+                             gridspec_kw={"height_ratios": [r + 1.2 for r in rows_per]})
+    findings = []
+    h = 0.8 / max(1, len(options))
+    for ax, output in zip(axes[:, 0], outputs):
+        top = ranked[output][:most]
+        first = [rows[0][1] for rows in top]            # a row of each parameter, for its label and values
+        unit = units[first[0]] if len(units) else ""
+        money = "£" in unit or "GBP" in unit
+        scale = 1e-6 if money else 1.0
+        for i, rows in enumerate(top):
+            for option, k, _ in rows:
+                j = options.index(option) if option in options else 0
+                st = style(res, option)
+                y = i - 0.4 + h * (j + 0.5)
+                lo, hi, base = (float(t[c][k]) * scale for c in ("difference_at_low", "difference_at_high",
+                                                                 "difference_base"))
+                ax.barh(y, hi - lo, left=lo, height=h * 0.85, color=st["color"], edgecolor="#333333", linewidth=0.5)
+                ax.plot([base, base], [y - h * 0.45, y + h * 0.45], color="black", lw=1.2)
+                ax.plot(hi, y, ls="none", marker=">" if hi >= lo else "<", color="black", ms=4)
+        ax.axvline(0, color="#555555", lw=0.8, ls="--")
+        ax.margins(x=0.06)
+        ax.set_yticks(range(len(top)))
+        ax.set_yticklabels(["\n".join(textwrap.wrap(f"{shown[k]} ({t['low_value'][k]:g} to {t['high_value'][k]:g})",
+                                                    34)) for k in first])
+        ax.set_ylim(len(top) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.set_title(f"Difference from {phrase(res, res.baseline)}: {lower_first(output_label(res, output))}",
+                     loc="left")
+        shown_unit = "£ million a year" if money else UNIT_WORDS.get(unit, unit)
+        ax.set_xlabel(f"Option − baseline ({shown_unit})")
+        findings.append(_difference_finding(res, output, top, money, unit, shown))
+    _legend(fig, res, options)
+    title = findings[0]                 # the first result's; the others lead the caption
+    others = " ".join(f"{f}." for f in findings[1:])
+    note = (f"One assumption at a time, the others at base values, set alike in every option that has it; "
+            f"{int(res.sensitivity['attrs'].get('replications', 0) or 0)} replications, the same random numbers at "
+            "every setting.")
+    caption = (others + " " if others else "") + (
+        "Each bar runs from an option's difference from the baseline with the assumption at its low value to the "
+        "difference at its high value (the arrow); the black tick is the difference at the base value, and the dashed "
+        "line no difference. A bar that crosses the dashed line marks an assumption on which the choice between the "
+        "options turns. Assumptions are ranked by how far they move the difference, which is what the decision rests "
+        "on.")
+    dropped = (f"Only the {most} assumptions that move each difference most are drawn; all are in the sensitivity "
+               "table." if any(len(ranked[o]) > most for o in outputs) else "")
+    chart = _finish(fig, res, out_dir, "tornado", title, (caption + " " + dropped).strip(), note, intervals=False)
+    chart.dropped = dropped
+    return chart
+
+
+def _baseline_tornado(res, out_dir, most):
     t = res.sensitivity["table"].columns
     units = res.sensitivity["units"]
     shown = parameter_labels(res)

@@ -511,7 +511,8 @@ def write_schema(f, strings):
 
 def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20250401, sensitivity=True,
           format_version=(1, 1), complete=1, display_names=True):
-    """`display_names=False` writes a file as dasim did before display names, to test the readable fallback."""
+    """`display_names=False` writes a file as dasim did before display names, to test the readable fallback;
+    `sensitivity="baseline"` the sensitivity of the baseline alone, as dasim wrote before every option varied."""
     names = list(names)
     sims = {name: simulate(name, replications, seed) for name in names}
     strings = h5py.string_dtype("utf-8")
@@ -602,7 +603,7 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
         write_table(f.create_group("summary"), summary, strings)
         write_table(f.create_group("comparisons"), comparisons, strings)
         if sensitivity:
-            write_sensitivity(f, names[0], strings, display_names)
+            write_sensitivity(f, names, strings, display_names, per_option=sensitivity != "baseline")
 
 
 def write_table(group, rows, strings):
@@ -615,8 +616,22 @@ def write_table(group, rows, strings):
     group["n"] = np.array([r["n"] for r in rows], dtype=np.int32)
 
 
-def write_sensitivity(f, scenario, strings, display_names=True):
-    """As the writer's `dasim run --sensitivity`: assumptions at ±20%, paired effects with their CIs."""
+# How far each assumption moves an option's difference from the baseline, as a share of the output's base value:
+# (difference at base, at low, at high). The ranking differs on purpose from the baseline's own: IDVA caseworkers
+# move the baseline's wait most, the share at high risk moves the difference most.
+DIFFERENCE_SHIFT = {"pools.idva.workers": (-0.10, -0.12, -0.09), "pools.idva.duration.mean": (-0.10, -0.08, -0.13),
+                    "attributes.risk.weights.high": (-0.10, 0.05, -0.30), "pools.idva.patience.mean": (-0.10, -0.10, -0.10),
+                    "arrivals.police-essex.rate_per_year": (-0.10, -0.07, -0.14),
+                    "repeat.annual_hazard.completed": (-0.10, -0.11, -0.09),
+                    "outcomes.harm.probability": (-0.02, -0.01, -0.04),
+                    "outcomes.child_protection.years": (-0.02, -0.02, -0.02),
+                    "outcomes.harm.effect.completed": (-0.02, -0.05, 0.01), "pools.idva.workers@cost": (-0.02, -0.02, -0.02)}
+
+
+def write_sensitivity(f, names, strings, display_names=True, per_option=True):
+    """As the writer's `dasim run --sensitivity`: assumptions at ±20% in every option, paired effects with their
+    CIs, and each option's difference from the baseline at each setting. `per_option=False` writes the older form,
+    the baseline's rows alone without differences."""
     # parameter, line, base, output, output at low, at high, at base, half-width of the effects' CIs
     rows = [("pools.idva.workers", 41, 28, "idva:all:wait_p90", 11.8, 6.1, 8.2, 0.6),
             ("pools.idva.duration.mean", 43, 75, "idva:all:wait_p90", 6.4, 11.0, 8.2, 0.5),
@@ -630,27 +645,47 @@ def write_sensitivity(f, scenario, strings, display_names=True):
             ("outcomes.harm.effect.completed", 69, 0.37, "(total):all:outcome_cost", 97.0e6, 112.6e6, 104.5e6,
              1.5e6),
             ("pools.idva.workers", 41, 28, "(total):all:outcome_cost", 105.6e6, 103.9e6, 104.5e6, 0.7e6)]
-    units = ["days" if "wait" in r[3] else "GBP/year" for r in rows]
+    table = []      # one row per (parameter, output, option), as the simulator orders them
+    for r in rows:
+        for k, name in enumerate(names if per_option else names[:1]):
+            shift = DIFFERENCE_SHIFT[r[0] + ("@cost" if r[0] == "pools.idva.workers" and "cost" in r[3] else "")]
+            base = r[6]
+            if k == 0:
+                table.append((r, name, r[4], r[5], r[6], (math.nan,) * 3))
+            else:
+                d = tuple(s * base for s in shift)
+                table.append((r, name, r[4] + d[1], r[5] + d[2], r[6] + d[0], d))
+    units = ["days" if "wait" in t[0][3] else "GBP/year" for t in table]
     g = f.create_group("sensitivity")
     g.attrs["replications"] = np.int32(10)
-    g.attrs["scenario"] = scenario
+    g.attrs["scenario"] = names[0]
     g.attrs["units"] = units[0]
-    texts = {"parameter": [r[0] for r in rows], "where": [f"scenarios/set-base.toml:{r[1]}" for r in rows],
-             "output": [r[3] for r in rows], "output_units": units}
+    texts = {"parameter": [t[0][0] for t in table], "where": [f"scenarios/set-base.toml:{t[0][1]}" for t in table],
+             "output": [t[0][3] for t in table], "output_units": units}
+    if per_option:
+        texts["scenario"] = [t[1] for t in table]
     if display_names:
-        texts["parameter_display"] = [PARAMETER_DISPLAY[r[0]] for r in rows]
+        texts["parameter_display"] = [PARAMETER_DISPLAY[t[0][0]] for t in table]
     for key, values in texts.items():
         g.create_dataset(key, data=values, dtype=strings)
-    integer = [isinstance(r[2], int) for r in rows]
-    numbers = {"base_value": [r[2] for r in rows],
-               "low_value": [round(r[2] * 0.8) if i else r[2] * 0.8 for r, i in zip(rows, integer)],
-               "high_value": [round(r[2] * 1.2) if i else r[2] * 1.2 for r, i in zip(rows, integer)],
-               "output_base": [r[6] for r in rows], "output_at_low": [r[4] for r in rows],
-               "output_at_high": [r[5] for r in rows],
-               "effect_low_ci_low": [r[4] - r[6] - r[7] for r in rows],
-               "effect_low_ci_high": [r[4] - r[6] + r[7] for r in rows],
-               "effect_high_ci_low": [r[5] - r[6] - r[7] for r in rows],
-               "effect_high_ci_high": [r[5] - r[6] + r[7] for r in rows]}
+    integer = [isinstance(t[0][2], int) for t in table]
+    numbers = {"base_value": [t[0][2] for t in table],
+               "low_value": [round(t[0][2] * 0.8) if i else t[0][2] * 0.8 for t, i in zip(table, integer)],
+               "high_value": [round(t[0][2] * 1.2) if i else t[0][2] * 1.2 for t, i in zip(table, integer)],
+               "output_base": [t[4] for t in table], "output_at_low": [t[2] for t in table],
+               "output_at_high": [t[3] for t in table],
+               "effect_low_ci_low": [t[2] - t[4] - t[0][7] for t in table],
+               "effect_low_ci_high": [t[2] - t[4] + t[0][7] for t in table],
+               "effect_high_ci_low": [t[3] - t[4] - t[0][7] for t in table],
+               "effect_high_ci_high": [t[3] - t[4] + t[0][7] for t in table]}
+    if per_option:
+        # The change in the difference has the CI half-width of the effects; the outcome-cost rows' changes are
+        # within it, so the fixture also has a result that no assumption moves by more than chance.
+        numbers.update({"difference_base": [t[5][0] for t in table], "difference_at_low": [t[5][1] for t in table],
+                        "difference_at_high": [t[5][2] for t in table]})
+        for end, i in (("low", 1), ("high", 2)):
+            numbers[f"difference_change_{end}_ci_low"] = [t[5][i] - t[5][0] - t[0][7] for t in table]
+            numbers[f"difference_change_{end}_ci_high"] = [t[5][i] - t[5][0] + t[0][7] for t in table]
     for key, values in numbers.items():
         g[key] = np.array(values, dtype=float)
 

@@ -203,10 +203,42 @@ class ChartClaims(unittest.TestCase):
         c = charts.wait_distributions(self.res, self.out)
         self.assertIn("Not drawn: Refuge", c.dropped)
 
-    def test_tornado_plain_labels_and_honest_ranking(self):
+    def test_tornado_ranks_by_the_difference_between_options(self):
         c = charts.tornado(self.res, self.out)
-        self.assertIn("IDVA caseworkers", c.title)
+        t = self.res.sensitivity["table"].columns
+        # Recomputed from the table: the option and assumption whose low-to-high swing of the difference is largest.
+        rows = [k for k in range(len(t["parameter"])) if t["output"][k] == "idva:all:wait_p90"
+                and t["scenario"][k] != self.res.baseline]
+        k = max(rows, key=lambda k: abs(t["difference_at_high"][k] - t["difference_at_low"][k]))
+        self.assertEqual(t["parameter"][k], "attributes.risk.weights.high")   # not the baseline's own top one
+        first = c.title.split(";")[0]
+        self.assertIn("share of victims at high risk", first)
+        self.assertIn(f"between {names.options(self.res)[t['scenario'][k]]} and Separate commissioning", first)
+        self.assertIn(f"from {number(t['difference_at_low'][k], 'days')} to "
+                      f"{number(t['difference_at_high'][k], 'days')} days", first)
+        # The difference changes sign across the range, and the title says what that means.
+        self.assertLess(t["difference_at_low"][k] * t["difference_at_high"][k], 0)
+        self.assertIn("which option is better depends on it", first)
         self.assertNotIn("pools.", c.title)
+        self.assertIn("ranked by how far they move the difference", c.caption)
+        self.assertIn("Only the 4 assumptions", c.dropped)
+
+    def test_tornado_says_when_no_assumption_moves_a_difference_beyond_chance(self):
+        path = helpers.fixture(os.path.join(TMP, "chance.h5"), names=["separate", "pooled"], replications=4)
+        with h5py.File(path, "r+") as f:     # every change in a difference within its interval
+            g = f["sensitivity"]
+            for end in ("low", "high"):
+                g[f"difference_change_{end}_ci_low"][...] = -1e12
+                g[f"difference_change_{end}_ci_high"][...] = 1e12
+        c = charts.tornado(dr.load(path), os.path.join(TMP, "chance"))
+        self.assertTrue(c.title.startswith("No assumption moves the difference in IDVA service 90th-percentile wait "
+                                           "between any option and Separate commissioning by more than chance"),
+                        c.title)
+
+    def test_tornado_of_a_baseline_only_run_says_so(self):
+        res = load("baseline-sens", names=["separate", "pooled"], replications=4, sensitivity="baseline")
+        c = charts.tornado(res, os.path.join(TMP, "baseline-sens"))
+        self.assertIn("IDVA caseworkers", c.title)
         self.assertIn("sensitivity of Separate commissioning only", c.caption)
         self.assertIn("not by how far they move the difference between options", c.caption)
 
