@@ -476,6 +476,9 @@ def measures(name, sim):
                     for k, m in enumerate(AREA_METRICS)]
         out += [(service, "", "all", m, SERVICE_UNITS[k], True, sim["sm"][:, si, k])
                 for k, m in enumerate(SERVICE_METRICS)]
+        if "risk" in sim:      # the writer's "risk:<level>" rows
+            out += [(service, "", f"risk:{level}", m, AREA_UNITS[k], True, sim["risk"][:, si, li, k])
+                    for li, level in enumerate(RISK_LEVELS) for k, m in enumerate(AREA_METRICS)]
     for p, pool in enumerate(sim["pools"]):
         out += [(pool[1], pool[0], "all", m, POOL_UNITS[k], False, sim["pm"][:, p, k])
                 for k, m in enumerate(POOL_METRICS)]
@@ -509,12 +512,38 @@ def write_schema(f, strings):
         g.attrs["optional"] = np.int32(name in OPTIONAL)
 
 
+RISK_LEVELS = ["standard", "medium", "high"]     # lowest to highest, as set-base.toml's attributes.risk
+RISK_SHARE = [0.57, 0.31, 0.12]
+
+
+def by_risk(name, sim):
+    """[R, services, risk levels, area metrics]: each service's all-area results split by risk level. Counts split
+    by the levels' shares, except that every option but the baseline declines half as many referrals at high risk
+    (and gives their share to the others), so the options differ most, relatively, for the people at most risk;
+    waits and shares are the whole service's."""
+    whole = sim["am"][:, :, len(AREAS), :]
+    out = np.repeat(whole[:, :, None, :], len(RISK_LEVELS), axis=2)
+    for k, metric in enumerate(AREA_METRICS):
+        if AREA_UNITS[k] != "people/year":
+            continue
+        share = np.array(RISK_SHARE)
+        if metric == "declined" and name != "separate":
+            share = np.array([0.57 + 0.03, 0.31 + 0.03, 0.06])
+        out[:, :, :, k] = whole[:, :, None, k] * share
+    return out
+
+
 def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20250401, sensitivity=True,
-          format_version=(1, 1), complete=1, display_names=True):
+          format_version=(1, 1), complete=1, display_names=True, risk=False):
     """`display_names=False` writes a file as dasim did before display names, to test the readable fallback;
-    `sensitivity="baseline"` the sensitivity of the baseline alone, as dasim wrote before every option varied."""
+    `sensitivity="baseline"` the sensitivity of the baseline alone, as dasim wrote before every option varied;
+    `risk=True` results by risk level as well (risk_metrics_data and "risk:<level>" rows), as dasim writes for a
+    scenario with a risk attribute."""
     names = list(names)
     sims = {name: simulate(name, replications, seed) for name in names}
+    if risk:
+        for name in names:
+            sims[name]["risk"] = by_risk(name, sims[name])
     strings = h5py.string_dtype("utf-8")
     summary, comparisons = [], []
     with h5py.File(path, "w") as f:
@@ -545,6 +574,8 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                           months=sim["months"])
             if name in CONTRACTS:
                 labels["contracts"] = CONTRACTS[name]
+            if risk:
+                labels["risk_levels"] = RISK_LEVELS
             if display_names:
                 g.attrs["display_name"] = OPTION_DISPLAY[name]
                 for key, table in (("service", SERVICE_DISPLAY), ("funder", FUNDER_DISPLAY),
@@ -574,6 +605,9 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                                      ("wait_bin_edges", bin_edges(), ["days"])):
                 d = g.create_dataset(key, data=np.asarray(data, dtype=float))
                 d.attrs.create("units", units, dtype=strings)
+            if risk:
+                d = g.create_dataset("risk_metrics_data", data=sim["risk"])
+                d.attrs.create("units", AREA_UNITS, dtype=strings)
             band = g.create_dataset("monthly_band", data=monthly_band(sim["md"]))
             band.attrs.create("units", MONTHLY_UNITS, dtype=strings)
             band.attrs.create("statistics", ["mean", "ci_low", "ci_high"], dtype=strings)

@@ -70,8 +70,11 @@ class ClaimChecks:
             topics = [f.row.topic for f in mine]
             if "money" in topics:
                 self.assertNotIn("people", topics[topics.index("money"):])
-            order = [(fd.harm(f), -f.weight) for f in mine if f.row.topic == "people"]
-            self.assertEqual(order, sorted(order), "gravest harm first, then the larger")
+            levels = [lv for lv in res.scenarios[res.baseline]["labels"].get("risk_levels", []) if lv != "all"]
+            highest_first = {lv: len(levels) - 1 - i for i, lv in enumerate(levels)}   # listed lowest first
+            order = [(fd.harm(f), highest_first.get(f.row.risk, -1), -f.weight) for f in mine
+                     if f.row.topic == "people"]
+            self.assertEqual(order, sorted(order), "gravest harm first, then the highest risk, then the larger")
         return found
 
 
@@ -151,6 +154,42 @@ class KnownAnswers(unittest.TestCase, ClaimChecks):
         texts = [f.text for f in fd.headlines(res, fd.measures(res))]
         self.assertIn("Pooled commissioning costs the funders the same as Separate commissioning to the nearest "
                       "£1,000: £5.96m a year.", texts)
+
+
+class ByRiskLevel(unittest.TestCase, ClaimChecks):
+    """Findings by risk level when the file has results by risk, and not a word about risk when it has not."""
+
+    def test_with_results_by_risk_the_findings_name_the_level(self):
+        res = load("risk", names=["separate", "pooled"], replications=6, risk=True)
+        found = self.check_claims(res)
+        texts = [f.text for f in found]
+        at_risk = [f for f in found if f.row is not None and f.row.risk]
+        self.assertTrue(at_risk, texts)
+        for f in at_risk:      # each states its own level's difference, straight from the file's risk:<level> row
+            d = dr.diff(res, f.option, f.row.service, f.row.key.split("|")[1], area=f"risk:{f.row.risk}") \
+                if "past_target" not in f.row.key else f.stat
+            self.assertIsNotNone(d)
+            self.assertIn(number(abs(d["mean"]), "count"), f.text)
+            self.assertIn(f"{f.row.risk}-risk", f.text)
+        # The fixture's pooled option declines half as many referrals of people at high risk: said, at high risk.
+        declines = [f for f in at_risk if "|declined|" in f.row.key]
+        self.assertTrue(declines, texts)
+        self.assertEqual(declines[0].row.risk, "high")
+        self.assertIn("fewer high-risk referrals a year", declines[0].text)
+        # A service's harms are said once, by level, never again for the whole service.
+        self.assertFalse([f for f in found if f.row is not None and f.row.topic == "people" and f.row.service
+                          and not f.row.risk], texts)
+        shown, left = fd.table_rows(fd.measures(res))
+        self.assertFalse([r for r in shown if r.risk], "the key-measures table keeps to whole services")
+        self.assertIn("by risk level (the summary states the largest)", [why for why, _ in left])
+
+    def test_without_results_by_risk_nothing_is_said_about_risk(self):
+        res = load("no-risk", names=["separate", "pooled"], replications=6)
+        self.assertEqual(dr.breakdown_levels(res, "risk"), [])
+        rows = fd.measures(res)
+        self.assertFalse([r for r in rows if r.risk])
+        found = self.check_claims(res)
+        self.assertFalse([f.text for f in found if re.search(r"\brisk\b", f.text)])
 
 
 class OneReplication(unittest.TestCase):
