@@ -20,17 +20,18 @@ def _contracts(res, n):
     sc = res.scenarios[n]
     present = sc["labels"].get("contracts", [])
     params = appendix.effective(appendix.parameters(sc["attrs"].get("source_text", "")))
+    assumed = appendix.assumed(res, n)
     out = []
     for c in present:
         got = params.get(f"contracts[{c}].annual_value")
         if got is None:
             continue
-        _, value, source = got
+        file, line, value, source = got
         try:
             value = float(value.replace("_", ""))
         except ValueError:
             continue
-        out.append((c, value, source, bool(source) and not appendix.is_assumption(source)))
+        out.append((c, value, source, bool(source) and not assumed(file, line, source)))
     return out
 
 
@@ -57,7 +58,7 @@ def money_box(res):
         out.append(text + " The appendix gives each contract's source.")
     else:
         out.append("Service costs are the contract values in the scenario files, shared between funders.")
-    eff = sorted({float(v) for n in res.others for p, (_, v, _) in appendix.effective(appendix.parameters(
+    eff = sorted({float(v) for n in res.others for p, (_, _, v, _) in appendix.effective(appendix.parameters(
         res.scenarios[n]["attrs"].get("source_text", ""))).items()
         if p.endswith(".efficiency") and _is_number(v) and float(v) > 0})
     if eff:

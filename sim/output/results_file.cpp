@@ -71,11 +71,13 @@ void write_schema(const h5::Group& file) {
 /// without scanning the TOML again.
 void write_assumptions(const h5::Group& scenario_group, const model::Scenario& s) {
   const std::vector<scenario::Assumption> found = scenario::assumptions(s);
-  std::vector<std::string> keys, where;
+  std::vector<std::string> keys, where, display;
   std::vector<double> values;
-  for (const auto& a : found) keys.push_back(a.key), values.push_back(a.value), where.push_back(a.where);
+  for (const auto& a : found)
+    keys.push_back(a.key), values.push_back(a.value), where.push_back(a.where), display.push_back(s.display_names.parameter(a.key));
   const h5::Group g = scenario_group.create_group("assumptions");
   g.write_strings("key", keys);
+  g.write_strings("display_name", display);  // the scenario's name for it, for the appendix
   g.write("value", {values.size()}, values);
   g.write_strings("where", where);
 }

@@ -512,6 +512,31 @@ def write_schema(f, strings):
         g.attrs["optional"] = np.int32(name in OPTIONAL)
 
 
+def stored_assumptions(name):
+    """[(key, value, FILE:LINE, display name)] as the writer's /scenarios/NAME/assumptions: lines whose comment says
+    `assumption` and whose value is one number (the simulator's loader also reads inline tables; the fixture's
+    assumptions need not), a later file's line replacing an earlier one's."""
+    found, table = {}, ""
+    for file, text in SOURCES[name]:
+        for number_, line in enumerate(text.splitlines(), start=1):
+            code, _, comment = line.partition("#")
+            code = code.strip()
+            if code.startswith("["):
+                table = code.strip("[] ")
+            elif code.startswith("name =") and "." not in table:      # an array's entry is named by its name
+                table = f"{table}.{code.split('=', 1)[1].strip().strip(chr(34))}"
+            elif "=" in code and "assumption" in comment:
+                key, value = (x.strip() for x in code.split("=", 1))
+                try:
+                    value = float(value)
+                except ValueError:
+                    continue
+                full = f"{table}.{key}"
+                found[full] = (full, value, f"scenarios/{file}:{number_}",
+                               PARAMETER_DISPLAY.get(full, " ".join(full.split(".")[-2:]).replace("_", " ")))
+    return list(found.values())
+
+
 RISK_LEVELS = ["standard", "medium", "high"]     # lowest to highest, as set-base.toml's attributes.risk
 RISK_SHARE = [0.57, 0.31, 0.12]
 
@@ -605,6 +630,12 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                                      ("wait_bin_edges", bin_edges(), ["days"])):
                 d = g.create_dataset(key, data=np.asarray(data, dtype=float))
                 d.attrs.create("units", units, dtype=strings)
+            stored = stored_assumptions(name)
+            a = g.create_group("assumptions")
+            for column, values in (("key", [x[0] for x in stored]), ("where", [x[2] for x in stored]),
+                                   ("display_name", [x[3] for x in stored])):
+                a.create_dataset(column, data=values, dtype=strings)
+            a["value"] = np.array([x[1] for x in stored], dtype=float)
             if risk:
                 d = g.create_dataset("risk_metrics_data", data=sim["risk"])
                 d.attrs.create("units", AREA_UNITS, dtype=strings)

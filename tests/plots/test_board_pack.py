@@ -96,10 +96,19 @@ class FullRun(unittest.TestCase):
         self.assertIn("Census 2021", appendix)
         self.assertIn("<code>areas.thurrock.population</code>", appendix)
         self.assertRegex(appendix, r"class='assumption'><td>Teen boy p</td>")
+        # The assumptions come from the file's stored list, named by its display names, with their line's comment.
+        self.assertIn("<tr class='assumption'><td>Chance of further harm</td><td>0.2</td><td>assumption</td>"
+                      "<td><code>outcomes.harm.probability</code> (set-base.toml:61)</td></tr>", appendix)
+        # A comment that says "assumption" on a line the stored list does not hold (a date, not a number the model
+        # varies) is not marked: the list is the simulator's, not the appendix's guess.
+        self.assertIn("<tr class=''><td>Start date</td>", appendix)
         from openpyxl import load_workbook
         wb = load_workbook(os.path.join(self.out, "appendix.xlsx"))
-        self.assertEqual(wb.sheetnames, ["Separate commissioning", "Pooled commissioning", "Thurrock hybrid"])
+        self.assertEqual(wb.sheetnames, ["Separate commissioning", "Pooled commissioning", "Thurrock hybrid",
+                                         "Separate commissioning (A)", "Pooled commissioning (A)",
+                                         "Thurrock hybrid (A)"])
         self.assertEqual([c.value for c in wb.worksheets[0][2]][:3], ["Parameter", "Value", "Source"])
+        self.assertEqual([c.value for c in wb.worksheets[3][2]][:3], ["Assumption", "Value", "Why this value"])
 
     def test_word_document_holds_the_summary_tables_and_charts(self):
         import docx
