@@ -111,13 +111,20 @@ def assumed(res, scenario):
     stored = stored_assumptions(res, scenario)
     if stored is None:
         return lambda f, line, source: is_assumption(source)
-    marked = {a["where"] for a in stored}
-    return lambda f, line, source: f"{f}:{line}" in marked
+    marked = {_place(a["where"]) for a in stored}
+    return lambda f, line, source: _place(f"{f}:{line}") in marked
+
+
+def _place(where):
+    """("set-base.toml", 61) from "scenarios/set-base.toml:61": the stored list gives the path the run read, the
+    stored source text the file's name alone."""
+    file, _, line = str(where).rpartition(":")
+    return os.path.basename(file), int(line) if line.isdigit() else -1
 
 
 def _comments(source_text):
     """{(file, line): its source} for every parameter line, so a stored FILE:LINE finds its comment."""
-    return {(f, n): s for f, n, _, _, s in parameters(source_text)}
+    return {(os.path.basename(f), n): s for f, n, _, _, s in parameters(source_text)}
 
 
 def _value(v):
@@ -139,8 +146,7 @@ def assumption_tables(res):
         for a in stored[n] or []:
             if n != res.baseline and base.get(a["key"]) == a["value"]:
                 continue
-            file, _, line = a["where"].rpartition(":")
-            source = comments.get((file, int(line) if line.isdigit() else -1), "")
+            source = comments.get(_place(a["where"]), "")
             rows.append((sentence_start(a["display"]), _value(a["value"]), source, a["key"], a["where"]))
         title = (f"{opts[n]} (baseline): its {len(rows)} assumptions" if n == res.baseline else
                  f"{opts[n]}: assumptions it adds or sets differently from {opts[res.baseline]}")

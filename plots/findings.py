@@ -13,6 +13,7 @@ is counted at each.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,12 @@ class Row:
         means = [s["mean"] for s in self.values.values() if s is not None]
         return (max(means) - min(means) > 1e-9 * max(1.0, max(abs(m) for m in means))) if means else \
             any(abs(s["mean"]) > 1e-9 for s in self.diffs.values() if s is not None)
+
+    @property
+    def name(self):
+        """The label without its closing units: "Sanctuary (home security): gave up while waiting (a year)" ->
+        "Sanctuary (home security): gave up while waiting"."""
+        return re.sub(r"\s*\([^()]*\)$", "", self.label)
 
     def clear_difference(self):
         return any(significant(d) for d in self.diffs.values())
@@ -258,7 +265,7 @@ def finding(res, row, n, d):
 
 def not_distinguishable(res, row, n, d):
     opts = names.options(res)
-    what = row.label.split(" (")[0]
+    what = row.name
     what = what[:1].lower() + what[1:] if not what[1:2].isupper() else what
     return Finding(f"The difference in {what} between {opts[n]} and {opts[res.baseline]} is not distinguishable "
                    f"from zero: {number(d['mean'], row.kind)} {ci_text(d, row.kind)}".strip() + ".", row, n, d)
@@ -382,7 +389,7 @@ def single_option(res, rows):
     people = [r for r in rows if r.topic == "people" and r.values.get(res.baseline)]
     for r in sorted(people, key=lambda r: -r.values[res.baseline]["mean"])[:3]:
         if r.values[res.baseline]["mean"] > 0:
-            out.append(Finding(f"{r.label.split(' (')[0]}: {with_ci(r.values[res.baseline], r.kind)} a year.", r,
+            out.append(Finding(f"{r.name}: {with_ci(r.values[res.baseline], r.kind)} a year.", r,
                                res.baseline, r.values[res.baseline]))
     cost = next((r for r in rows if r.key == "(total)|service_cost|all"), None)
     if cost and cost.values.get(res.baseline):
@@ -405,14 +412,19 @@ def summary_paragraph(res, found):
 
 # --------------------------------------------------------------------------------------- what the pack shows
 
-def table_rows(rows, limit=18):
+def table_rows(rows, limit=12):
     """(rows to show, [(why, [labels])] left out): rows that vary and, among people and service measures,
-    those where some option differs clearly from the baseline; money rows always. At most `limit` rows; the
-    rest are in the spreadsheet."""
-    shown, same, unclear, over, by_risk = [], [], [], [], []
+    those where some option differs clearly from the baseline; money rows, except a return per £1 given for no
+    option and the costs avoided, which are the outcome-cost rows' differences with the sign turned. At most
+    `limit` rows, so that the table fits one A4 page with four options; the rest are in the spreadsheet."""
+    shown, same, unclear, over, by_risk, repeated = [], [], [], [], [], []
     for r in rows:
         if r.risk:                 # the summary states them; the table keeps to whole services
             by_risk.append(r.label)
+        elif r.kind == "ratio" and not any(v for v in r.values.values()):
+            same.append(r.label)   # the refusal is said under the table
+        elif r.key.endswith("_cost_avoided|all"):
+            repeated.append(r.label)
         elif not r.varies() and not r.refusals and r.topic != "money":
             same.append(r.label)
         elif r.topic != "money" and r.diffs and not r.clear_difference():
@@ -430,7 +442,8 @@ def table_rows(rows, limit=18):
         keep = set(id(r) for r in sorted(other, key=rank)[:room])
         over = [r.label for r in other if id(r) not in keep]
         other = [r for r in other if id(r) in keep]
-    left = [("the same under every option", same),
+    left = [("the same under every option, or not given for any", same),
+            ("of costs avoided, which are the differences in outcome costs with the sign turned", repeated),
             ("with no option's difference from the baseline distinguishable from zero", unclear),
             ("with smaller differences, for want of room", over),
             ("by risk level (the summary states the largest)", by_risk)]

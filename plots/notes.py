@@ -10,7 +10,7 @@ import appendix
 import dasim_results as dr
 import findings as fd
 import names
-from wording import number
+from wording import ci_range, number
 
 FULL = 0.98          # mean occupancy from which a service with a queue is treated as at or above capacity
 
@@ -118,20 +118,55 @@ def warmup(res):
     return out
 
 
+def queue_trend(res, n, service):
+    """(first year's mean queue, last year's, the change as a stat with its interval) after the warm-up, from the
+    monthly series per replication; None when the file lacks it or the run is shorter than two years."""
+    m = dr.monthly(res, n, service, "mean_queue")
+    used = _months(res.scenarios[n]["attrs"].get("warmup_months")) or 0
+    if m is None or m.shape[1] - used < 24:
+        return None
+    after = m[:, used:]
+    first, last = after[:, :12].mean(axis=1), after[:, -12:].mean(axis=1)
+    return float(first.mean()), float(last.mean()), dr.derived_stat(res, last - first)
+
+
+def growing(trend):
+    """A queue that grew through the run: its last year's mean above its first's by more than chance and by at
+    least a half (a queue of 0.1 growing to 0.2 is no trend a board need hear of)."""
+    return trend is not None and trend[2] is not None and fd.significant(trend[2]) and trend[2]["mean"] > 0 and \
+        trend[1] >= 1.5 * trend[0] and trend[1] >= 1
+
+
+def _grew(res, trends):
+    opts = names.options(res)
+    return "; ".join(f"under {opts[n]} from about {number(t[0], 'count')} people waiting in the first year to "
+                     f"{number(t[1], 'count')} in the last"
+                     + (f" (95% CI of the rise {ci_range(t[2], 'count')})" if ci_range(t[2], 'count') else "")
+                     for n, t in trends)
+
+
 def capacity(res):
     """[sentences]: services that queue and whose places are full nearly all the time (demand at or above
-    capacity), so their queues and waits grow with the length of the run."""
+    capacity), whether their queues grew through the run, and any other service whose queue grew."""
     opts = names.options(res)
     out = []
     for s in fd.active_services(res):
         if not fd.has_queue(res, s):
             continue
         full = [(n, o) for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o and o["mean"] >= FULL]
+        trends = [(n, t) for n in res.names for t in [queue_trend(res, n, s)] if growing(t)]
+        shown = names.service(res, s)
         if full:
             where = ", ".join(f"{opts[n]} ({number(o['mean'], 'share')} of places in use)" for n, o in full)
-            out.append(f"{names.service(res, s)} is at or above capacity under {where}: demand is as large as "
-                       "the places, so its queue and waits keep growing and their averages depend on the run's "
-                       "length.")
+            text = f"{shown} is at or above capacity under {where}: demand is as large as the places"
+            if trends:
+                text += (f", and its queue grew through the run, {_grew(res, trends)}; its waits depend on how long "
+                         "the model runs.")
+            else:
+                text += ", though its queue did not grow distinguishably through the run."
+            out.append(text)
+        elif trends:
+            out.append(f"The queue for {shown} grew through the run, {_grew(res, trends)}.")
     return out
 
 

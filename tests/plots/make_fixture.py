@@ -587,7 +587,7 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
             sim = sims[name]
             g = f.create_group(f"scenarios/{name}")
             g.attrs["description"] = DESCRIPTIONS[name]
-            g.attrs["source_text"] = "".join(f"# ===== scenarios/{file} =====\n{text}" for file, text in SOURCES[name])
+            g.attrs["source_text"] = "".join(f"# ===== {file} =====\n{text}" for file, text in SOURCES[name])
             g.attrs["resolved"] = f"scenario {name}: {len(sim['pools'])} pools, {len(AREAS)} areas"
             g.attrs["horizon_days"] = (YEARS + 0.5) * 365.25
             g.attrs["warmup_days"] = 0.5 * 365.25

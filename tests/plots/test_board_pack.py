@@ -191,6 +191,42 @@ class FullRun(unittest.TestCase):
             self.assertIn(words, p.stderr)
 
 
+@unittest.skipIf(shutil.which("chromium") is None and not os.environ.get("DASIM_CHROMIUM"), "chromium not installed")
+class FourOptions(unittest.TestCase):
+    """The demo's size of run (four options, a sensitivity of every option): a board's format."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.results = helpers.fixture(os.path.join(TMP, "four.h5"), names=["separate", "pooled", "hybrid", "lotted"],
+                                      replications=6)
+        cls.out = os.path.join(TMP, "four-pack")
+        cls.proc = helpers.run_board_pack(cls.results, cls.out)
+        cls.pdf = os.path.join(cls.out, "board-pack.pdf")
+
+    def test_at_most_12_pages_and_3_mb(self):
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
+        info = subprocess.run(["pdfinfo", self.pdf], capture_output=True, text=True, timeout=60).stdout
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        self.assertLessEqual(pages, 12, "the main body is at most 12 pages")
+        self.assertLessEqual(os.path.getsize(self.pdf), 3_000_000)
+
+    def test_what_is_dropped_is_said(self):
+        text = subprocess.run(["pdftotext", self.pdf, "-"], capture_output=True, text=True, timeout=60).stdout
+        text = re.sub(r"\s+", " ", text)
+        # Rows of the key measures left out, each kind counted, and where they are.
+        self.assertRegex(text, r"Not shown here, to keep to what carries information: \d+ measures? ")
+        self.assertIn("Every measure is in key-measures.xlsx", text)
+        # Chart panels left out say which and why.
+        self.assertIn("Not drawn:", text)
+        # A service without a queue shows its admissions and declines, not a wait of 0 days.
+        import dasim_results as dr
+        import findings as fd
+        labels = [r.label for r in fd.measures(dr.load(self.results))]
+        self.assertIn("Refuge: admitted (a year; no queue: full means declined)", labels)
+        self.assertNotIn("Refuge: 90th-percentile wait (days)", labels)
+        self.assertNotRegex(text, r"Refuge[^.]{0,40}0\.0+ days")
+
+
 class BadInput(unittest.TestCase):
     def assertRefused(self, path, words):
         p = helpers.run_board_pack(path, os.path.join(TMP, "refused"), "--no-pdf")

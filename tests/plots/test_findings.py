@@ -192,6 +192,14 @@ class ByRiskLevel(unittest.TestCase, ClaimChecks):
         self.assertFalse([f.text for f in found if re.search(r"\brisk\b", f.text)])
 
 
+class RowNames(unittest.TestCase):
+    def test_a_name_keeps_its_own_brackets(self):
+        row = fd.Row("Sanctuary (home security): gave up while waiting (a year)", "count", "people", {}, {})
+        self.assertEqual(row.name, "Sanctuary (home security): gave up while waiting")
+        self.assertEqual(fd.Row("Refuge: admitted (a year; no queue: full means declined)", "count", "service", {},
+                                {}).name, "Refuge: admitted")
+
+
 class OneReplication(unittest.TestCase):
     def test_claims_nothing(self):
         res = load("one-rep", names=["separate", "pooled"], replications=1, sensitivity=False)
@@ -303,6 +311,13 @@ class Diagnostics(unittest.TestCase):
                 data = s[column][()]
                 data[rows] = value
                 s[column][...] = data
+            # ... and its queue grows steadily through the run, a little differently in each replication.
+            metrics = [m.decode() for m in g["monthly_metrics"][()]]
+            md = g["monthly_data"][()]
+            reps, months = md.shape[0], md.shape[2]
+            md[:, services.index("idva"), :, metrics.index("mean_queue")] = \
+                np.linspace(5, 60, months)[None, :] * (1 + 0.05 * np.arange(reps))[:, None]
+            g["monthly_data"][...] = md
         cls.res = dr.load(cls.path)
 
     def test_warmup(self):
@@ -315,6 +330,13 @@ class Diagnostics(unittest.TestCase):
         text = " ".join(notes.diagnostics(self.res))
         self.assertIn("IDVA service is at or above capacity under Pooled commissioning (99.5% of places in use)",
                       text)
+        # The trend it states is the data's: the mean queue of the first and last years after the warm-up.
+        q = dr.monthly(self.res, "pooled", "idva", "mean_queue")[:, 6:]
+        first, last = q[:, :12].mean(), q[:, -12:].mean()
+        self.assertIn(f"its queue grew through the run, under Pooled commissioning from about {number(first, 'count')} "
+                      f"people waiting in the first year to {number(last, 'count')} in the last (95% CI of the rise ",
+                      text)
+        self.assertNotIn("under Separate commissioning from about", text, "the baseline's queue did not grow")
         self.assertNotIn("No service with a queue ran with its places full", text)
         plain = dr.load(helpers.fixture(os.path.join(TMP, "calm.h5"), names=["separate"], replications=3))
         self.assertIn("No service with a queue ran with its places full", " ".join(notes.diagnostics(plain)))
