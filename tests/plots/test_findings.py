@@ -230,6 +230,70 @@ class ChartClaims(unittest.TestCase):
                                            f"{names.options(self.res)[best[1]]}: {number(best[2], 'share')}"),
                         c.title)
 
+    def _option_key(self, shown):
+        return next(n for n, label in names.options(self.res).items() if label == shown)
+
+    def _service_key(self, shown):
+        return next(s for s in self.res.services() if names.service(self.res, s) == shown)
+
+    def test_forest_counts_what_it_says(self):
+        rows = fd.table_rows(fd.measures(self.res))[0]
+        c = charts.forest(self.res, self.out, rows)
+        m = re.match(r"Against Separate commissioning, (.+?) is better on (\d+) of the (\d+) measures shown, worse "
+                     r"on (\w+)", c.title)
+        self.assertIsNotNone(m, c.title)
+        counts = {}
+        for n in self.res.others:       # recounted here: a clear difference in the better direction, or the worse
+            diffs = [r.diffs.get(n) for r in rows if r.diffs.get(n) is not None]
+            better = sum(significant(d) and r.better * d["mean"] > 0 for r in rows for d in [r.diffs.get(n)]
+                         if d is not None)
+            worse = sum(significant(d) and not r.better * d["mean"] > 0 for r in rows for d in [r.diffs.get(n)]
+                        if d is not None)
+            counts[n] = (better, worse, len(diffs))
+        n = self._option_key(m.group(1))
+        self.assertEqual((int(m.group(2)), int(m.group(3))), (counts[n][0], counts[n][2]))
+        self.assertEqual(m.group(4), "none" if counts[n][1] == 0 else str(counts[n][1]))
+        self.assertEqual(max(counts.values(), key=lambda c: (c[0], -c[1]))[:2], counts[n][:2], "the best is named")
+
+    def _check_largest_change(self, title, pattern, metric, kind):
+        m = re.match(pattern, title)
+        self.assertIsNotNone(m, title)
+        n, service = self._option_key(m.group("opt")), self._service_key(m.group("svc"))
+        d = dr.diff(self.res, n, service, metric)
+        self.assertTrue(significant(d))
+        self.assertEqual(m.group("n"), number(abs(d["mean"]), kind))
+        self.assertEqual(m.group("verb") in ("shortens", "lowers"), d["mean"] < 0)
+        self.assertIn(ci_text(d, kind, flip=d["mean"] < 0), title)
+        # No other clear change of the same measure is larger, relative to the baseline's value.
+        size = abs(d["mean"]) / abs(dr.stat(self.res, self.res.baseline, service, metric)["mean"])
+        for other in self.res.others:
+            for s in fd.active_services(self.res):
+                e, b = dr.diff(self.res, other, s, metric), dr.stat(self.res, self.res.baseline, s, metric)
+                if e is not None and b is not None and b["mean"] and significant(e):
+                    self.assertLessEqual(abs(e["mean"]) / abs(b["mean"]), size + 1e-12,
+                                         f"{other} at {s} changes more")
+
+    def test_wait_title_is_the_largest_clear_change(self):
+        c = charts.wait_distributions(self.res, self.out)
+        self._check_largest_change(c.title, r"^(?P<opt>.+?) (?P<verb>shortens|lengthens) the 90th-percentile wait "
+                                            r"for (?P<svc>.+?) by (?P<n>[\d.,]+) days", "wait_p90", "days")
+
+    def test_within_target_title_is_the_largest_clear_change(self):
+        c = charts.within_target(self.res, self.out)
+        self._check_largest_change(c.title, r"^(?P<opt>.+?) (?P<verb>raises|lowers) the share of (?P<svc>.+?) "
+                                            r"starts within target by (?P<n>[\d.,]+) percentage points",
+                                   "within_target", "pp")
+
+    def test_cost_title_names_the_cheapest_and_its_share(self):
+        c = charts.annual_cost(self.res, self.out)
+        total = {n: dr.stat(self.res, n, "(total)", "service_cost")["mean"] for n in self.res.names}
+        cheapest = min(self.res.others, key=total.get)
+        d = dr.diff(self.res, cheapest, "(total)", "service_cost")
+        word = "less" if d["mean"] < 0 else "more"
+        self.assertTrue(c.title.startswith(
+            f"{names.options(self.res)[cheapest]} costs the funders {number(abs(d['mean']), 'money')} a year {word} "
+            f"than Separate commissioning ({abs(100 * d['mean'] / total[self.res.baseline]):.1f}% {word})"), c.title)
+
     def test_declines_chart_counts_referrals(self):
         c = charts.disengaged_declined(self.res, self.out)
         self.assertNotIn("people", c.title)
