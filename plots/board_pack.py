@@ -107,7 +107,8 @@ def left_out_line(pack):
 
 def refusals_line(pack):
     """One paragraph for every option whose return per £1 is not given, and why."""
-    return "No return per £1 is given: " + "; ".join(f"for {option}, {why}" for option, why in pack.refusals) + "."
+    return "No return per £1 is given: " + "; ".join(why if option in why else f"for {option}, {why}"
+                                                      for option, why in pack.refusals) + "."
 
 
 def grouped(pack):
