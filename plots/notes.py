@@ -152,6 +152,14 @@ def capacity(res):
     out = []
     for s in fd.active_services(res):
         if not fd.has_queue(res, s):
+            # No queue, but more people on the books than its places: caseloads stretched past the recommended
+            # level (what the simulator's offered-load check, rho >= 1, warns of for such a service).
+            over = [(n, o) for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o and o["mean"] > 1]
+            if over:
+                out.append(f"{names.service(res, s)} has no queue, but its caseloads ran above the recommended "
+                           "level under " + ", ".join(f"{opts[n]} ({number(o['mean'], 'share')} of its places)"
+                                                      for n, o in over)
+                           + ": people are seen at once by staff carrying more cases than planned.")
             continue
         full = [(n, o) for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o and o["mean"] >= FULL]
         trends = [(n, t) for n in res.names for t in [queue_trend(res, n, s)] if growing(t)]
