@@ -145,42 +145,60 @@ def _grew(res, trends):
                      for n, t in trends)
 
 
-def capacity(res):
-    """[sentences]: services that queue and whose places are full nearly all the time (demand at or above
-    capacity), whether their queues grew through the run, and any other service whose queue grew."""
+def _occupied(res, found):
+    """"IDVA support (103.0% to 104.0%)", or with one figure "(99.5%)", naming the options when not all of them."""
     opts = names.options(res)
-    out = []
+    shares = sorted(o["mean"] for _, o in found)
+    span = number(shares[0], "share") + (f" to {number(shares[-1], 'share')}" if len(shares) > 1 and
+                                         number(shares[0], "share") != number(shares[-1], "share") else "")
+    under = "" if len(found) == len(res.names) else " under " + ", ".join(opts[n] for n, _ in found)
+    return f"({span}{under})"
+
+
+def _listed(items):
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
+def capacity(res):
+    """[sentences]: services whose caseloads ran past their places with no queue; services that queue and whose
+    places are full nearly all the time (demand at or above capacity); and any queue that grew through the run.
+    Each kind is one sentence listing its services, so four options' diagnostics stay short."""
+    stretched, full, grew = [], [], []
     for s in fd.active_services(res):
-        if not fd.has_queue(res, s):
-            # No queue, but more people on the books than its places: caseloads stretched past the recommended
-            # level (what the simulator's offered-load check, rho >= 1, warns of for such a service).
-            over = [(n, o) for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o and o["mean"] > 1]
-            if over:
-                out.append(f"{names.service(res, s)} has no queue, but its caseloads ran above the recommended "
-                           "level under " + ", ".join(f"{opts[n]} ({number(o['mean'], 'share')} of its places)"
-                                                      for n, o in over)
-                           + ": people are seen at once by staff carrying more cases than planned.")
-            continue
-        full = [(n, o) for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o and o["mean"] >= FULL]
-        trends = [(n, t) for n in res.names for t in [queue_trend(res, n, s)] if growing(t)]
+        occupancy = [(n, o) for n in res.names for o in [dr.stat(res, n, s, "occupancy")] if o]
         shown = names.service(res, s)
-        if full:
-            where = ", ".join(f"{opts[n]} ({number(o['mean'], 'share')} of places in use)" for n, o in full)
-            text = f"{shown} is at or above capacity under {where}: demand is as large as the places"
-            if trends:
-                text += (f", and its queue grew through the run, {_grew(res, trends)}; its waits depend on how long "
-                         "the model runs.")
-            else:
-                text += ", though its queue did not grow distinguishably through the run."
-            out.append(text)
-        elif trends:
-            out.append(f"The queue for {shown} grew through the run, {_grew(res, trends)}.")
+        if not fd.has_queue(res, s):
+            # More people on the books than places, yet no queue: caseloads stretched past the recommended level
+            # (what the simulator's offered-load check, rho >= 1, warns of for such a service).
+            over = [(n, o) for n, o in occupancy if o["mean"] > 1]
+            if over:
+                stretched.append(f"{shown} {_occupied(res, over)}")
+            continue
+        at = [(n, o) for n, o in occupancy if o["mean"] >= FULL]
+        if at:
+            full.append(f"{shown} {_occupied(res, at)}")
+        trends = [(n, t) for n in res.names for t in [queue_trend(res, n, s)] if growing(t)]
+        if trends:
+            grew.append(f"{shown}, {_grew(res, trends)}")
+    out = []
+    if stretched:
+        out.append("With no queue, caseloads ran above the recommended level, share of places in use: "
+                   f"{_listed(stretched)}. People are seen at once, by staff carrying more cases than planned.")
+    if full:
+        out.append("At or above capacity, with demand as large as the places, share of places in use: "
+                   f"{_listed(full)}.")
+    if grew:
+        out.append("Queues that grew through the run, so that their waits depend on how long the model runs: "
+                   + "; ".join(grew) + ".")
+    elif full:
+        out.append("None of their queues grew distinguishably through the run.")
     return out
 
 
 def diagnostics(res):
-    full = capacity(res)
-    found = warmup(res) + full
+    found = capacity(res)
+    full = [t for t in found if t.startswith("At or above capacity")]
+    found = warmup(res) + found
     if not full:
         found.append(f"No service with a queue ran with its places full ({number(FULL, 'share')} or more of the time).")
     return found

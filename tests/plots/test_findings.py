@@ -399,18 +399,18 @@ class Diagnostics(unittest.TestCase):
 
     def test_at_or_above_capacity(self):
         text = " ".join(notes.diagnostics(self.res))
-        self.assertIn("IDVA service is at or above capacity under Pooled commissioning (99.5% of places in use)",
-                      text)
+        self.assertIn("At or above capacity, with demand as large as the places, share of places in use: IDVA "
+                      "service (99.5% under Pooled commissioning).", text)
         # The trend it states is the data's: the mean queue of the first and last years after the warm-up.
         q = dr.monthly(self.res, "pooled", "idva", "mean_queue")[:, 6:]
         first, last = q[:, :12].mean(), q[:, -12:].mean()
-        self.assertIn(f"its queue grew through the run, under Pooled commissioning from about {number(first, 'count')} "
-                      f"people waiting in the first year to {number(last, 'count')} in the last (95% CI of the rise ",
-                      text)
+        self.assertIn("Queues that grew through the run, so that their waits depend on how long the model runs: "
+                      f"IDVA service, under Pooled commissioning from about {number(first, 'count')} people waiting in "
+                      f"the first year to {number(last, 'count')} in the last (95% CI of the rise ", text)
         self.assertNotIn("under Separate commissioning from about", text, "the baseline's queue did not grow")
         # A service without a queue whose caseloads run past its places is said so, for that option only.
-        self.assertIn("Refuge has no queue, but its caseloads ran above the recommended level under Pooled "
-                      "commissioning (107.0% of its places)", text)
+        self.assertIn("With no queue, caseloads ran above the recommended level, share of places in use: Refuge "
+                      "(107.0% under Pooled commissioning).", text)
         self.assertNotIn("No service with a queue ran with its places full", text)
         plain = dr.load(helpers.fixture(os.path.join(TMP, "calm.h5"), names=["separate"], replications=3))
         self.assertIn("No service with a queue ran with its places full", " ".join(notes.diagnostics(plain)))
