@@ -354,6 +354,17 @@ class ChartClaims(unittest.TestCase):
         self.assertIn("not by how far they move the difference between options", c.caption)
 
 
+def set_pooled_occupancy(summary, service, mean, ci_low, ci_high):
+    """Overwrites pooled's occupancy row of one service in an open /summary/ group."""
+    rows = [i for i in range(len(summary["metric"])) if summary["scenario"][i] == b"pooled" and
+            summary["service"][i] == service.encode() and summary["metric"][i] == b"occupancy" and
+            summary["pool"][i] == b""]
+    for column, value in (("mean", mean), ("ci_low", ci_low), ("ci_high", ci_high)):
+        data = summary[column][()]
+        data[rows] = value
+        summary[column][...] = data
+
+
 class Diagnostics(unittest.TestCase):
     """The warm-up check and any service at or above capacity, in plain words."""
 
@@ -368,20 +379,7 @@ class Diagnostics(unittest.TestCase):
             services = [s.decode() for s in g["services"][()]]
             mser[services.index("idva")] = (len(g["months"]) - 1) // 2
             g["warmup_mser_months"][...] = mser
-            s = f["summary"]
-            rows = [i for i in range(len(s["metric"])) if s["scenario"][i] == b"pooled" and
-                    s["service"][i] == b"idva" and s["metric"][i] == b"occupancy" and s["pool"][i] == b""]
-            for column, value in (("mean", 0.995), ("ci_low", 0.99), ("ci_high", 1.0)):
-                data = s[column][()]
-                data[rows] = value
-                s[column][...] = data
-            # Refuge has no queue in the fixture; under pooled its beds hold more than their places.
-            rows = [i for i in range(len(s["metric"])) if s["scenario"][i] == b"pooled" and
-                    s["service"][i] == b"refuge" and s["metric"][i] == b"occupancy" and s["pool"][i] == b""]
-            for column, value in (("mean", 1.07), ("ci_low", 1.05), ("ci_high", 1.09)):
-                data = s[column][()]
-                data[rows] = value
-                s[column][...] = data
+            set_pooled_occupancy(f["summary"], "idva", 0.995, 0.99, 1.0)
             # ... and its queue grows steadily through the run, a little differently in each replication.
             metrics = [m.decode() for m in g["monthly_metrics"][()]]
             md = g["monthly_data"][()]
@@ -389,6 +387,8 @@ class Diagnostics(unittest.TestCase):
             md[:, services.index("idva"), :, metrics.index("mean_queue")] = \
                 np.linspace(5, 60, months)[None, :] * (1 + 0.05 * np.arange(reps))[:, None]
             g["monthly_data"][...] = md
+            # Refuge has no queue in the fixture; under pooled its beds hold more than their places.
+            set_pooled_occupancy(f["summary"], "refuge", 1.07, 1.05, 1.09)
         cls.res = dr.load(cls.path)
 
     def test_warmup(self):
