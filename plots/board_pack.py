@@ -106,6 +106,12 @@ def left_out_line(pack):
             + ". Every measure is in key-measures.xlsx, marked with why it is not shown.")
 
 
+def refusals_line(pack):
+    """One paragraph for every option whose return per £1 is not given, and why."""
+    return "No return per £1 is given: " + "; ".join(why if option in why else f"for {option}, {why}"
+                                                      for option, why in pack.refusals) + "."
+
+
 def grouped(pack):
     """[(heading, [findings])]: the summary's findings under one heading per option compared."""
     res, opts = pack.res, pack.options
@@ -213,8 +219,8 @@ def html_page(pack):
             f"<td>{unbroken(v)}" + (f"<span class='diff'>{unbroken(d)}</span>" if d else "") + "</td>"
             for v, d in (cell(res, row, n) for n in res.names)) + "</tr>")
     out.append("</table>")
-    for option, why in pack.refusals:
-        out.append(f"<p class='note'>No return per £1 for {esc(option)}: {esc(why)}.</p>")
+    if pack.refusals:
+        out.append(f"<p class='note'>{esc(refusals_line(pack))}</p>")
     if pack.left_out:
         out.append(f"<p class='note'>{esc(left_out_line(pack))}</p>")
     out.append(sizing.html_section(res))  # "What it takes to meet the target", when `dasim size` wrote the file

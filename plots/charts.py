@@ -100,6 +100,12 @@ def _figure(height, **kw):
     return plt.subplots(figsize=(WIDTH, height), layout="constrained", **kw)
 
 
+def group_height(bars):
+    """Inches for one group of `bars` grouped bars (one per option): thin enough that four options' charts fit
+    an A4 page each, thick enough to tell the bars apart."""
+    return 0.13 * bars + 0.1
+
+
 def _legend(fig, res, scenarios, kind="bar"):
     """One legend for the figure, above the panels."""
     handles = []
@@ -114,8 +120,10 @@ def _legend(fig, res, scenarios, kind="bar"):
         else:
             handles.append(matplotlib.lines.Line2D([], [], color=st["color"], ls=st["ls"], marker=st["marker"],
                                                    lw=1.6, ms=5, label=labels(res)[n]))
+    # One row when the names fit the page's width, else two: a legend wider than the page would shrink the chart.
+    columns = len(handles) if sum(len(h.get_label()) + 6 for h in handles) <= 84 else math.ceil(len(handles) / 2)
     fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), bbox_transform=fig.transFigure,
-               ncol=len(handles), handlelength=2.6, borderaxespad=0.2)
+               ncol=columns, handlelength=2.6, borderaxespad=0.2)
 
 
 def _bars(ax, res, rows, scenarios, value, scale=1.0):
@@ -279,7 +287,7 @@ def within_target(res, out_dir):
     if not services:
         return Chart("within_target", skipped="no option changes the share of any service's starts within "
                                               "target by a difference distinguishable from zero")
-    fig, ax = _figure(0.42 * len(services) * max(1, len(res.names) / 2) + 1.3)
+    fig, ax = _figure(group_height(len(res.names)) * len(services) + 1.3)
     _bars(ax, res, services, res.names, lambda n, s: dr.stat(res, n, s, "within_target"), 100)
     ax.set_yticklabels([names.service(res, s) for s in services])
     ax.set_xlabel("Started within the service's target wait (% of those who started)")
@@ -392,9 +400,20 @@ def disengaged_declined(res, out_dir):
                                          for n in res.names for m, _ in metrics)]
     quiet = [s for s in active if s not in services]
     dropped = (f"Not drawn: {_service_list(res, quiet)}, where nobody gave up or was declined." if quiet else "")
+    if res.others:      # a service where no option differs clearly from the baseline on either count adds nothing
+        same = [s for s in services if not any(significant(dr.diff(res, n, s, m)) for n in res.others
+                                               for m, _ in metrics)]
+        if len(same) < len(services):    # with no clear difference anywhere, all are drawn and the title says so
+            services = [s for s in services if s not in same]
+        else:
+            same = []
+        if same:
+            dropped = (dropped + f" Left out, because no option's difference from the baseline in either count is "
+                       f"distinguishable from zero: {_service_list(res, same)}.").strip()
     if not services:
-        return Chart("disengaged_declined", skipped="nobody gave up or was declined at any service", dropped=dropped)
-    fig, axes = _figure(0.42 * len(services) * max(1, len(res.names) / 2) + 1.4, ncols=2, sharey=True)
+        return Chart("disengaged_declined", skipped="no option changes the referrals given up on or declined at any "
+                                                    "service by more than chance", dropped=dropped)
+    fig, axes = _figure(group_height(len(res.names)) * len(services) + 1.4, ncols=2, sharey=True)
     for ax, (metric, xlabel) in zip(axes, metrics):
         _bars(ax, res, services, res.names, lambda n, s, m=metric: dr.stat(res, n, s, m))
         ax.set_xlabel(xlabel)
@@ -440,10 +459,19 @@ def annual_cost(res, out_dir):
 
     by_service = {n: _cost_by_service(res.scenarios[n]) for n in res.names}
     services = [s for s in res.services() if any(by_service[n].get(s, 0) > 0 for n in res.names)]
+    # A service that costs the same under every option (to the nearest £1,000) shows no difference: left out.
+    same = [s for s in services if res.others and
+            max(by_service[n].get(s, 0) for n in res.names) - min(by_service[n].get(s, 0) for n in res.names)
+            < fd.NIL_POUNDS]
+    services = [s for s in services if s not in same]
+    dropped = (f"Not drawn by service, because each costs the same under every option to the nearest £1,000: "
+               f"{_service_list(res, same)}." if same else "")
     split = all(by_service.values()) and services
-    funder_height = 0.42 * len(rows) * max(1, len(res.names) / 2) + 1.3
+    funder_height = group_height(len(res.names)) * len(rows) + 1.0
     if split:
-        service_height = 0.42 * len(services) * max(1, len(res.names) / 2) + 1.0
+        # With options to compare, each service's difference from the baseline (a point per option), which is
+        # what the board asks and fits a page; with one option, its cost by service.
+        service_height = (0.2 if res.others else group_height(1)) * len(services) + 0.8
         fig, (ax, ax2) = _figure(funder_height + service_height, nrows=2,
                                  gridspec_kw={"height_ratios": [funder_height, service_height]})
     else:
@@ -461,7 +489,21 @@ def annual_cost(res, out_dir):
                         va="center", fontsize=MIN_PT)
     ax.margins(x=0.12)
     ax.set_title("By funder", loc="left", fontsize=9, fontweight="bold")
-    if split:
+    if split and res.others:
+        for j, n in enumerate(res.others):
+            st = style(res, n)
+            offset = (j - (len(res.others) - 1) / 2) * 0.2
+            ax2.plot([(by_service[n].get(s, 0.0) - by_service[res.baseline].get(s, 0.0)) * 1e-3 for s in services],
+                     [i + offset for i in range(len(services))], ls="none", marker=st["marker"], color=st["color"],
+                     mec="black", mew=0.4, ms=5)
+        ax2.axvline(0, color="black", lw=0.8)
+        ax2.set_yticks(range(len(services)))
+        ax2.set_ylim(len(services) - 0.5, -0.5)
+        ax2.grid(axis="y", visible=False)
+        ax2.set_yticklabels([names.service(res, s) for s in services])
+        ax2.set_xlabel(f"Difference from {phrase(res, res.baseline)} (£ thousand a year)")
+        ax2.set_title("By service: difference from the baseline", loc="left", fontsize=9, fontweight="bold")
+    elif split:
         fixed_value = lambda n, s: {"mean": by_service[n].get(s, 0.0), "ci_low": math.nan, "ci_high": math.nan}
         _bars(ax2, res, services, res.names, fixed_value, 1e-6)
         ax2.set_yticklabels([names.service(res, s) for s in services])
@@ -490,9 +532,12 @@ def annual_cost(res, out_dir):
         title = (f"{sentence_start(phrase(res, res.baseline))} costs the funders {with_ci(base, 'money')} a year, "
                  f"{100 * share:.0f}% of it paid by {names.funder(res, big)}")
     caption = ("A contract's value is split between its funders by their shares"
-               + (", and between the services it buys by the staff or units of their pools." if split else "."))
+               + (", and between the services it buys by the staff or units of their pools." if split else ".")
+               + (f" {dropped}" if dropped else ""))
     note = "Contract values are fixed inputs, so they carry no interval." if fixed else ""
-    return _finish(fig, res, out_dir, "annual_cost", title, caption, note)
+    chart = _finish(fig, res, out_dir, "annual_cost", title, caption, note)
+    chart.dropped = dropped
+    return chart
 
 
 def _same(a, b):
@@ -543,7 +588,7 @@ def cost_avoided(res, out_dir):
     payers = res.comparisons.unique("area", service="(outcome)")
     if not payers:
         return Chart("cost_avoided", skipped="the scenarios have no outcome costs")
-    fig, axes = _figure(0.42 * len(payers) * max(1, len(res.others) / 2) + 1.4, ncols=2, sharey=True)
+    fig, axes = _figure(group_height(len(res.others)) * len(payers) + 1.4, ncols=2, sharey=True)
     for ax, kind in zip(axes, ("cashable", "societal")):
         _bars(ax, res, payers, res.others, lambda n, p, k=kind: _avoided(res, n, p, f"{k}_cost"), 1e-6)
         ax.axvline(0, color="black", lw=0.8)
@@ -602,7 +647,7 @@ def forest(res, out_dir, rows=None):
     if not panels:
         return Chart("forest", skipped="no measure differs between the options")
     sizes = [len(p[3]) for p in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH, 0.24 * sum(sizes) * max(1, len(res.others) / 1.5)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(WIDTH, 0.85 * group_height(len(res.others)) * sum(sizes)
                                                       + 0.8 * len(panels) + 0.8),
                              layout="constrained", gridspec_kw={"height_ratios": [s + 1.2 for s in sizes]},
                              squeeze=False)
@@ -623,7 +668,7 @@ def forest(res, out_dir, rows=None):
                 counts[n][0 if significant(d) and good else 1 if significant(d) else 2] += 1
         ax.axvline(0, color="black", lw=0.9)
         ax.set_yticks(range(len(prows)))
-        ax.set_yticklabels([r.label.split(" (")[0] for r in prows])
+        ax.set_yticklabels([r.name for r in prows])
         ax.set_ylim(len(prows) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         ax.set_title(title, loc="left")
@@ -656,21 +701,135 @@ def output_label(res, output):
     return f"{names.service(res, service)} {metric_label(metric)}{where}"
 
 
-UNIT_WORDS = {"people/year": "a year", "people": "people", "days": "days", "share": "share", "GBP/year": "£ a year"}
+UNIT_WORDS = {"people/year": "number a year", "people": "people", "days": "days", "share": "share", "GBP/year": "£ a year"}
 
 
 def parameter_labels(res):
     """Plain-English names of the sensitivity table's parameters: the file's, else the key read aloud."""
     t = res.sensitivity["table"].columns
     given = t.get("parameter_display")
-    return [str(given[i]).strip() if given is not None and str(given[i]).strip() else
+    # A pattern the scenario gives no name for comes back as its key's last parts, "* stretch": read it aloud.
+    return [str(given[i]).strip() if given is not None and str(given[i]).strip() and "*" not in str(given[i]) else
             sentence_start(names.parameter(p)) for i, p in enumerate(t["parameter"])]
 
 
-def tornado(res, out_dir, most=6):
-    """One-at-a-time sensitivity from /sensitivity: each assumption at its low and high value."""
+def tornado(res, out_dir, most=4):
+    """One-at-a-time sensitivity from /sensitivity. With every option varied (the file's `scenario` and
+    `difference_*` columns), each assumption is ranked by how far it moves the difference between an option and the
+    baseline; a file from a run that varied the baseline alone gets the baseline's own tornado, said so."""
     if res.sensitivity is None or len(res.sensitivity["table"]) == 0:
         return Chart("tornado", skipped="the results file has no /sensitivity group (no sensitivity run)")
+    t = res.sensitivity["table"].columns
+    if res.others and "difference_at_low" in t and "scenario" in t:
+        return _difference_tornado(res, out_dir, most)
+    return _baseline_tornado(res, out_dir, most + 2)
+
+
+def difference_swings(res, output):
+    """{parameter row index (the first option's row) -> [(option, row index, swing)]} for one output: how far each
+    assumption, from its low to its high value, moves each option's difference from the baseline; ranked, largest
+    swing first, by the largest over options."""
+    t = res.sensitivity["table"].columns
+    by_parameter = {}
+    for k in np.flatnonzero((t["output"] == output) & (t["scenario"] != res.baseline)):
+        option = str(t["scenario"][k])
+        if option not in res.others or not math.isfinite(t["difference_at_low"][k]):
+            continue
+        swing = abs(float(t["difference_at_high"][k] - t["difference_at_low"][k]))
+        by_parameter.setdefault(str(t["parameter"][k]), []).append((option, int(k), swing))
+    return sorted(by_parameter.values(), key=lambda rows: -max(r[2] for r in rows))
+
+
+def _difference_finding(res, output, ranked, money, unit, shown):
+    """The assumption that moves an option's difference from the baseline most, whether that can change which is
+    better, or that none moves it by more than chance."""
+    t = res.sensitivity["table"].columns
+    what = lower_first(output_label(res, output))
+    kind = "money" if money else "days" if unit == "days" else "count"
+    ends = ("low", "high")
+    real = [(option, k, swing) for rows in ranked for option, k, swing in rows
+            if any(float(t[f"difference_change_{e}_ci_low"][k]) > 0 or float(t[f"difference_change_{e}_ci_high"][k]) < 0
+                   for e in ends)] if "difference_change_low_ci_low" in t else \
+        [row for rows in ranked for row in rows]
+    if not real:
+        return (f"No assumption moves the difference in {what} between any option and "
+                f"{phrase(res, res.baseline)} by more than chance")
+    option, k, _ = max(real, key=lambda r: r[2])
+    lo, hi = float(t["difference_at_low"][k]), float(t["difference_at_high"][k])
+    low, high = number(lo, kind), number(hi, kind)
+    if low == high:
+        low, high = f"{lo:.3g}", f"{hi:.3g}"
+    flips = (lo < 0) != (hi < 0) and lo != 0 and hi != 0
+    return (f"The difference in {what} between {phrase(res, option)} and {phrase(res, res.baseline)} moves most "
+            f"with {lower_first(shown[k])}: from {low} to {high}{' days' if kind == 'days' else ''} across its range"
+            + (", so which option is better depends on it" if flips else ", keeping its sign"))
+
+
+def _difference_tornado(res, out_dir, most):
+    t = res.sensitivity["table"].columns
+    units = res.sensitivity["units"]
+    shown = parameter_labels(res)
+    outputs = list(dict.fromkeys(t["output"]))
+    ranked = {o: difference_swings(res, o) for o in outputs}
+    outputs = [o for o in outputs if ranked[o]]
+    if not outputs:
+        return Chart("tornado", skipped="the sensitivity rows give no option's difference from the baseline")
+    options = [n for n in res.others if any(r[0] == n for rows in ranked[outputs[0]] for r in rows)]
+    rows_per = [min(most, len(ranked[o])) for o in outputs]
+    fig, axes = plt.subplots(len(outputs), 1, figsize=(WIDTH, 0.85 * group_height(len(options)) * sum(rows_per) +
+                                                        0.75 * len(outputs) + 0.3),
+                             layout="constrained", squeeze=False,
+                             gridspec_kw={"height_ratios": [r + 1.2 for r in rows_per]})
+    findings = []
+    h = 0.8 / max(1, len(options))
+    for ax, output in zip(axes[:, 0], outputs):
+        top = ranked[output][:most]
+        first = [rows[0][1] for rows in top]            # a row of each parameter, for its label and values
+        unit = units[first[0]] if len(units) else ""
+        money = "£" in unit or "GBP" in unit
+        scale = 1e-6 if money else 1.0
+        for i, rows in enumerate(top):
+            for option, k, _ in rows:
+                j = options.index(option) if option in options else 0
+                st = style(res, option)
+                y = i - 0.4 + h * (j + 0.5)
+                lo, hi, base = (float(t[c][k]) * scale for c in ("difference_at_low", "difference_at_high",
+                                                                 "difference_base"))
+                ax.barh(y, hi - lo, left=lo, height=h * 0.85, color=st["color"], edgecolor="#333333", linewidth=0.5)
+                ax.plot([base, base], [y - h * 0.45, y + h * 0.45], color="black", lw=1.2)
+                ax.plot(hi, y, ls="none", marker=">" if hi >= lo else "<", color="black", ms=4)
+        ax.axvline(0, color="#555555", lw=0.8, ls="--")
+        ax.margins(x=0.06)
+        ax.set_yticks(range(len(top)))
+        ax.set_yticklabels(["\n".join(textwrap.wrap(f"{shown[k]} ({t['low_value'][k]:g} to {t['high_value'][k]:g})",
+                                                    34)) for k in first])
+        ax.set_ylim(len(top) - 0.5, -0.5)
+        ax.grid(axis="y", visible=False)
+        ax.set_title("\n".join(textwrap.wrap(f"{output_label(res, output)}: difference from "
+                                             f"{phrase(res, res.baseline)}", 62)), loc="left")
+        shown_unit = "£ million a year" if money else UNIT_WORDS.get(unit, unit)
+        ax.set_xlabel(f"Option − baseline ({shown_unit})")
+        findings.append(_difference_finding(res, output, top, money, unit, shown))
+    _legend(fig, res, options)
+    title = findings[0]                 # the first result's; the others lead the caption
+    others = " ".join(f"{f}." for f in findings[1:])
+    note = (f"One assumption at a time, the others at base values, set alike in every option that has it; "
+            f"{int(res.sensitivity['attrs'].get('replications', 0) or 0)} replications, the same random numbers at "
+            "every setting.")
+    caption = (others + " " if others else "") + (
+        "Each bar runs from an option's difference from the baseline with the assumption at its low value to the "
+        "difference at its high value (the arrow); the black tick is the difference at the base value, and the dashed "
+        "line no difference. A bar that crosses the dashed line marks an assumption on which the choice between the "
+        "options turns. Assumptions are ranked by how far they move the difference, which is what the decision rests "
+        "on.")
+    dropped = (f"Only the {most} assumptions that move each difference most are drawn; all are in the sensitivity "
+               "table." if any(len(ranked[o]) > most for o in outputs) else "")
+    chart = _finish(fig, res, out_dir, "tornado", title, (caption + " " + dropped).strip(), note, intervals=False)
+    chart.dropped = dropped
+    return chart
+
+
+def _baseline_tornado(res, out_dir, most):
     t = res.sensitivity["table"].columns
     units = res.sensitivity["units"]
     shown = parameter_labels(res)

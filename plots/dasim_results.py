@@ -345,3 +345,36 @@ def totals_values(res, scenario, metric):
     if metric not in names or "totals_data" not in sc["data"]:
         return None
     return sc["data"]["totals_data"][:, names.index(metric)].astype(float)
+
+
+# ------------------------------------------------------------------------------- results by risk level and source
+
+BREAKDOWNS = {"risk": ("risk_metrics_data", "risk_levels"), "source": ("source_metrics_data", "sources")}
+
+
+def breakdown_levels(res, axis="risk"):
+    """The levels a file splits results by on `axis` ("risk" or "source"), in the scenario's order, or [] when the
+    file has no such split or only the single level "all" (the scenario names no risk attribute). Summary rows of a
+    split read "risk:<level>" in their area column."""
+    cells = [a for a in res.summary.unique("area") if a.startswith(axis + ":")]
+    levels = [c.split(":", 1)[1] for c in cells]
+    if not levels or levels == ["all"]:
+        return []
+    for n in res.names:                  # the scenario's own order (set-base.toml lists risk from lowest to highest)
+        given = res.scenarios[n]["labels"].get(BREAKDOWNS[axis][1])
+        if given:
+            return [level for level in given if level in levels] + [level for level in levels if level not in given]
+    return levels
+
+
+def breakdown_values(res, scenario, service, metric, level, axis="risk"):
+    """[R] one service's area metric for one risk level (or source) per replication, or None when absent."""
+    sc = res.scenarios[scenario]
+    dataset, label = BREAKDOWNS[axis]
+    lab = sc["labels"]
+    if dataset not in sc["data"] or service not in lab["services"] or level not in lab.get(label, []) or \
+            metric not in lab["area_metrics"]:
+        return None
+    return sc["data"][dataset][:, lab["services"].index(service), lab[label].index(level),
+                               lab["area_metrics"].index(metric)].astype(float)
+

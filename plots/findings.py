@@ -13,6 +13,7 @@ is counted at each.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,6 +47,7 @@ class Row:
     service: str = ""
     key: str = ""                   # a stable id for tests and the spreadsheet
     refusals: dict = field(default_factory=dict)   # scenario -> why there is no figure
+    risk: str = ""                  # the risk level a row is limited to ("" for everyone)
 
     def varies(self):
         """False when every option shows the same figure with no spread (a zero everywhere, a fixed input)."""
@@ -57,6 +59,12 @@ class Row:
         means = [s["mean"] for s in self.values.values() if s is not None]
         return (max(means) - min(means) > 1e-9 * max(1.0, max(abs(m) for m in means))) if means else \
             any(abs(s["mean"]) > 1e-9 for s in self.diffs.values() if s is not None)
+
+    @property
+    def name(self):
+        """The label without its closing units: "Sanctuary (home security): gave up while waiting (a year)" ->
+        "Sanctuary (home security): gave up while waiting"."""
+        return re.sub(r"\s*\([^()]*\)$", "", self.label)
 
     def clear_difference(self):
         return any(significant(d) for d in self.diffs.values())
@@ -98,12 +106,14 @@ def _summary_row(res, service, metric, **kw):
                key=f"{service}|{metric}|{area}", **kw)
 
 
-def _past_target(res, service, shown):
+def _past_target(res, service, shown, level=""):
     """Starts later than the service's target wait a year: started × (1 − share within target), per
-    replication, so the difference is paired as the file's own are."""
+    replication, so the difference is paired as the file's own are; of one risk level's people with `level`."""
     def per_rep(n):
-        started = dr.area_values(res, n, service, "started")
-        share = dr.area_values(res, n, service, "within_target")
+        if level:
+            started, share = (dr.breakdown_values(res, n, service, m, level) for m in ("started", "within_target"))
+        else:
+            started, share = (dr.area_values(res, n, service, m) for m in ("started", "within_target"))
         return None if started is None or share is None else started * (1 - np.nan_to_num(share, nan=1.0))
     base = per_rep(res.baseline)
     values = {n: (dr.derived_stat(res, v) if v is not None else None) for n in res.names for v in [per_rep(n)]}
@@ -112,10 +122,36 @@ def _past_target(res, service, shown):
         v = per_rep(n)
         diffs[n] = dr.derived_stat(res, v - base) if v is not None and base is not None and len(v) == len(base) \
             else None
+    if level:
+        who = names.risk_level(level)
+        return Row(f"{shown}: {who} starts later than the target wait (a year)", "count", "people", values, diffs,
+                   counts="starts", service=service, key=f"{service}|past_target|risk:{level}", risk=level,
+                   template="At " + shown + ", {n} {dir} " + who + " starts a year come later than the target wait "
+                            "under {opt} than under {base}")
     return Row(f"{shown}: started later than its target wait (a year)", "count", "people", values, diffs,
                counts="starts", service=service, key=f"{service}|past_target|all",
                template="At " + shown + ", {n} {dir} starts a year come later than the target wait under {opt} "
                         "than under {base}")
+
+
+def risk_rows(res, service, shown, queue):
+    """A service's harms to people, one row per risk level, when the file splits results by risk (else none):
+    referrals declined and, where people queue, gave up while waiting and starts past the target wait."""
+    rows = []
+    for level in dr.breakdown_levels(res, "risk"):
+        who = names.risk_level(level)
+        rows.append(_summary_row(res, service, "declined", area=f"risk:{level}", kind="count", topic="people",
+                                 label=f"{shown}: {who} referrals declined (a year)", counts="referrals", risk=level,
+                                 template=shown + " declines {n} {dir} " + who + " referrals a year under {opt} than "
+                                          "under {base}"))
+        if queue:
+            rows.append(_summary_row(res, service, "disengaged", area=f"risk:{level}", kind="count", topic="people",
+                                     label=f"{shown}: {who} referrals given up while waiting (a year)",
+                                     counts="referrals", risk=level,
+                                     template="At " + shown + ", {n} {dir} " + who + " referrals a year end with the "
+                                              "person giving up while waiting under {opt} than under {base}"))
+            rows.append(_past_target(res, service, shown, level))
+    return rows
 
 
 def measures(res):
@@ -147,6 +183,7 @@ def measures(res):
                                      counts="referrals",
                                      template=shown + " admits {n} {dir} referrals a year under {opt} than under "
                                                       "{base}"))
+        rows += risk_rows(res, s, shown, queue)
     rows += money_rows(res)
     return rows
 
@@ -228,7 +265,7 @@ def finding(res, row, n, d):
 
 def not_distinguishable(res, row, n, d):
     opts = names.options(res)
-    what = row.label.split(" (")[0]
+    what = row.name
     what = what[:1].lower() + what[1:] if not what[1:2].isupper() else what
     return Finding(f"The difference in {what} between {opts[n]} and {opts[res.baseline]} is not distinguishable "
                    f"from zero: {number(d['mean'], row.kind)} {ci_text(d, row.kind)}".strip() + ".", row, n, d)
@@ -244,10 +281,14 @@ def headlines(res, rows, most=4):
                         "from chance; run more replications before drawing conclusions.")]
     out = []
     opts = names.options(res)
+    by_risk = any(r.risk for r in rows)
     for n in res.others:
-        people = [(r, r.diffs.get(n)) for r in rows if r.topic == "people" and r.diffs.get(n) is not None]
+        # With results by risk level, a service's harms are stated for each level (the whole-service row would say
+        # the same people twice); people lost at re-triage have no split and stay whole.
+        people = [(r, r.diffs.get(n)) for r in rows if r.topic == "people" and r.diffs.get(n) is not None and
+                  (bool(r.risk) == by_risk or not r.service)]
         clear = sorted((finding(res, r, n, d) for r, d in people if significant(d)), key=lambda f: -f.weight)
-        out += top_per_kind(clear, most)
+        out += top_per_kind(clear, most, risk_order(res))
         unclear = sum(not significant(d) for _, d in people)
         if not clear:
             out.append(Finding(f"Against {opts[res.baseline]}, {opts[n]} makes no difference distinguishable from "
@@ -269,17 +310,35 @@ def harm(finding):
     return HARMS.index(kind) if kind in HARMS else len(HARMS)
 
 
-def top_per_kind(clear, most):
-    """The largest finding of each kind of harm, then the next largest of any kind, up to `most`; stated gravest
-    kind first (a person lost before a late start), the larger first within a kind. So one service's many late
-    starts cannot crowd out the people lost or turned away."""
+def risk_order(res):
+    """{risk level: rank}, the highest level first: the scenario lists its levels from lowest to highest (as
+    set-base.toml's attributes.risk does: standard, medium, high)."""
+    levels = dr.breakdown_levels(res, "risk")
+    return {level: len(levels) - 1 - i for i, level in enumerate(levels)}
+
+
+def rank(finding, risks=None):
+    """Where a finding stands among an option's findings on people: gravest harm first, then the highest risk
+    level, then the larger."""
+    return harm(finding), (risks or {}).get(finding.row.risk, -1), -finding.weight
+
+
+def top_per_kind(clear, most, risks=None):
+    """The largest finding of each kind of harm (and, with results by risk, of each risk level within it), then
+    the next largest of any kind, up to `most`; stated gravest kind first (a person lost before a late start), the
+    highest risk and the larger first within a kind. So one service's many late starts cannot crowd out the people
+    lost or turned away, nor many people at standard risk those at high risk."""
     picked, kinds = [], set()
     for f in clear:                       # `clear` is largest first
         if harm(f) not in kinds:
             kinds.add(harm(f))
             picked.append(f)
+    for f in clear:                       # the highest risk level's largest of each kind, when the file splits by risk
+        if risks and f.row.risk and risks.get(f.row.risk) == 0 and f not in picked and \
+                not any(harm(p) == harm(f) and p.row.risk == f.row.risk for p in picked):
+            picked.append(f)
     picked += [f for f in clear if f not in picked][:max(0, most - len(picked))]
-    return sorted(picked[:max(most, len(kinds))], key=lambda f: (harm(f), -f.weight))
+    return sorted(picked[:max(most, len(picked))], key=lambda f: rank(f, risks))
 
 
 def money_findings(res, rows, n):
@@ -330,7 +389,7 @@ def single_option(res, rows):
     people = [r for r in rows if r.topic == "people" and r.values.get(res.baseline)]
     for r in sorted(people, key=lambda r: -r.values[res.baseline]["mean"])[:3]:
         if r.values[res.baseline]["mean"] > 0:
-            out.append(Finding(f"{r.label.split(' (')[0]}: {with_ci(r.values[res.baseline], r.kind)} a year.", r,
+            out.append(Finding(f"{r.name}: {with_ci(r.values[res.baseline], r.kind)} a year.", r,
                                res.baseline, r.values[res.baseline]))
     cost = next((r for r in rows if r.key == "(total)|service_cost|all"), None)
     if cost and cost.values.get(res.baseline):
@@ -353,13 +412,20 @@ def summary_paragraph(res, found):
 
 # --------------------------------------------------------------------------------------- what the pack shows
 
-def table_rows(rows, limit=18):
+def table_rows(rows, limit=12):
     """(rows to show, [(why, [labels])] left out): rows that vary and, among people and service measures,
-    those where some option differs clearly from the baseline; money rows always. At most `limit` rows; the
-    rest are in the spreadsheet."""
-    shown, same, unclear, over = [], [], [], []
+    those where some option differs clearly from the baseline; money rows, except a return per £1 given for no
+    option and the costs avoided, which are the outcome-cost rows' differences with the sign turned. At most
+    `limit` rows, so that the table fits one A4 page with four options; the rest are in the spreadsheet."""
+    shown, same, unclear, over, by_risk, repeated = [], [], [], [], [], []
     for r in rows:
-        if not r.varies() and not r.refusals and r.topic != "money":
+        if r.risk:                 # the summary states them; the table keeps to whole services
+            by_risk.append(r.label)
+        elif r.kind == "ratio" and not any(v for v in r.values.values()):
+            same.append(r.label)   # the refusal is said under the table
+        elif r.key.endswith("_cost_avoided|all"):
+            repeated.append(r.label)
+        elif not r.varies() and not r.refusals and r.topic != "money":
             same.append(r.label)
         elif r.topic != "money" and r.diffs and not r.clear_difference():
             unclear.append(r.label)
@@ -376,7 +442,9 @@ def table_rows(rows, limit=18):
         keep = set(id(r) for r in sorted(other, key=rank)[:room])
         over = [r.label for r in other if id(r) not in keep]
         other = [r for r in other if id(r) in keep]
-    left = [("the same under every option", same),
+    left = [("the same under every option, or not given for any", same),
+            ("of costs avoided, which are the differences in outcome costs with the sign turned", repeated),
             ("with no option's difference from the baseline distinguishable from zero", unclear),
-            ("with smaller differences, for want of room", over)]
+            ("with smaller differences, for want of room", over),
+            ("by risk level (the summary states the largest)", by_risk)]
     return other + money, [(why, labels) for why, labels in left if labels]

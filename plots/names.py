@@ -49,6 +49,12 @@ def area(res, key):
     return "All areas" if key == "all" else _lookup(res, "areas", key) or generic(key)
 
 
+def risk_level(key):
+    """A risk level as an adjective: "high" -> "high-risk" (as in "high-risk referrals"). Levels are the scenario's
+    attribute values, words already."""
+    return re.sub(r"[\s_]+", "-", str(key).strip().lower()) + "-risk"
+
+
 def pool(res, key):
     return _lookup(res, "pools", key) or generic(key)
 

@@ -78,8 +78,8 @@ def write_docx(pack, path):
             for p in c.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(8)
-    for option, why in pack.refusals:
-        doc.add_paragraph(f"No return per £1 for {option}: {why}.")
+    if pack.refusals:
+        doc.add_paragraph(board_pack.refusals_line(pack))
     if pack.left_out:
         doc.add_paragraph(board_pack.left_out_line(pack))
 
@@ -126,7 +126,7 @@ def write_key_measures(pack, path):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     units = {"count": "a year", "days": "days", "share": "share (0-1)", "money": "£ a year", "ratio": "£ per £1"}
     for row in pack.rows:
-        line = [row.label.split(" (")[0], units.get(row.kind, ""), why_not.get(row.label, "shown")]
+        line = [row.name, units.get(row.kind, ""), why_not.get(row.label, "shown")]
         for n in res.names:
             s = row.values.get(n)
             line += [_number(s["mean"]), _number(s["ci_low"]), _number(s["ci_high"])] if s else [None] * 3

@@ -3,6 +3,7 @@
 // the console table share.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -19,12 +20,18 @@ struct ScenarioRun {
   std::vector<bool> done;
 };
 
-/// One row of a one-at-a-time sensitivity analysis: an assumption set low and high, and an output's response.
+/// One row of a one-at-a-time sensitivity analysis: an assumption set low and high in every option, and one
+/// option's output's response. For an option other than the baseline, also how the difference option − baseline
+/// (both at the same setting, same replications) moves: what a decision between them rests on.
 struct SensitivityRow {
   std::string parameter, where, output, units;
   double base_value = 0, low_value = 0, high_value = 0;
   double output_base = 0, output_at_low = 0, output_at_high = 0;  // means over the sensitivity replications
   stats::Summary effect_low, effect_high;  // paired differences from the base, per replication
+  std::string scenario;                    // the option whose output this is
+  double difference_base = std::numeric_limits<double>::quiet_NaN();  // option − baseline; NaN for the baseline
+  double difference_at_low = std::numeric_limits<double>::quiet_NaN(), difference_at_high = std::numeric_limits<double>::quiet_NaN();
+  stats::Summary difference_change_low, difference_change_high;  // change in that difference, per replication
 };
 
 struct RunRecord {

@@ -61,7 +61,7 @@ std::function<void(std::size_t, std::size_t)> progress_bar(bool quiet, std::uniq
   };
 }
 
-/// The baseline's variants for a sensitivity run, read from the files that ran (kept in the scenario), so an edit
+/// An option's variants for a sensitivity run, read from the files that ran (kept in the scenario), so an edit
 /// to a file since the run started cannot mix with its results.
 batch::VariantSource variants_of(const model::Scenario& base) {
   batch::VariantSource source{base.source_files.empty() ? base.name : base.source_files.back().first, scenario::assumptions(base), nullptr};
@@ -273,7 +273,9 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   if (o.sensitivity) {
     const batch::SensitivityOptions so{o.spread, o.sensitivity_replications, o.metrics, o.vary_only};
     std::unique_ptr<Progress> sensitivity_bar;
-    batch::run_sensitivity(record, variants_of(scenarios.front()), so, runner,
+    std::vector<batch::VariantSource> sources;  // every option varies, so the tornado can rank by the difference
+    for (const auto& s : scenarios) sources.push_back(variants_of(s));
+    batch::run_sensitivity(record, sources, so, runner,
                            [](const std::string& m) { fmt::print(stderr, "{}\n", m); },
                            [&o](const std::string& m) { if (!o.quiet) fmt::print(stderr, "{}\n", m); },
                            progress_bar(o.quiet, sensitivity_bar, o.progress_lines));

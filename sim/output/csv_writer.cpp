@@ -43,13 +43,15 @@ void write_csv(const std::vector<batch::Row>& rows, const std::filesystem::path&
 
 void write_sensitivity_csv(const batch::RunRecord& run, const std::filesystem::path& path) {
   std::string text = "parameter,where,output,units,base_value,low_value,high_value,output_base,output_at_low,output_at_high,"
-                     "effect_low,effect_low_ci_low,effect_low_ci_high,effect_high,effect_high_ci_low,effect_high_ci_high\n";
+                     "effect_low,effect_low_ci_low,effect_low_ci_high,effect_high,effect_high_ci_low,effect_high_ci_high,"
+                     "scenario,difference_base,difference_at_low,difference_at_high\n";
   for (const auto& r : run.sensitivity)
-    text += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(r.parameter), field(r.where), field(r.output),
+    text += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(r.parameter), field(r.where), field(r.output),
                         field(r.units), number(r.base_value), number(r.low_value), number(r.high_value), number(r.output_base),
                         number(r.output_at_low), number(r.output_at_high), number(r.effect_low.mean), number(r.effect_low.ci_low),
                         number(r.effect_low.ci_high), number(r.effect_high.mean), number(r.effect_high.ci_low),
-                        number(r.effect_high.ci_high));
+                        number(r.effect_high.ci_high), field(r.scenario), number(r.difference_base),
+                        number(r.difference_at_low), number(r.difference_at_high));
   write_text(text, path);
 }
 

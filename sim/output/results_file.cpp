@@ -62,11 +62,13 @@ void write_schema(const h5::Group& file) {
 /// without scanning the TOML again.
 void write_assumptions(const h5::Group& scenario_group, const model::Scenario& s) {
   const std::vector<scenario::Assumption> found = scenario::assumptions(s);
-  std::vector<std::string> keys, where;
+  std::vector<std::string> keys, where, display;
   std::vector<double> values;
-  for (const auto& a : found) keys.push_back(a.key), values.push_back(a.value), where.push_back(a.where);
+  for (const auto& a : found)
+    keys.push_back(a.key), values.push_back(a.value), where.push_back(a.where), display.push_back(s.display_names.parameter(a.key));
   const h5::Group g = scenario_group.create_group("assumptions");
   g.write_strings("key", keys);
+  g.write_strings("display_name", display);  // the scenario's name for it, for the appendix
   g.write("value", {values.size()}, values);
   g.write_strings("where", where);
 }
@@ -234,7 +236,13 @@ void write_sensitivity(const h5::Group& file, const batch::RunRecord& run) {
   g.set_attribute("scenario", run.scenarios.front().scenario->name);
   std::vector<std::string> parameter, where, output, units;
   std::vector<double> base, low, high, out_base, out_low, out_high, ell, elh, ehl, ehh;
+  std::vector<std::string> scenario;  // the option of each row; its difference from the baseline as the setting moves
+  std::vector<double> d_base, d_low, d_high, dll, dlh, dhl, dhh;
   for (const auto& r : run.sensitivity) {
+    scenario.push_back(r.scenario), d_base.push_back(r.difference_base), d_low.push_back(r.difference_at_low);
+    d_high.push_back(r.difference_at_high), dll.push_back(r.difference_change_low.ci_low);
+    dlh.push_back(r.difference_change_low.ci_high), dhl.push_back(r.difference_change_high.ci_low);
+    dhh.push_back(r.difference_change_high.ci_high);
     parameter.push_back(r.parameter), where.push_back(r.where), output.push_back(r.output), units.push_back(r.units);
     base.push_back(r.base_value), low.push_back(r.low_value), high.push_back(r.high_value);
     out_base.push_back(r.output_base), out_low.push_back(r.output_at_low), out_high.push_back(r.output_at_high);
@@ -252,8 +260,12 @@ void write_sensitivity(const h5::Group& file, const batch::RunRecord& run) {
   g.set_attribute("units", units.empty() ? std::string() : units.front());
   for (auto [label, v] : {std::pair{"base_value", &base}, {"low_value", &low}, {"high_value", &high}, {"output_base", &out_base},
                           {"output_at_low", &out_low}, {"output_at_high", &out_high}, {"effect_low_ci_low", &ell},
-                          {"effect_low_ci_high", &elh}, {"effect_high_ci_low", &ehl}, {"effect_high_ci_high", &ehh}})
+                          {"effect_low_ci_high", &elh}, {"effect_high_ci_low", &ehl}, {"effect_high_ci_high", &ehh},
+                          {"difference_base", &d_base}, {"difference_at_low", &d_low}, {"difference_at_high", &d_high},
+                          {"difference_change_low_ci_low", &dll}, {"difference_change_low_ci_high", &dlh},
+                          {"difference_change_high_ci_low", &dhl}, {"difference_change_high_ci_high", &dhh}})
     g.write(label, {n}, *v);
+  g.write_strings("scenario", scenario);
 }
 
 }  // namespace

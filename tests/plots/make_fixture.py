@@ -480,6 +480,9 @@ def measures(name, sim):
                     for k, m in enumerate(AREA_METRICS)]
         out += [(service, "", "all", m, SERVICE_UNITS[k], True, sim["sm"][:, si, k])
                 for k, m in enumerate(SERVICE_METRICS)]
+        if "risk" in sim:      # the writer's "risk:<level>" rows
+            out += [(service, "", f"risk:{level}", m, AREA_UNITS[k], True, sim["risk"][:, si, li, k])
+                    for li, level in enumerate(RISK_LEVELS) for k, m in enumerate(AREA_METRICS)]
     for p, pool in enumerate(sim["pools"]):
         out += [(pool[1], pool[0], "all", m, POOL_UNITS[k], False, sim["pm"][:, p, k])
                 for k, m in enumerate(POOL_METRICS)]
@@ -513,11 +516,63 @@ def write_schema(f, strings):
         g.attrs["optional"] = np.int32(name in OPTIONAL)
 
 
+def stored_assumptions(name):
+    """[(key, value, FILE:LINE, display name)] as the writer's /scenarios/NAME/assumptions: lines whose comment says
+    `assumption` and whose value is one number (the simulator's loader also reads inline tables; the fixture's
+    assumptions need not), a later file's line replacing an earlier one's."""
+    found, table = {}, ""
+    for file, text in SOURCES[name]:
+        for number_, line in enumerate(text.splitlines(), start=1):
+            code, _, comment = line.partition("#")
+            code = code.strip()
+            if code.startswith("["):
+                table = code.strip("[] ")
+            elif code.startswith("name =") and "." not in table:      # an array's entry is named by its name
+                table = f"{table}.{code.split('=', 1)[1].strip().strip(chr(34))}"
+            elif "=" in code and "assumption" in comment:
+                key, value = (x.strip() for x in code.split("=", 1))
+                try:
+                    value = float(value)
+                except ValueError:
+                    continue
+                full = f"{table}.{key}"
+                found[full] = (full, value, f"scenarios/{file}:{number_}",
+                               PARAMETER_DISPLAY.get(full, " ".join(full.split(".")[-2:]).replace("_", " ")))
+    return list(found.values())
+
+
+RISK_LEVELS = ["standard", "medium", "high"]     # lowest to highest, as set-base.toml's attributes.risk
+RISK_SHARE = [0.57, 0.31, 0.12]
+
+
+def by_risk(name, sim):
+    """[R, services, risk levels, area metrics]: each service's all-area results split by risk level. Counts split
+    by the levels' shares, except that every option but the baseline declines half as many referrals at high risk
+    (and gives their share to the others), so the options differ most, relatively, for the people at most risk;
+    waits and shares are the whole service's."""
+    whole = sim["am"][:, :, len(AREAS), :]
+    out = np.repeat(whole[:, :, None, :], len(RISK_LEVELS), axis=2)
+    for k, metric in enumerate(AREA_METRICS):
+        if AREA_UNITS[k] != "people/year":
+            continue
+        share = np.array(RISK_SHARE)
+        if metric == "declined" and name != "separate":
+            share = np.array([0.57 + 0.03, 0.31 + 0.03, 0.06])
+        out[:, :, :, k] = whole[:, :, None, k] * share
+    return out
+
+
 def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20250401, sensitivity=True,
-          format_version=(1, 1), complete=1, display_names=True):
-    """`display_names=False` writes a file as dasim did before display names, to test the readable fallback."""
+          format_version=(1, 1), complete=1, display_names=True, risk=False):
+    """`display_names=False` writes a file as dasim did before display names, to test the readable fallback;
+    `sensitivity="baseline"` the sensitivity of the baseline alone, as dasim wrote before every option varied;
+    `risk=True` results by risk level as well (risk_metrics_data and "risk:<level>" rows), as dasim writes for a
+    scenario with a risk attribute."""
     names = list(names)
     sims = {name: simulate(name, replications, seed) for name in names}
+    if risk:
+        for name in names:
+            sims[name]["risk"] = by_risk(name, sims[name])
     strings = h5py.string_dtype("utf-8")
     summary, comparisons = [], []
     with h5py.File(path, "w") as f:
@@ -536,7 +591,7 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
             sim = sims[name]
             g = f.create_group(f"scenarios/{name}")
             g.attrs["description"] = DESCRIPTIONS[name]
-            g.attrs["source_text"] = "".join(f"# ===== scenarios/{file} =====\n{text}" for file, text in SOURCES[name])
+            g.attrs["source_text"] = "".join(f"# ===== {file} =====\n{text}" for file, text in SOURCES[name])
             g.attrs["resolved"] = f"scenario {name}: {len(sim['pools'])} pools, {len(AREAS)} areas"
             g.attrs["horizon_days"] = (YEARS + 0.5) * 365.25
             g.attrs["warmup_days"] = 0.5 * 365.25
@@ -548,6 +603,8 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                           months=sim["months"])
             if name in CONTRACTS:
                 labels["contracts"] = CONTRACTS[name]
+            if risk:
+                labels["risk_levels"] = RISK_LEVELS
             if display_names:
                 g.attrs["display_name"] = OPTION_DISPLAY[name]
                 for key, table in (("service", SERVICE_DISPLAY), ("funder", FUNDER_DISPLAY),
@@ -577,6 +634,15 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
                                      ("wait_bin_edges", bin_edges(), ["days"])):
                 d = g.create_dataset(key, data=np.asarray(data, dtype=float))
                 d.attrs.create("units", units, dtype=strings)
+            stored = stored_assumptions(name)
+            a = g.create_group("assumptions")
+            for column, values in (("key", [x[0] for x in stored]), ("where", [x[2] for x in stored]),
+                                   ("display_name", [x[3] for x in stored])):
+                a.create_dataset(column, data=values, dtype=strings)
+            a["value"] = np.array([x[1] for x in stored], dtype=float)
+            if risk:
+                d = g.create_dataset("risk_metrics_data", data=sim["risk"])
+                d.attrs.create("units", AREA_UNITS, dtype=strings)
             band = g.create_dataset("monthly_band", data=monthly_band(sim["md"]))
             band.attrs.create("units", MONTHLY_UNITS, dtype=strings)
             band.attrs.create("statistics", ["mean", "ci_low", "ci_high"], dtype=strings)
@@ -606,7 +672,7 @@ def write(path, names=("separate", "pooled", "hybrid"), replications=20, seed=20
         write_table(f.create_group("summary"), summary, strings)
         write_table(f.create_group("comparisons"), comparisons, strings)
         if sensitivity:
-            write_sensitivity(f, names[0], strings, display_names)
+            write_sensitivity(f, names, strings, display_names, per_option=sensitivity != "baseline")
 
 
 def write_table(group, rows, strings):
@@ -619,8 +685,22 @@ def write_table(group, rows, strings):
     group["n"] = np.array([r["n"] for r in rows], dtype=np.int32)
 
 
-def write_sensitivity(f, scenario, strings, display_names=True):
-    """As the writer's `dasim run --sensitivity`: assumptions at ±20%, paired effects with their CIs."""
+# How far each assumption moves an option's difference from the baseline, as a share of the output's base value:
+# (difference at base, at low, at high). The ranking differs on purpose from the baseline's own: IDVA caseworkers
+# move the baseline's wait most, the share at high risk moves the difference most.
+DIFFERENCE_SHIFT = {"pools.idva.workers": (-0.10, -0.12, -0.09), "pools.idva.duration.mean": (-0.10, -0.08, -0.13),
+                    "attributes.risk.weights.high": (-0.10, 0.05, -0.30), "pools.idva.patience.mean": (-0.10, -0.10, -0.10),
+                    "arrivals.police-essex.rate_per_year": (-0.10, -0.07, -0.14),
+                    "repeat.annual_hazard.completed": (-0.10, -0.11, -0.09),
+                    "outcomes.harm.probability": (-0.02, -0.01, -0.04),
+                    "outcomes.child_protection.years": (-0.02, -0.02, -0.02),
+                    "outcomes.harm.effect.completed": (-0.02, -0.05, 0.01), "pools.idva.workers@cost": (-0.02, -0.02, -0.02)}
+
+
+def write_sensitivity(f, names, strings, display_names=True, per_option=True):
+    """As the writer's `dasim run --sensitivity`: assumptions at ±20% in every option, paired effects with their
+    CIs, and each option's difference from the baseline at each setting. `per_option=False` writes the older form,
+    the baseline's rows alone without differences."""
     # parameter, line, base, output, output at low, at high, at base, half-width of the effects' CIs
     rows = [("pools.idva.workers", 41, 28, "idva:all:wait_p90", 11.8, 6.1, 8.2, 0.6),
             ("pools.idva.duration.mean", 43, 75, "idva:all:wait_p90", 6.4, 11.0, 8.2, 0.5),
@@ -634,27 +714,47 @@ def write_sensitivity(f, scenario, strings, display_names=True):
             ("outcomes.harm.effect.completed", 69, 0.37, "(total):all:outcome_cost", 97.0e6, 112.6e6, 104.5e6,
              1.5e6),
             ("pools.idva.workers", 41, 28, "(total):all:outcome_cost", 105.6e6, 103.9e6, 104.5e6, 0.7e6)]
-    units = ["days" if "wait" in r[3] else "GBP/year" for r in rows]
+    table = []      # one row per (parameter, output, option), as the simulator orders them
+    for r in rows:
+        for k, name in enumerate(names if per_option else names[:1]):
+            shift = DIFFERENCE_SHIFT[r[0] + ("@cost" if r[0] == "pools.idva.workers" and "cost" in r[3] else "")]
+            base = r[6]
+            if k == 0:
+                table.append((r, name, r[4], r[5], r[6], (math.nan,) * 3))
+            else:
+                d = tuple(s * base for s in shift)
+                table.append((r, name, r[4] + d[1], r[5] + d[2], r[6] + d[0], d))
+    units = ["days" if "wait" in t[0][3] else "GBP/year" for t in table]
     g = f.create_group("sensitivity")
     g.attrs["replications"] = np.int32(10)
-    g.attrs["scenario"] = scenario
+    g.attrs["scenario"] = names[0]
     g.attrs["units"] = units[0]
-    texts = {"parameter": [r[0] for r in rows], "where": [f"scenarios/set-base.toml:{r[1]}" for r in rows],
-             "output": [r[3] for r in rows], "output_units": units}
+    texts = {"parameter": [t[0][0] for t in table], "where": [f"scenarios/set-base.toml:{t[0][1]}" for t in table],
+             "output": [t[0][3] for t in table], "output_units": units}
+    if per_option:
+        texts["scenario"] = [t[1] for t in table]
     if display_names:
-        texts["parameter_display"] = [PARAMETER_DISPLAY[r[0]] for r in rows]
+        texts["parameter_display"] = [PARAMETER_DISPLAY[t[0][0]] for t in table]
     for key, values in texts.items():
         g.create_dataset(key, data=values, dtype=strings)
-    integer = [isinstance(r[2], int) for r in rows]
-    numbers = {"base_value": [r[2] for r in rows],
-               "low_value": [round(r[2] * 0.8) if i else r[2] * 0.8 for r, i in zip(rows, integer)],
-               "high_value": [round(r[2] * 1.2) if i else r[2] * 1.2 for r, i in zip(rows, integer)],
-               "output_base": [r[6] for r in rows], "output_at_low": [r[4] for r in rows],
-               "output_at_high": [r[5] for r in rows],
-               "effect_low_ci_low": [r[4] - r[6] - r[7] for r in rows],
-               "effect_low_ci_high": [r[4] - r[6] + r[7] for r in rows],
-               "effect_high_ci_low": [r[5] - r[6] - r[7] for r in rows],
-               "effect_high_ci_high": [r[5] - r[6] + r[7] for r in rows]}
+    integer = [isinstance(t[0][2], int) for t in table]
+    numbers = {"base_value": [t[0][2] for t in table],
+               "low_value": [round(t[0][2] * 0.8) if i else t[0][2] * 0.8 for t, i in zip(table, integer)],
+               "high_value": [round(t[0][2] * 1.2) if i else t[0][2] * 1.2 for t, i in zip(table, integer)],
+               "output_base": [t[4] for t in table], "output_at_low": [t[2] for t in table],
+               "output_at_high": [t[3] for t in table],
+               "effect_low_ci_low": [t[2] - t[4] - t[0][7] for t in table],
+               "effect_low_ci_high": [t[2] - t[4] + t[0][7] for t in table],
+               "effect_high_ci_low": [t[3] - t[4] - t[0][7] for t in table],
+               "effect_high_ci_high": [t[3] - t[4] + t[0][7] for t in table]}
+    if per_option:
+        # The change in the difference has the CI half-width of the effects; the outcome-cost rows' changes are
+        # within it, so the fixture also has a result that no assumption moves by more than chance.
+        numbers.update({"difference_base": [t[5][0] for t in table], "difference_at_low": [t[5][1] for t in table],
+                        "difference_at_high": [t[5][2] for t in table]})
+        for end, i in (("low", 1), ("high", 2)):
+            numbers[f"difference_change_{end}_ci_low"] = [t[5][i] - t[5][0] - t[0][7] for t in table]
+            numbers[f"difference_change_{end}_ci_high"] = [t[5][i] - t[5][0] + t[0][7] for t in table]
     for key, values in numbers.items():
         g[key] = np.array(values, dtype=float)
 

@@ -96,10 +96,19 @@ class FullRun(unittest.TestCase):
         self.assertIn("Census 2021", appendix)
         self.assertIn("<code>areas.thurrock.population</code>", appendix)
         self.assertRegex(appendix, r"class='assumption'><td>Teen boy p</td>")
+        # The assumptions come from the file's stored list, named by its display names, with their line's comment.
+        self.assertIn("<tr class='assumption'><td>Chance of further harm</td><td>0.2</td><td>assumption</td>"
+                      "<td><code>outcomes.harm.probability</code> (set-base.toml:61)</td></tr>", appendix)
+        # A comment that says "assumption" on a line the stored list does not hold (a date, not a number the model
+        # varies) is not marked: the list is the simulator's, not the appendix's guess.
+        self.assertIn("<tr class=''><td>Start date</td>", appendix)
         from openpyxl import load_workbook
         wb = load_workbook(os.path.join(self.out, "appendix.xlsx"))
-        self.assertEqual(wb.sheetnames, ["Separate commissioning", "Pooled commissioning", "Thurrock hybrid"])
+        self.assertEqual(wb.sheetnames, ["Separate commissioning", "Pooled commissioning", "Thurrock hybrid",
+                                         "Separate commissioning (A)", "Pooled commissioning (A)",
+                                         "Thurrock hybrid (A)"])
         self.assertEqual([c.value for c in wb.worksheets[0][2]][:3], ["Parameter", "Value", "Source"])
+        self.assertEqual([c.value for c in wb.worksheets[3][2]][:3], ["Assumption", "Value", "Why this value"])
 
     def test_word_document_holds_the_summary_tables_and_charts(self):
         import docx
@@ -180,6 +189,42 @@ class FullRun(unittest.TestCase):
             self.assertEqual(p.returncode, 2, p.stderr)
             self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
             self.assertIn(words, p.stderr)
+
+
+@unittest.skipIf(shutil.which("chromium") is None and not os.environ.get("DASIM_CHROMIUM"), "chromium not installed")
+class FourOptions(unittest.TestCase):
+    """The demo's size of run (four options, a sensitivity of every option): a board's format."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.results = helpers.fixture(os.path.join(TMP, "four.h5"), names=["separate", "pooled", "hybrid", "lotted"],
+                                      replications=6)
+        cls.out = os.path.join(TMP, "four-pack")
+        cls.proc = helpers.run_board_pack(cls.results, cls.out)
+        cls.pdf = os.path.join(cls.out, "board-pack.pdf")
+
+    def test_at_most_12_pages_and_3_mb(self):
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr)
+        info = subprocess.run(["pdfinfo", self.pdf], capture_output=True, text=True, timeout=60).stdout
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        self.assertLessEqual(pages, 12, "the main body is at most 12 pages")
+        self.assertLessEqual(os.path.getsize(self.pdf), 3_000_000)
+
+    def test_what_is_dropped_is_said(self):
+        text = subprocess.run(["pdftotext", self.pdf, "-"], capture_output=True, text=True, timeout=60).stdout
+        text = re.sub(r"\s+", " ", text)
+        # Rows of the key measures left out, each kind counted, and where they are.
+        self.assertRegex(text, r"Not shown here, to keep to what carries information: \d+ measures? ")
+        self.assertIn("Every measure is in key-measures.xlsx", text)
+        # Chart panels left out say which and why.
+        self.assertIn("Not drawn:", text)
+        # A service without a queue shows its admissions and declines, not a wait of 0 days.
+        import dasim_results as dr
+        import findings as fd
+        labels = [r.label for r in fd.measures(dr.load(self.results))]
+        self.assertIn("Refuge: admitted (a year; no queue: full means declined)", labels)
+        self.assertNotIn("Refuge: 90th-percentile wait (days)", labels)
+        self.assertNotRegex(text, r"Refuge[^.]{0,40}0\.0+ days")
 
 
 class BadInput(unittest.TestCase):

@@ -70,8 +70,11 @@ class ClaimChecks:
             topics = [f.row.topic for f in mine]
             if "money" in topics:
                 self.assertNotIn("people", topics[topics.index("money"):])
-            order = [(fd.harm(f), -f.weight) for f in mine if f.row.topic == "people"]
-            self.assertEqual(order, sorted(order), "gravest harm first, then the larger")
+            levels = [lv for lv in res.scenarios[res.baseline]["labels"].get("risk_levels", []) if lv != "all"]
+            highest_first = {lv: len(levels) - 1 - i for i, lv in enumerate(levels)}   # listed lowest first
+            order = [(fd.harm(f), highest_first.get(f.row.risk, -1), -f.weight) for f in mine
+                     if f.row.topic == "people"]
+            self.assertEqual(order, sorted(order), "gravest harm first, then the highest risk, then the larger")
         return found
 
 
@@ -153,6 +156,50 @@ class KnownAnswers(unittest.TestCase, ClaimChecks):
                       "£1,000: £5.96m a year.", texts)
 
 
+class ByRiskLevel(unittest.TestCase, ClaimChecks):
+    """Findings by risk level when the file has results by risk, and not a word about risk when it has not."""
+
+    def test_with_results_by_risk_the_findings_name_the_level(self):
+        res = load("risk", names=["separate", "pooled"], replications=6, risk=True)
+        found = self.check_claims(res)
+        texts = [f.text for f in found]
+        at_risk = [f for f in found if f.row is not None and f.row.risk]
+        self.assertTrue(at_risk, texts)
+        for f in at_risk:      # each states its own level's difference, straight from the file's risk:<level> row
+            d = dr.diff(res, f.option, f.row.service, f.row.key.split("|")[1], area=f"risk:{f.row.risk}") \
+                if "past_target" not in f.row.key else f.stat
+            self.assertIsNotNone(d)
+            self.assertIn(number(abs(d["mean"]), "count"), f.text)
+            self.assertIn(f"{f.row.risk}-risk", f.text)
+        # The fixture's pooled option declines half as many referrals of people at high risk: said, at high risk.
+        declines = [f for f in at_risk if "|declined|" in f.row.key]
+        self.assertTrue(declines, texts)
+        self.assertEqual(declines[0].row.risk, "high")
+        self.assertIn("fewer high-risk referrals a year", declines[0].text)
+        # A service's harms are said once, by level, never again for the whole service.
+        self.assertFalse([f for f in found if f.row is not None and f.row.topic == "people" and f.row.service
+                          and not f.row.risk], texts)
+        shown, left = fd.table_rows(fd.measures(res))
+        self.assertFalse([r for r in shown if r.risk], "the key-measures table keeps to whole services")
+        self.assertIn("by risk level (the summary states the largest)", [why for why, _ in left])
+
+    def test_without_results_by_risk_nothing_is_said_about_risk(self):
+        res = load("no-risk", names=["separate", "pooled"], replications=6)
+        self.assertEqual(dr.breakdown_levels(res, "risk"), [])
+        rows = fd.measures(res)
+        self.assertFalse([r for r in rows if r.risk])
+        found = self.check_claims(res)
+        self.assertFalse([f.text for f in found if re.search(r"\brisk\b", f.text)])
+
+
+class RowNames(unittest.TestCase):
+    def test_a_name_keeps_its_own_brackets(self):
+        row = fd.Row("Sanctuary (home security): gave up while waiting (a year)", "count", "people", {}, {})
+        self.assertEqual(row.name, "Sanctuary (home security): gave up while waiting")
+        self.assertEqual(fd.Row("Refuge: admitted (a year; no queue: full means declined)", "count", "service", {},
+                                {}).name, "Refuge: admitted")
+
+
 class OneReplication(unittest.TestCase):
     def test_claims_nothing(self):
         res = load("one-rep", names=["separate", "pooled"], replications=1, sensitivity=False)
@@ -183,6 +230,70 @@ class ChartClaims(unittest.TestCase):
                                            f"{names.options(self.res)[best[1]]}: {number(best[2], 'share')}"),
                         c.title)
 
+    def _option_key(self, shown):
+        return next(n for n, label in names.options(self.res).items() if label == shown)
+
+    def _service_key(self, shown):
+        return next(s for s in self.res.services() if names.service(self.res, s) == shown)
+
+    def test_forest_counts_what_it_says(self):
+        rows = fd.table_rows(fd.measures(self.res))[0]
+        c = charts.forest(self.res, self.out, rows)
+        m = re.match(r"Against Separate commissioning, (.+?) is better on (\d+) of the (\d+) measures shown, worse "
+                     r"on (\w+)", c.title)
+        self.assertIsNotNone(m, c.title)
+        counts = {}
+        for n in self.res.others:       # recounted here: a clear difference in the better direction, or the worse
+            diffs = [r.diffs.get(n) for r in rows if r.diffs.get(n) is not None]
+            better = sum(significant(d) and r.better * d["mean"] > 0 for r in rows for d in [r.diffs.get(n)]
+                         if d is not None)
+            worse = sum(significant(d) and not r.better * d["mean"] > 0 for r in rows for d in [r.diffs.get(n)]
+                        if d is not None)
+            counts[n] = (better, worse, len(diffs))
+        n = self._option_key(m.group(1))
+        self.assertEqual((int(m.group(2)), int(m.group(3))), (counts[n][0], counts[n][2]))
+        self.assertEqual(m.group(4), "none" if counts[n][1] == 0 else str(counts[n][1]))
+        self.assertEqual(max(counts.values(), key=lambda c: (c[0], -c[1]))[:2], counts[n][:2], "the best is named")
+
+    def _check_largest_change(self, title, pattern, metric, kind):
+        m = re.match(pattern, title)
+        self.assertIsNotNone(m, title)
+        n, service = self._option_key(m.group("opt")), self._service_key(m.group("svc"))
+        d = dr.diff(self.res, n, service, metric)
+        self.assertTrue(significant(d))
+        self.assertEqual(m.group("n"), number(abs(d["mean"]), kind))
+        self.assertEqual(m.group("verb") in ("shortens", "lowers"), d["mean"] < 0)
+        self.assertIn(ci_text(d, kind, flip=d["mean"] < 0), title)
+        # No other clear change of the same measure is larger, relative to the baseline's value.
+        size = abs(d["mean"]) / abs(dr.stat(self.res, self.res.baseline, service, metric)["mean"])
+        for other in self.res.others:
+            for s in fd.active_services(self.res):
+                e, b = dr.diff(self.res, other, s, metric), dr.stat(self.res, self.res.baseline, s, metric)
+                if e is not None and b is not None and b["mean"] and significant(e):
+                    self.assertLessEqual(abs(e["mean"]) / abs(b["mean"]), size + 1e-12,
+                                         f"{other} at {s} changes more")
+
+    def test_wait_title_is_the_largest_clear_change(self):
+        c = charts.wait_distributions(self.res, self.out)
+        self._check_largest_change(c.title, r"^(?P<opt>.+?) (?P<verb>shortens|lengthens) the 90th-percentile wait "
+                                            r"for (?P<svc>.+?) by (?P<n>[\d.,]+) days", "wait_p90", "days")
+
+    def test_within_target_title_is_the_largest_clear_change(self):
+        c = charts.within_target(self.res, self.out)
+        self._check_largest_change(c.title, r"^(?P<opt>.+?) (?P<verb>raises|lowers) the share of (?P<svc>.+?) "
+                                            r"starts within target by (?P<n>[\d.,]+) percentage points",
+                                   "within_target", "pp")
+
+    def test_cost_title_names_the_cheapest_and_its_share(self):
+        c = charts.annual_cost(self.res, self.out)
+        total = {n: dr.stat(self.res, n, "(total)", "service_cost")["mean"] for n in self.res.names}
+        cheapest = min(self.res.others, key=total.get)
+        d = dr.diff(self.res, cheapest, "(total)", "service_cost")
+        word = "less" if d["mean"] < 0 else "more"
+        self.assertTrue(c.title.startswith(
+            f"{names.options(self.res)[cheapest]} costs the funders {number(abs(d['mean']), 'money')} a year {word} "
+            f"than Separate commissioning ({abs(100 * d['mean'] / total[self.res.baseline]):.1f}% {word})"), c.title)
+
     def test_declines_chart_counts_referrals(self):
         c = charts.disengaged_declined(self.res, self.out)
         self.assertNotIn("people", c.title)
@@ -203,12 +314,55 @@ class ChartClaims(unittest.TestCase):
         c = charts.wait_distributions(self.res, self.out)
         self.assertIn("Not drawn: Refuge", c.dropped)
 
-    def test_tornado_plain_labels_and_honest_ranking(self):
+    def test_tornado_ranks_by_the_difference_between_options(self):
         c = charts.tornado(self.res, self.out)
-        self.assertIn("IDVA caseworkers", c.title)
+        t = self.res.sensitivity["table"].columns
+        # Recomputed from the table: the option and assumption whose low-to-high swing of the difference is largest.
+        rows = [k for k in range(len(t["parameter"])) if t["output"][k] == "idva:all:wait_p90"
+                and t["scenario"][k] != self.res.baseline]
+        k = max(rows, key=lambda k: abs(t["difference_at_high"][k] - t["difference_at_low"][k]))
+        self.assertEqual(t["parameter"][k], "attributes.risk.weights.high")   # not the baseline's own top one
+        first = c.title.split(";")[0]
+        self.assertIn("share of victims at high risk", first)
+        self.assertIn(f"between {names.options(self.res)[t['scenario'][k]]} and Separate commissioning", first)
+        self.assertIn(f"from {number(t['difference_at_low'][k], 'days')} to "
+                      f"{number(t['difference_at_high'][k], 'days')} days", first)
+        # The difference changes sign across the range, and the title says what that means.
+        self.assertLess(t["difference_at_low"][k] * t["difference_at_high"][k], 0)
+        self.assertIn("which option is better depends on it", first)
         self.assertNotIn("pools.", c.title)
+        self.assertIn("ranked by how far they move the difference", c.caption)
+        self.assertIn("Only the 4 assumptions", c.dropped)
+
+    def test_tornado_says_when_no_assumption_moves_a_difference_beyond_chance(self):
+        path = helpers.fixture(os.path.join(TMP, "chance.h5"), names=["separate", "pooled"], replications=4)
+        with h5py.File(path, "r+") as f:     # every change in a difference within its interval
+            g = f["sensitivity"]
+            for end in ("low", "high"):
+                g[f"difference_change_{end}_ci_low"][...] = -1e12
+                g[f"difference_change_{end}_ci_high"][...] = 1e12
+        c = charts.tornado(dr.load(path), os.path.join(TMP, "chance"))
+        self.assertTrue(c.title.startswith("No assumption moves the difference in IDVA service 90th-percentile wait "
+                                           "between any option and Separate commissioning by more than chance"),
+                        c.title)
+
+    def test_tornado_of_a_baseline_only_run_says_so(self):
+        res = load("baseline-sens", names=["separate", "pooled"], replications=4, sensitivity="baseline")
+        c = charts.tornado(res, os.path.join(TMP, "baseline-sens"))
+        self.assertIn("IDVA caseworkers", c.title)
         self.assertIn("sensitivity of Separate commissioning only", c.caption)
         self.assertIn("not by how far they move the difference between options", c.caption)
+
+
+def set_pooled_occupancy(summary, service, mean, ci_low, ci_high):
+    """Overwrites pooled's occupancy row of one service in an open /summary/ group."""
+    rows = [i for i in range(len(summary["metric"])) if summary["scenario"][i] == b"pooled" and
+            summary["service"][i] == service.encode() and summary["metric"][i] == b"occupancy" and
+            summary["pool"][i] == b""]
+    for column, value in (("mean", mean), ("ci_low", ci_low), ("ci_high", ci_high)):
+        data = summary[column][()]
+        data[rows] = value
+        summary[column][...] = data
 
 
 class Diagnostics(unittest.TestCase):
@@ -225,13 +379,16 @@ class Diagnostics(unittest.TestCase):
             services = [s.decode() for s in g["services"][()]]
             mser[services.index("idva")] = (len(g["months"]) - 1) // 2
             g["warmup_mser_months"][...] = mser
-            s = f["summary"]
-            rows = [i for i in range(len(s["metric"])) if s["scenario"][i] == b"pooled" and
-                    s["service"][i] == b"idva" and s["metric"][i] == b"occupancy" and s["pool"][i] == b""]
-            for column, value in (("mean", 0.995), ("ci_low", 0.99), ("ci_high", 1.0)):
-                data = s[column][()]
-                data[rows] = value
-                s[column][...] = data
+            set_pooled_occupancy(f["summary"], "idva", 0.995, 0.99, 1.0)
+            # ... and its queue grows steadily through the run, a little differently in each replication.
+            metrics = [m.decode() for m in g["monthly_metrics"][()]]
+            md = g["monthly_data"][()]
+            reps, months = md.shape[0], md.shape[2]
+            md[:, services.index("idva"), :, metrics.index("mean_queue")] = \
+                np.linspace(5, 60, months)[None, :] * (1 + 0.05 * np.arange(reps))[:, None]
+            g["monthly_data"][...] = md
+            # Refuge has no queue in the fixture; under pooled its beds hold more than their places.
+            set_pooled_occupancy(f["summary"], "refuge", 1.07, 1.05, 1.09)
         cls.res = dr.load(cls.path)
 
     def test_warmup(self):
@@ -242,8 +399,18 @@ class Diagnostics(unittest.TestCase):
 
     def test_at_or_above_capacity(self):
         text = " ".join(notes.diagnostics(self.res))
-        self.assertIn("IDVA service is at or above capacity under Pooled commissioning (99.5% of places in use)",
-                      text)
+        self.assertIn("At or above capacity, with demand as large as the places, share of places in use: IDVA "
+                      "service (99.5% under Pooled commissioning).", text)
+        # The trend it states is the data's: the mean queue of the first and last years after the warm-up.
+        q = dr.monthly(self.res, "pooled", "idva", "mean_queue")[:, 6:]
+        first, last = q[:, :12].mean(), q[:, -12:].mean()
+        self.assertIn("Queues that grew through the run, so that their waits depend on how long the model runs: "
+                      f"IDVA service, under Pooled commissioning from about {number(first, 'count')} people waiting in "
+                      f"the first year to {number(last, 'count')} in the last (95% CI of the rise ", text)
+        self.assertNotIn("under Separate commissioning from about", text, "the baseline's queue did not grow")
+        # A service without a queue whose caseloads run past its places is said so, for that option only.
+        self.assertIn("With no queue, caseloads ran above the recommended level, share of places in use: Refuge "
+                      "(107.0% under Pooled commissioning).", text)
         self.assertNotIn("No service with a queue ran with its places full", text)
         plain = dr.load(helpers.fixture(os.path.join(TMP, "calm.h5"), names=["separate"], replications=3))
         self.assertIn("No service with a queue ran with its places full", " ".join(notes.diagnostics(plain)))
