@@ -149,5 +149,22 @@ TEST_F(ResultsFile, ATruncatedFileIsRefused) {
   EXPECT_THROW(read_hdf5_for_resume(record, dir_ / "missing.h5"), OutputError);
 }
 
+
+// A summary of the SET options has thousands of rows (by risk level and source as well as area): a one-dimensional
+// dataset longer than the compression threshold but shorter than a chunk must still be written and read back.
+TEST_F(ResultsFile, AOneDimensionalDatasetShorterThanAChunkIsWritten) {
+  for (std::size_t count : {std::size_t{4097}, std::size_t{5000}, std::size_t{8191}, std::size_t{20000}}) {
+    const fs::path path = dir_ / ("rows-" + std::to_string(count) + ".h5");
+    std::vector<double> values(count);
+    for (std::size_t i = 0; i < count; ++i) values[i] = static_cast<double>(i) * 0.5;
+    {
+      const h5::File file = h5::File::create(path);
+      file.write("mean", {count}, values);
+    }
+    const h5::File file = h5::File::open_read_only(path);
+    EXPECT_EQ(file.read_doubles("mean", count), values) << count << " values";
+  }
+}
+
 }  // namespace
 }  // namespace dasim::output
