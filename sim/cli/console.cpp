@@ -178,10 +178,27 @@ void print_warmup(const batch::RunRecord& run, const batch::RunSummary& summary)
   }
 }
 
+namespace {
+
+/// What an offered load of rho >= 1 does to a pool, by the pool's own rules: a queue with no patience grows without
+/// end, but people who give up waiting bound it, and a caseload that stretches takes more before anyone waits.
+std::string what_overload_does(const model::PoolSpec& pool, double rho) {
+  const auto* places = std::get_if<model::PlacesSpec>(&pool.kind);
+  if (places && places->stretch > 0 && rho < 1 + places->stretch)
+    return fmt::format("caseloads run above the recommended level (they may stretch by up to {:.0f}%) rather than "
+                       "anyone waiting", 100 * places->stretch);
+  if (pool.patience)
+    return "people give up waiting, which keeps the queue bounded; waits and the number who give up depend on how "
+           "long people will wait";
+  return "no one gives up waiting, so its queue grows without bound and its figures depend on the run's length";
+}
+
+}  // namespace
+
 int print_offered_load(const model::Scenario& s, const batch::ReplicationResult& replication, bool every_pool) {
   const batch::Shape area_shape = batch::area_group().shape(s);
   const std::size_t entered = batch::area_group().metric("entered");
-  int warnings = 0;
+  std::vector<std::string> overloaded;
   for (const model::PoolSpec& pool : s.pools) {
     if (pool.places() == 0) continue;  // a meeting holds no places
     // arrivals at this pool: its service's entries from the areas it serves
@@ -192,16 +209,19 @@ int print_offered_load(const model::Scenario& s, const batch::ReplicationResult&
     const double hold = pool.mean_hold(), places = pool.places();
     const double rho = per_year / model::kDaysPerYear * hold / places;
     const bool over = rho >= 1 && !pool.declines_when_full();
-    warnings += over;
     if (every_pool)
       fmt::print("  {:<32} {:>9.1f} a year x {:>7.1f} d / {:>5.0f} places = rho {:.2f}{}\n", pool.name, per_year, hold,
-                 places, rho, over ? "  WARNING: rho >= 1, the queue will grow without bound" : "");
+                 places, rho, over ? "  WARNING: rho >= 1: " + what_overload_does(pool, rho) : "");
     else if (over)
-      fmt::print("\nWARNING ({}): pool '{}' is overloaded: {:.1f} a year x {:.1f} d / {:.0f} places = rho {:.2f} >= 1, so "
-                 "its queue grows without bound and its figures depend on the run's length\n",
-                 s.name, pool.name, per_year, hold, places, rho);
+      overloaded.push_back(fmt::format("  pool '{}' is overloaded: {:.1f} a year x {:.1f} d / {:.0f} places = rho {:.2f}; {}",
+                                       pool.name, per_year, hold, places, rho, what_overload_does(pool, rho)));
+    if (over && every_pool) overloaded.emplace_back();
   }
-  return warnings;
+  // One warning a scenario, not one a pool: a board-level option can have dozens of pools under pressure.
+  if (!every_pool && !overloaded.empty())
+    fmt::print("\nWARNING ({}): {} pool{} more demand than places (rho >= 1):\n{}\n", s.name, overloaded.size(),
+               overloaded.size() == 1 ? " has" : "s have", fmt::join(overloaded, "\n"));
+  return static_cast<int>(overloaded.size());
 }
 
 }  // namespace dasim::cli
