@@ -210,7 +210,8 @@ Dataset Group::write(const std::string& name, const std::vector<std::size_t>& di
   Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, at + ": property list");
   if (data.size() > 4096 && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
     std::vector<hsize_t> chunk = shape;
-    chunk[0] = rows_per_chunk(shape, sizeof(T));
+    // A fixed-size dataset's chunk may not be longer than the dataset itself (H5Dcreate refuses it).
+    chunk[0] = std::min(rows_per_chunk(shape, sizeof(T)), shape[0]);
     check(H5Pset_chunk(plist.id(), static_cast<int>(chunk.size()), chunk.data()), at + ": cannot set chunking");
     check(H5Pset_deflate(plist.id(), 4), at + ": cannot set compression");
   }
