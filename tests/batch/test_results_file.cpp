@@ -151,3 +151,22 @@ TEST_F(ResultsFile, ATruncatedFileIsRefused) {
 
 }  // namespace
 }  // namespace dasim::output
+
+namespace dasim::output {
+namespace {
+TEST(Hdf5, ADatasetBetweenOneAndTwoChunksLongIsWrittenAndReadBack) {
+  // 6,000 values: compressed (over 4,096), and shorter than a 64 KiB chunk of 8,192 doubles, which HDF5 refuses
+  // for a dataset of fixed size; two-option runs of the SET model have summaries about this long.
+  const fs::path path = fs::temp_directory_path() / ("dasim-chunk-" + std::to_string(::getpid()) + ".h5");
+  std::vector<double> values(6000);
+  for (std::size_t i = 0; i < values.size(); ++i) values[i] = static_cast<double>(i) / 7;
+  {
+    const h5::File file = h5::File::create(path);
+    file.create_group("g").write("x", {values.size()}, values);
+  }
+  const h5::File file = h5::File::open_read_only(path);
+  EXPECT_EQ(file.open_group("g").read_doubles("x", values.size()), values);
+  fs::remove(path);
+}
+}  // namespace
+}  // namespace dasim::output
