@@ -175,6 +175,9 @@ void World::person_leaves(std::uint32_t id) {
   Person& person = people_[id];
   // A child's case ends with them: outcomes and re-referral are the household's, drawn with the adult.
   if (person.child) return people_.release(id);
+  // So are a linked perpetrator's: the household's police incidents and harm are the victim's outcomes, which the
+  // programme's result now changes, and drawing the perpetrator's own as well would count them twice.
+  if (person.victim != Person::kNoVictim) return perpetrator_done(id);
   const int result = static_cast<int>(person.result());
   const bool harmed = harmed_while_waiting(person);
   // Every outcome draws its variates whether or not it applies, keeping streams aligned across options.
@@ -191,8 +194,6 @@ void World::person_leaves(std::uint32_t id) {
         book_outcome(person, o);
       }
   }
-  // A linked perpetrator's re-referral is the household's, drawn with the victim.
-  if (person.victim != Person::kNoVictim) return perpetrator_done(id);
   if (scenario_.repeat.enabled) {
     double hazard = scenario_.repeat.annual_hazard[result];
     for (const auto& [when, factor] : scenario_.repeat.modifiers)
