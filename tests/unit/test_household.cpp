@@ -140,15 +140,30 @@ TEST(Household, EveryOptionSeesTheSameHouseholds) {
 }
 
 namespace {
-/// Perpetrators who accept (share `accepts`) go through a programme; completing it sets perpetrator_completed, which
-/// cuts the household's re-referral hazard by 30% (Drive, MODEL.md §7). The hazard is otherwise the same whatever
-/// the support, so only the programme's completion can make a difference.
-std::string programme(double accepts) {
+/// Three years whose perpetrators accept a programme with probability `accepts`; completing one sets
+/// perpetrator_completed.
+std::string with_acceptance(double accepts) {
   return header(3) + R"(
 [attributes.perpetrator_completed]
 p = 0.0
 [attributes.perpetrator_accepts]
-p = )" + std::to_string(accepts) + R"(
+p = )" + std::to_string(accepts) + "\n";
+}
+
+/// Re-referral at the same hazard whatever the support, 30% slower once the perpetrator completed (Drive, MODEL.md
+/// §7): only the programme's completion can make a difference.
+const std::string kDriveRepeat = R"(
+[repeat]
+annual_hazard = { completed = 1.5, disengaged = 1.5, declined = 1.5, none = 1.5 }
+modifiers = [{ when = { perpetrator_completed = true }, factor = 0.7 }]
+to = "triage"
+)";
+
+/// Perpetrators who accept (share `accepts`) go through a programme; completing it sets perpetrator_completed, which
+/// cuts the household's re-referral hazard by 30% (Drive, MODEL.md §7). The hazard is otherwise the same whatever
+/// the support, so only the programme's completion can make a difference.
+std::string programme(double accepts) {
+  return with_acceptance(accepts) + R"(
 [[arrivals]]
 name = "perpetrators"
 area = "here"
@@ -164,11 +179,7 @@ next = [{ to = "programme", when = { perpetrator_accepts = true } }]
 workers = 100
 duration = { dist = "exponential", mean = 60 }
 on_complete_set = { perpetrator_completed = true }
-[repeat]
-annual_hazard = { completed = 1.5, disengaged = 1.5, declined = 1.5, none = 1.5 }
-modifiers = [{ when = { perpetrator_completed = true }, factor = 0.7 }]
-to = "triage"
-)";
+)" + kDriveRepeat;
 }
 }  // namespace
 
@@ -228,8 +239,11 @@ probability = 1
   EXPECT_NEAR(w.totals().outcome_count[0], w.totals().victims, 5);
 }
 
-TEST(Household, OnlyAParallelRouteCanOpenChildrensCases) {
-  EXPECT_THROW(scenario::load_text("[simulation]\nyears = 1\n" + test_support::kOneArea + R"(
+TEST(Household, OnlyAParallelRouteCanOpenChildrensOrThePerpetratorsCases) {
+  // Both open cases for the household's other people beside the adult's, which a `next` route (the adult's own
+  // case moving on) cannot do.
+  for (const char* flag : {"each_child", "household_perpetrator"})
+    EXPECT_THROW(scenario::load_text("[simulation]\nyears = 1\n" + test_support::kOneArea + R"(
 [[arrivals]]
 name = "victims"
 area = "here"
@@ -238,12 +252,12 @@ to = "triage"
 [pools.triage]
 workers = 1
 duration = 1
-next = [{ to = "children", each_child = true }]
-[pools.children]
+next = [{ to = "others", )" + std::string(flag) + R"( = true }]
+[pools.others]
 workers = 1
 duration = 1
 )", "bad.toml"),
-               std::exception);
+                 std::exception) << flag;
 }
 
 namespace {
@@ -253,11 +267,7 @@ namespace {
 /// programme cuts the household's police incidents and re-referral by 30% (Drive, MODEL.md §7); nothing else
 /// about the household depends on it.
 std::string linked(double accepts) {
-  return header(3) + R"(
-[attributes.perpetrator_completed]
-p = 0.0
-[attributes.perpetrator_accepts]
-p = )" + std::to_string(accepts) + R"(
+  return with_acceptance(accepts) + R"(
 [[arrivals]]
 name = "victims"
 area = "here"
@@ -284,11 +294,7 @@ initial_cost = 645
 probability = 0.5
 perpetrator_completed_effect = 0.7
 when = { role = "victim" }
-[repeat]
-annual_hazard = { completed = 1.5, disengaged = 1.5, declined = 1.5, none = 1.5 }
-modifiers = [{ when = { perpetrator_completed = true }, factor = 0.7 }]
-to = "triage"
-)";
+)" + kDriveRepeat;
 }
 }  // namespace
 
@@ -323,22 +329,4 @@ TEST(Household, APerpetratorLinkedToTheHouseholdLowersTheVictimsReReferralAndPol
   const double relative = police.mean / (std::accumulate(police_off.begin(), police_off.end(), 0.0) / 12);
   EXPECT_GT(relative, -0.25);
   EXPECT_LT(relative, -0.1);
-}
-
-TEST(Household, OnlyAParallelRouteCanOpenThePerpetratorsCase) {
-  EXPECT_THROW(scenario::load_text("[simulation]\nyears = 1\n" + test_support::kOneArea + R"(
-[[arrivals]]
-name = "victims"
-area = "here"
-rate_per_year = 10
-to = "triage"
-[pools.triage]
-workers = 1
-duration = 1
-next = [{ to = "programme", household_perpetrator = true }]
-[pools.programme]
-workers = 1
-duration = 1
-)", "bad.toml"),
-               std::exception);
 }
