@@ -122,6 +122,12 @@ const std::vector<Measure<TotalsSource>>& total_measures() {
        [](const T& t, double y) { return t.world->children / y; }},
       {{"perpetrators", "people/year", "Perpetrators referred (people a year)"},
        [](const T& t, double y) { return t.world->perpetrators / y; }},
+      // Perpetrator work linked to the victim's household (docs/model.md §4.3): of the perpetrators above, those
+      // whose case opened through the victim's referral, and of them those who completed a programme.
+      {{"linked_perpetrators", "people/year", "Perpetrators linked to the victim's household (people a year)"},
+       [](const T& t, double y) { return t.world->linked_perpetrators / y; }},
+      {{"linked_completed", "people/year", "Linked perpetrators who completed a programme (people a year)"},
+       [](const T& t, double y) { return t.world->linked_completed / y; }},
   };
   return m;
 }

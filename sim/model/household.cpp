@@ -39,6 +39,8 @@ HouseholdSlots::HouseholdSlots(const Scenario& s) {
     perpetrator_role = value_index(s.attribute(r), "perpetrator");
     child_role = value_index(s.attribute(r), "child");
   }
+  const int done = s.attribute_index("perpetrator_completed");
+  if (done >= 0 && s.attribute(done) && s.attribute(done)->kind == AttributeKind::flag) perpetrator_completed = done;
 }
 
 bool HouseholdSlots::is_perpetrator(const Person& person) const {
@@ -72,6 +74,10 @@ Household draw_household(Person& person, const HouseholdSlots& slots, const Hous
 
 std::uint64_t child_stream(std::uint64_t adult_stream, std::size_t k) {
   return random::mix64(adult_stream ^ random::mix64(0xc4ceb9fe1a85ec53ULL + k));
+}
+
+std::uint64_t perpetrator_stream(std::uint64_t adult_stream) {
+  return random::mix64(adult_stream ^ 0x5be0cd19137e2179ULL);
 }
 
 std::uint64_t fingerprint(const Household& household, std::uint64_t person_stream) {

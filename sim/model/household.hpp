@@ -52,6 +52,7 @@ struct HouseholdSlots {
   int role = -1;              // categorical: whose referral it is
   int perpetrator_role = -1;  // the value of `role` that marks a perpetrator, or -1
   int child_role = -1;        // the value of `role` a child on a case of their own takes, or -1
+  int perpetrator_completed = -1;  // flag: the household's perpetrator completed a programme
   bool is_perpetrator(const Person& person) const;
   /// Whether the scenario has households at all: one with neither `children` nor `role` (a queueing check, say)
   /// draws none, and its people's streams stay as they were.
@@ -65,6 +66,10 @@ Household draw_household(Person& person, const HouseholdSlots& slots, const Hous
 /// The stream of child `k` of a household: made from the adult's stream without drawing from it, so a child is the
 /// same person whenever and wherever their case opens.
 std::uint64_t child_stream(std::uint64_t adult_stream, std::size_t k);
+
+/// The stream of the household's perpetrator when their case opens through the victim's referral: made from the
+/// adult's stream without drawing from it, as a child's.
+std::uint64_t perpetrator_stream(std::uint64_t adult_stream);
 
 /// An order-free fingerprint of one household and whose it is (the person's stream), for checking that two options
 /// saw the same households.

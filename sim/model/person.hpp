@@ -25,6 +25,10 @@ struct Person {
   Household household;   // who came with the referral: children, and the perpetrator (model/household.hpp)
   std::uint64_t stream = 0;  // seed of `rng`: the person's own stream, from which their children's are made
   bool child = false;        // a child of a household, on a case of their own (World::open_child_cases)
+  // For a perpetrator whose case opened through the victim's referral (World::open_perpetrator_case): the victim,
+  // whose household waits for the programme's end before its outcomes and re-referral are drawn.
+  static constexpr std::uint32_t kNoVictim = std::numeric_limits<std::uint32_t>::max();
+  std::uint32_t victim = kNoVictim;
   SupportResult result() const {
     return completed ? SupportResult::completed : disengaged ? SupportResult::disengaged
                      : declined ? SupportResult::declined : SupportResult::none;

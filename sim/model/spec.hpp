@@ -88,6 +88,9 @@ struct Route {
   std::vector<double> weights;  // cumulative, normalised
   std::optional<random::Distribution> delay;
   bool each_child = false;  // an `also` route that opens a case for each child of the household, not the adult
+  // An `also` route that opens a case for the household's perpetrator, when the referral names one: perpetrator
+  // work linked to the victim it protects (docs/model.md §4.3).
+  bool household_perpetrator = false;
 };
 
 /// What a pool's `workers` count: staff on a caseload, bed units, groups run at once, or meetings sitting at once.
@@ -226,6 +229,9 @@ struct OutcomeSpec {
   double thin_support_loss = 0;  // share of completed support's effect lost when it was given above a recommended caseload
   bool per_child = false;
   bool after_waiting_harm = false;  // a cost of further abuse while waiting: `probability` is its chance among those harmed
+  // Factor on the chance when the household's perpetrator completed a programme (`perpetrator_completed`), e.g.
+  // police DA incidents -30% (Drive evaluation 2020, MODEL.md §7).
+  double perpetrator_completed_effect = 1;
   Condition when;
   double cost() const { return initial_cost + annual_cost * years; }
   /// The chance of this outcome for one person: from how support ended, how long they waited and, for a cost of

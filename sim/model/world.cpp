@@ -175,6 +175,9 @@ void World::person_leaves(std::uint32_t id) {
   Person& person = people_[id];
   // A child's case ends with them: outcomes and re-referral are the household's, drawn with the adult.
   if (person.child) return people_.release(id);
+  // So are a linked perpetrator's: the household's police incidents and harm are the victim's outcomes, which the
+  // programme's result now changes, and drawing the perpetrator's own as well would count them twice.
+  if (person.victim != Person::kNoVictim) return perpetrator_done(id);
   const int result = static_cast<int>(person.result());
   const bool harmed = harmed_while_waiting(person);
   // Every outcome draws its variates whether or not it applies, keeping streams aligned across options.
@@ -182,7 +185,9 @@ void World::person_leaves(std::uint32_t id) {
     const OutcomeSpec& o = scenario_.outcomes[i];
     const int draws = o.per_child ? person.attributes[children_attribute_] : 1;
     const bool applies = matches(o.when, person);
-    const double p = o.chance(static_cast<SupportResult>(result), person.thinned, person.waited, harmed);
+    double p = o.chance(static_cast<SupportResult>(result), person.thinned, person.waited, harmed);
+    if (household_slots_.perpetrator_completed >= 0 && person.attributes[household_slots_.perpetrator_completed])
+      p *= o.perpetrator_completed_effect;
     for (int k = 0; k < draws; ++k)
       if (person.rng.uniform() < p && applies && warm_) {
         totals_.outcome_count[i] += 1;
@@ -261,6 +266,7 @@ void World::finished(std::uint32_t case_id, Outcome outcome) {
     for (const Route& route : spec.also)
       if (const Destination d = router_.take(route, people_[cases_[case_id].person]); d.goes()) {
         if (route.each_child) open_child_cases(cases_[case_id].person, d);
+        else if (route.household_perpetrator) open_perpetrator_case(cases_[case_id].person, d);
         else send(open_case(cases_[case_id].person), d.service, d.route);
       }
   }
@@ -294,6 +300,42 @@ void World::open_child_cases(std::uint32_t adult_id, const Destination& to) {
     child.child = true;
     send(open_case(id), to.service, to.route);
   }
+}
+
+void World::open_perpetrator_case(std::uint32_t victim_id, const Destination& to) {
+  {
+    const Person& victim = people_[victim_id];
+    if (!victim.household.perpetrator_known || victim.child || household_slots_.is_perpetrator(victim)) return;
+  }
+  const std::uint32_t id = people_.acquire();
+  Person& perpetrator = people_[id];
+  const Person& victim = people_[victim_id];  // acquire may have moved the people: look the victim up again
+  perpetrator = Person{};
+  perpetrator.attributes = victim.attributes;
+  if (household_slots_.perpetrator_role >= 0)
+    perpetrator.attributes[household_slots_.role] = static_cast<std::int16_t>(household_slots_.perpetrator_role);
+  if (household_slots_.children >= 0) perpetrator.attributes[household_slots_.children] = 0;  // counted with the victim
+  perpetrator.stream = perpetrator_stream(victim.stream);
+  perpetrator.rng = random::Rng(perpetrator.stream);
+  perpetrator.arrived = now();
+  perpetrator.victim = victim_id;
+  ++people_[victim_id].open_cases;  // the household stays open until the perpetrator's case ends
+  if (warm_) {
+    totals_.perpetrators += 1;
+    totals_.linked_perpetrators += 1;
+  }
+  send(open_case(id), to.service, to.route);
+}
+
+void World::perpetrator_done(std::uint32_t perpetrator_id) {
+  const std::uint32_t victim_id = people_[perpetrator_id].victim;
+  const int done = household_slots_.perpetrator_completed;
+  const bool completed = done >= 0 && people_[perpetrator_id].attributes[done] != 0;
+  if (completed && warm_) totals_.linked_completed += 1;
+  people_.release(perpetrator_id);
+  Person& victim = people_[victim_id];
+  if (completed) victim.attributes[done] = 1;
+  if (--victim.open_cases == 0) person_leaves(victim_id);
 }
 
 }  // namespace dasim::model

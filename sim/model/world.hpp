@@ -43,6 +43,9 @@ struct WorldTotals {
   // New referrals after the warm-up by role (MODEL.md §3): adult victims, the children in their households, and
   // perpetrators referred in their own right.
   double victims = 0, children = 0, perpetrators = 0;
+  // Perpetrators whose case opened through the victim's referral (counted in `perpetrators` too), and of them
+  // those who completed a programme, after the warm-up (docs/model.md §4.3).
+  double linked_perpetrators = 0, linked_completed = 0;
   std::uint64_t households = 0;  // order-free fingerprint of every household referred, warm-up included (model/household)
   std::vector<double> outcome_count;                 // by outcome
   std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
@@ -111,6 +114,12 @@ class World final : public EventTarget {
   /// Opens a case at `to` for each child of the adult's household: each child a person of their own, with the
   /// household's area, source and risk and a stream made from the adult's (model/household.cpp).
   void open_child_cases(std::uint32_t adult_id, const Destination& to);
+  /// Opens a case at `to` for the perpetrator the adult victim's referral names, if it names one: a person of
+  /// their own with the household's area, source and risk and a stream made from the victim's. The victim's
+  /// household stays open until that case ends, so its outcomes and re-referral follow the programme's result.
+  void open_perpetrator_case(std::uint32_t victim_id, const Destination& to);
+  /// A linked perpetrator has left: their result passes to the victim's household, which may now leave too.
+  void perpetrator_done(std::uint32_t perpetrator_id);
   /// Counts a move across a boundary after triage, after the warm-up.
   void count(Move move);
   /// Stops the replication when kMaxOpenCases is passed, naming the pool with the longest queue.

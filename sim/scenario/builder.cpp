@@ -112,7 +112,7 @@ std::vector<model::Route> ScenarioBuilder::routes(const toml::table& t, std::str
   for (auto&& item : array_at(*n, key)) {
     const std::string sub = fmt::format("{}[{}]", key, out.size());
     const toml::table& r = table_at(item, sub);
-    only_keys(r, sub, {"to", "when", "p", "delay", "each_child"});
+    only_keys(r, sub, {"to", "when", "p", "delay", "each_child", "household_perpetrator"});
     model::Route route;
     const toml::node* to = r.get("to");
     if (!to) fail(r, sub, "missing required key 'to'");
@@ -136,6 +136,9 @@ std::vector<model::Route> ScenarioBuilder::routes(const toml::table& t, std::str
     // adult's, so only a parallel (`also`) route can hold them.
     route.each_child = flag(r, "each_child", sub, false);
     if (route.each_child && k != "also") fail(r, sub, "`each_child` is for `also` routes only (they open cases beside the adult's)");
+    route.household_perpetrator = flag(r, "household_perpetrator", sub, false);
+    if (route.household_perpetrator && (k != "also" || route.each_child))
+      fail(r, sub, "`household_perpetrator` is for `also` routes only, without `each_child` (it opens the perpetrator's case beside the victim's)");
     out.push_back(std::move(route));
   }
   return out;

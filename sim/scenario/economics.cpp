@@ -114,7 +114,8 @@ void ScenarioBuilder::read_outcomes() {
              [&](const std::string& outcome_name, const std::string& key, const toml::node& v, const toml::table& t) {
     check_name(v, key, outcome_name);
     only_keys(t, key, {"payer", "cashable", "initial_cost", "annual_cost", "years", "probability", "effect",
-                       "wait_penalty", "thin_support_loss", "per_child", "after_waiting_harm", "when"});
+                       "wait_penalty", "thin_support_loss", "per_child", "after_waiting_harm", "perpetrator_completed_effect",
+                       "when"});
     model::OutcomeSpec o;
     o.name = outcome_name;
     const std::string payer = text(t, "payer", key, "society");
@@ -136,6 +137,10 @@ void ScenarioBuilder::read_outcomes() {
     o.after_waiting_harm = flag(t, "after_waiting_harm", key, false);
     if (o.after_waiting_harm && !root_.get("waiting_harm"))
       fail(*t.get("after_waiting_harm"), key + ".after_waiting_harm", "needs a [waiting_harm] section saying who is harmed");
+    o.perpetrator_completed_effect = number(t, "perpetrator_completed_effect", key, 1.0, 0, 100);
+    if (t.get("perpetrator_completed_effect") && s_.attribute_index("perpetrator_completed") < 0)
+      fail(*t.get("perpetrator_completed_effect"), key + ".perpetrator_completed_effect",
+           "needs a flag attribute called 'perpetrator_completed'");
     if (const toml::node* w = t.get("when")) o.when = condition(*w, key + ".when");
     s_.outcomes.push_back(std::move(o));
   });
