@@ -164,15 +164,11 @@ TEST(Calibration, TheSeparateBaselineLandsNearTheObservedFigures) {
   for (std::size_t r = 0; r < hst.size(); ++r) hst[r] += sanctuary[r] + refuge[r] + dispersed[r];
   expect_within_15_percent(hst, 679, 679, "Housing Safeguarding Team contacts a year");
   // Drop-in: 188 users in 2022/23 (000 §2.8.4), a service of its own in the Brighter Futures contract (000 §2.8.3).
-  // Only Thurrock cases are routed to it, and it is not calibrated: fed by the programme's top-up and by Thurrock's
-  // standard-risk referrals at the base's bronze share, it starts about twice 188 (docs/model.md §7.4, §12). This
-  // row checks that it is counted on its own and reports the figure; it does not assert the ±15% band.
+  // Only Thurrock cases are routed to it. Thurrock's share of standard-risk referrals that use it is unpublished and is
+  // calibrated to this figure (set-base.toml), so this row is a fit, not an independent check (docs/model.md §7.4).
   const auto drop_in = values(s, results, "drop-in", "all", "started");
   EXPECT_EQ(drop_in, values(s, results, "drop-in", "thurrock", "started")) << "only Thurrock cases reach the drop-in";
-  const auto drop_in_summary = stats::summarize(drop_in);
-  EXPECT_GT(drop_in_summary.ci_low, 0) << "drop-in users a year";
-  std::cout << "drop-in users a year (observed 188): " << drop_in_summary.mean << " (" << drop_in_summary.ci_low << "–"
-            << drop_in_summary.ci_high << ")\n";
+  expect_within_15_percent(drop_in, 188, 188, "drop-in users a year");
 }
 
 TEST(PathwayRules, EveryOptionKeepsCommunalRefugeFemaleOnlyAndFreeOfTeenageBoys) {
