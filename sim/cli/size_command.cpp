@@ -47,6 +47,7 @@ std::map<std::string, std::string> selections_of(const SizeOptions& o, const std
       throw std::invalid_argument(fmt::format("--select '{}': use --service or --area for that axis", s));
     out[axis] = s.substr(eq + 1);
   }
+  if (!o.risk.empty()) out["risk"] = o.risk;  // the same cell as --select risk=LEVEL
   return out;
 }
 
@@ -119,6 +120,7 @@ CLI::App* add_size_command(CLI::App& app, SizeOptions& o) {
                   "--target, to size several one after another)")->required();
   cmd->add_option("--target", o.targets, "METRIC >= NUMBER or METRIC <= NUMBER, e.g. \"within_target >= 0.9\"")->required();
   cmd->add_option("--area", o.area, "Size only the pools serving this area, judged on this area's measure (default: all areas)");
+  cmd->add_option("--risk", o.risk, "Judge the target on one risk level's measure, e.g. high (as --select risk=high)");
   cmd->add_option("--select", o.selections, "AXIS=LABEL on another axis of the target measure (repeatable)");
   cmd->add_option("-r,--replications", o.replications, "Replications at each level first")->check(CLI::Range(3, 100000))->capture_default_str();
   cmd->add_option("--max-replications", o.max_replications, "Most replications at a level near the boundary")

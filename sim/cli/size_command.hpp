@@ -15,6 +15,7 @@ struct SizeOptions {
   std::vector<std::string> services;
   std::vector<std::string> targets;   // "within_target >= 0.9"
   std::string area;                   // one area's pools and measure; default all
+  std::string risk;                   // judge the target on this risk level's measure (the risk axis); default all
   std::vector<std::string> selections;  // AXIS=LABEL on the target measure's schema axes (a risk axis plugs in here)
   int replications = 10;              // at each level first
   int max_replications = 80;          // near the boundary

@@ -93,6 +93,14 @@ TEST_F(SizeCommand, AMeasureThatWorsensWithCapacityIsReportedNotAssumed) {
   EXPECT_TRUE(out_is_empty()) << r.output;
 }
 
+// --risk judges the target on the risk axis's cell: a scenario with no risk attribute has the one level "all", whose
+// measure is the pool's own, so the answer is Erlang C's.
+TEST_F(SizeCommand, RiskSelectsTheRiskAxisCell) {
+  const Result r = size(kValidation + "size_mmc.toml --service server --target \"within_target >= 0.9\" --risk all -n mmc-risk");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Least capacity that meets it: 13 FTE"), std::string::npos) << r.output;
+}
+
 TEST_F(SizeCommand, BadInputIsRefusedBeforeAnyReplication) {
   const std::string mmc = kValidation + "size_mmc.toml";
   const struct {
@@ -103,6 +111,7 @@ TEST_F(SizeCommand, BadInputIsRefusedBeforeAnyReplication) {
       {mmc + " --service server --target \"within_target > 0.9\"", "no >= or <="},
       {mmc + " --service server --target \"within_target >= 0.9\" --area elsewhere", "no area 'elsewhere'"},
       {mmc + " --service server --target \"within_target >= 0.9\" --select risk", "AXIS=LABEL"},
+      {mmc + " --service server --target \"within_target >= 0.9\" --risk high", "has no risk 'high' (it has: all)"},
       {mmc + " --service server --target \"within_target >= 0.9\" -r 20 --max-replications 10", "is below --replications"},
   };
   for (const auto& c : cases) {
