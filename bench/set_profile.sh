@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:-scenarios/set-separate.toml}
+cmake -S . -B build -DDASIM_BUILD_BENCH=ON >/dev/null  # scripts/setup.sh leaves the benchmarks out
 cmake --build build -j"$(nproc)" --target bench_set_replication >/dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

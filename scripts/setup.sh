@@ -26,5 +26,6 @@ if ((${#missing[@]})); then
 fi
 
 build_type=${DASIM_BUILD_TYPE:-Release}
-cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" ${DASIM_CMAKE_ARGS:-} >/dev/null
+# The demo and the tests need no benchmarks: bench/ scripts build theirs themselves (DASIM_BUILD_BENCH=ON to keep them).
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" -DDASIM_BUILD_BENCH="${DASIM_BUILD_BENCH:-OFF}" ${DASIM_CMAKE_ARGS:-} >/dev/null
 cmake --build build -j"$(nproc)"
