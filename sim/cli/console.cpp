@@ -10,6 +10,17 @@
 
 namespace dasim::cli {
 
+std::string pounds(double value) {
+  const long long whole = std::llround(std::fabs(value));
+  const std::string digits = std::to_string(whole);
+  std::string grouped;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  return (value < 0 && whole != 0 ? "−£" : "£") + grouped;
+}
+
 Progress::Progress(std::size_t total, bool quiet, bool every_line)
     : total_(total), quiet_(quiet), tty_(::isatty(2)), every_line_(every_line) {}
 
@@ -44,17 +55,6 @@ std::string signed_text(double value, const char* format) {
   return text;
 }
 
-/// "£1,234,567", with thousands separators and a true minus sign.
-std::string pounds(double value) {
-  const long long whole = std::llround(std::fabs(value));
-  const std::string digits = std::to_string(whole);
-  std::string grouped;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return (value < 0 && whole != 0 ? "−£" : "£") + grouped;
-}
 
 /// "mean (low to high)"; a share's interval (`share`) is kept within 0–100%, the range a share can take.
 std::string with_ci(const stats::Summary& s, const char* format, double scale = 1, bool share = false) {

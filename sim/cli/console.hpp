@@ -25,6 +25,9 @@ class Progress {
 
 /// The console table: per service and area (all areas only when `by_area` is false), each option's figures, then
 /// paired differences from the first option, then money.
+/// "£1,234,567", with thousands separators and a true minus sign: how money is written on the console.
+std::string pounds(double value);
+
 void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& rows, bool by_area);
 
 /// Whether each scenario's warm-up was long enough, by the MSER check of its figures.

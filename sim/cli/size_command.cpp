@@ -1,6 +1,8 @@
 // `dasim size`: parse, refuse bad input before any replication, search each option, report, write (docs/size.md).
 #include "cli/size_command.hpp"
 
+#include "cli/console.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <fmt/format.h>
@@ -57,9 +59,9 @@ std::string selection_text(const std::map<std::string, std::string>& selections)
   return out;
 }
 
-std::string money(double x) { return fmt::format("£{:.0f}", x); }
+std::string money(double x) { return pounds(x); }
 
-std::string signed_money(double x) { return x >= 0.5 ? "+" + money(x) : x <= -0.5 ? "-" + money(-x) : "no change"; }
+std::string signed_money(double x) { return x >= 0.5 ? "+" + money(x) : x <= -0.5 ? money(x) : "no change"; }
 
 std::string interval(const stats::Summary& s) { return fmt::format("{:.3g} (95% CI {:.3g} to {:.3g})", s.mean, s.ci_low, s.ci_high); }
 

@@ -39,7 +39,7 @@ TEST_F(SizeCommand, MMcFindsTheServersErlangCGivesAndPricesThem) {
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_NE(r.output.find("Least capacity that meets it: 13 FTE (the option as given has 11)"), std::string::npos) << r.output;
   // 13 servers at £40,000 with 10% on-costs and £20,000 management: £592,000 a year, 60% from the council.
-  EXPECT_NE(r.output.find("£355200"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("£355,200"), std::string::npos) << r.output;  // money with thousands separators
   const std::string rows = csv("mmc");
   EXPECT_NE(rows.find("size_mmc,server,answer,found,FTE,13,"), std::string::npos) << rows;
   EXPECT_NE(rows.find("size_mmc,server,target,within_target,share,12,"), std::string::npos) << rows;
