@@ -198,7 +198,8 @@ std::string what_overload_does(const model::PoolSpec& pool, double rho) {
 int print_offered_load(const model::Scenario& s, const batch::ReplicationResult& replication, bool every_pool) {
   const batch::Shape area_shape = batch::area_group().shape(s);
   const std::size_t entered = batch::area_group().metric("entered");
-  std::vector<std::string> overloaded;
+  std::vector<std::string> overloaded;  // one line a pool, for the warning after the loop
+  int warnings = 0;
   for (const model::PoolSpec& pool : s.pools) {
     if (pool.places() == 0) continue;  // a meeting holds no places
     // arrivals at this pool: its service's entries from the areas it serves
@@ -209,19 +210,19 @@ int print_offered_load(const model::Scenario& s, const batch::ReplicationResult&
     const double hold = pool.mean_hold(), places = pool.places();
     const double rho = per_year / model::kDaysPerYear * hold / places;
     const bool over = rho >= 1 && !pool.declines_when_full();
+    warnings += over;
     if (every_pool)
       fmt::print("  {:<32} {:>9.1f} a year x {:>7.1f} d / {:>5.0f} places = rho {:.2f}{}\n", pool.name, per_year, hold,
                  places, rho, over ? "  WARNING: rho >= 1: " + what_overload_does(pool, rho) : "");
     else if (over)
       overloaded.push_back(fmt::format("  pool '{}' is overloaded: {:.1f} a year x {:.1f} d / {:.0f} places = rho {:.2f}; {}",
                                        pool.name, per_year, hold, places, rho, what_overload_does(pool, rho)));
-    if (over && every_pool) overloaded.emplace_back();
   }
   // One warning a scenario, not one a pool: a board-level option can have dozens of pools under pressure.
   if (!every_pool && !overloaded.empty())
     fmt::print("\nWARNING ({}): {} pool{} more demand than places (rho >= 1):\n{}\n", s.name, overloaded.size(),
                overloaded.size() == 1 ? " has" : "s have", fmt::join(overloaded, "\n"));
-  return static_cast<int>(overloaded.size());
+  return warnings;
 }
 
 }  // namespace dasim::cli
