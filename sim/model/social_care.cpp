@@ -81,7 +81,7 @@ std::vector<CareSpell> draw_care_trajectory(const SocialCareSpec& spec, const Ca
     else if (review < exits[0] + exits[1]) next = CareState::child_in_need;
     else if (review < exits[0] + exits[1] + exits[2]) next = CareState::none;
     if (next == state && p + 1 < kMaxCarePeriods) continue;
-    if (next == state) next = CareState::none;  // the cap: they leave care
+    if (p + 1 == kMaxCarePeriods) next = CareState::none;  // the cap: they leave care
     spell.next = next;
     spells.push_back(spell);
     if (next == CareState::none) break;
