@@ -7,6 +7,7 @@
 
 #include "batch/results.hpp"
 #include "batch/runner.hpp"
+#include "fixtures.hpp"
 #include "scenario/loader.hpp"
 #include "stats/summary.hpp"
 
@@ -21,13 +22,7 @@ name = "care"
 [simulation]
 years = 3
 warmup_years = 0.5
-[areas.north]
-population = 1
-[areas.south]
-population = 1
-[attributes.risk]
-values = ["standard", "high"]
-weights = [0.7, 0.3]
+{}
 [attributes.children]
 mean = 1.5
 [[arrivals]]
@@ -72,7 +67,7 @@ entry = 0.02
 period_years = 1
 close = 0.4
 )",
-                                         escalation, de_escalation),
+                                         testing::kTwoAreasTwoRiskLevels, escalation, de_escalation),
                              "care.toml");
 }
 
