@@ -248,6 +248,7 @@ def cell(axis, label):
 
 
 OUTCOME_BY_PERSON = "(outcome by person)"  # service of outcome-cost rows by risk level or referral source
+SOCIAL_CARE = "(children's social care)"  # service of children's social care rows: by area, "risk:..." or "source:..."
 
 
 def breakdown_labels(res, scenario, axis):

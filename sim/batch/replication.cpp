@@ -89,6 +89,14 @@ ReplicationResult run_replication(const model::Scenario& scenario, std::uint64_t
   }
   for (const auto& cost : t.outcome_cost_by_risk) append(r.risk_outcome_cost, outcome_measures(), cost, years);
   for (const auto& cost : t.outcome_cost_by_source) append(r.source_outcome_cost, outcome_measures(), cost, years);
+  model::CareTally all_areas;
+  for (const auto& tally : t.care_by_area) {
+    append(r.care_metrics, care_measures(), tally, years);
+    all_areas.add(tally);
+  }
+  append(r.care_metrics, care_measures(), all_areas, years);
+  for (const auto& tally : t.care_by_risk) append(r.risk_care_metrics, care_measures(), tally, years);
+  for (const auto& tally : t.care_by_source) append(r.source_care_metrics, care_measures(), tally, years);
   append(r.totals, total_measures(), totals, years);
   return r;
 }

@@ -23,6 +23,9 @@ struct ReplicationResult {
   std::vector<double> source_metrics;       // [services][referral sources][area metrics]
   std::vector<double> risk_outcome_cost;    // [risk levels][cashable, societal]; £ a year
   std::vector<double> source_outcome_cost;  // [referral sources][cashable, societal]; £ a year
+  std::vector<double> care_metrics;         // [areas+1][care metrics]: children's social care
+  std::vector<double> risk_care_metrics;    // [risk levels][care metrics]
+  std::vector<double> source_care_metrics;  // [referral sources][care metrics]
 };
 
 /// Seed that identifies replication k of a run (stored in results, and what `--only-replication` reruns).

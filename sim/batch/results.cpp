@@ -79,14 +79,22 @@ std::vector<RowMeasure> measures(const model::Scenario& s) {
           out.push_back({s.services[sv], "", breakdown_cell(axis, cells[c]), group->metrics[m].name,
                          group->metrics[m].units, true, cell(*group, shape.at({sv, c, m}))});
   }
-  for (const auto& [group, axis] : {std::pair{&risk_outcome_group(), Axis::risk}, {&source_outcome_group(), Axis::source}}) {
+  // A group of one cell axis then metrics, under `service`: the area column names the cell, by `label`.
+  const auto by_cell = [&](const char* service, const Group& group, Axis axis, auto label) {
     const std::vector<std::string> cells = axis_labels(axis, s);
-    const Shape shape = group->shape(s);
+    const Shape shape = group.shape(s);
     for (std::size_t c = 0; c < cells.size(); ++c)
-      for (std::size_t m = 0; m < group->metrics.size(); ++m)
-        out.push_back({kOutcomeBy, "", breakdown_cell(axis, cells[c]), group->metrics[m].name, group->metrics[m].units,
-                       true, cell(*group, shape.at({c, m}))});
-  }
+      for (std::size_t m = 0; m < group.metrics.size(); ++m)
+        out.push_back({service, "", label(axis, cells[c]), group.metrics[m].name, group.metrics[m].units, true,
+                       cell(group, shape.at({c, m}))});
+  };
+  const auto named = [](Axis, const std::string& label) { return label; };
+  by_cell(kOutcomeBy, risk_outcome_group(), Axis::risk, breakdown_cell);
+  by_cell(kOutcomeBy, source_outcome_group(), Axis::source, breakdown_cell);
+  // Children's social care: by area (its own name, or "all"), then by risk level and referral source as above.
+  by_cell(kSocialCare, care_group(), Axis::area, named);
+  by_cell(kSocialCare, risk_care_group(), Axis::risk, breakdown_cell);
+  by_cell(kSocialCare, source_care_group(), Axis::source, breakdown_cell);
   const Group& totals = totals_group();
   for (std::size_t t = 0; t < totals.metrics.size(); ++t)
     out.push_back({"(total)", "", "all", totals.metrics[t].name, totals.metrics[t].units, true, cell(totals, t)});

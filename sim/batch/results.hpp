@@ -61,6 +61,9 @@ std::vector<Row> summary_rows(const RunRecord& run);
 constexpr const char* kAllServices = "(all services)";
 /// Rows of outcome costs by risk level or referral source have this service; their area column names the cell.
 constexpr const char* kOutcomeBy = "(outcome by person)";
+/// Rows of children's social care (states, entries, de-escalations, cost) have this service; the area column names
+/// the area, "all", or a risk or source cell.
+constexpr const char* kSocialCare = "(children's social care)";
 /// The area column of a row that is split by risk level or referral source instead of area: "risk:high",
 /// "source:police". Rows split by area keep the area's name, or "all".
 std::string breakdown_cell(Axis axis, const std::string& label);

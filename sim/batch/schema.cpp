@@ -140,6 +140,35 @@ const std::vector<Measure<PayerCost>>& outcome_measures() {
   return m;
 }
 
+const std::vector<Measure<model::CareTally>>& care_measures() {
+  using C = model::CareTally;
+  constexpr int kCin = static_cast<int>(model::CareState::child_in_need);
+  constexpr int kCp = static_cast<int>(model::CareState::child_protection);
+  constexpr int kLac = static_cast<int>(model::CareState::looked_after);
+  // Children in a state on an average day: the child-days in the window over its days.
+  static const std::vector<Measure<C>> m{
+      {{"entered_child_in_need", "people/year", "Children starting a Child in Need plan (children a year)"},
+       [](const C& c, double y) { return per_year(c.entered[kCin], y); }},
+      {{"entered_child_protection", "people/year", "Children starting a Child Protection plan (children a year)"},
+       [](const C& c, double y) { return per_year(c.entered[kCp], y); }},
+      {{"entered_looked_after", "people/year", "Children taken into care (children a year)"},
+       [](const C& c, double y) { return per_year(c.entered[kLac], y); }},
+      {{"in_child_in_need", "people", "Children on a Child in Need plan (average day)"},
+       [](const C& c, double y) { return ratio(c.child_days[kCin], y * model::kDaysPerYear); }},
+      {{"in_child_protection", "people", "Children on a Child Protection plan (average day)"},
+       [](const C& c, double y) { return ratio(c.child_days[kCp], y * model::kDaysPerYear); }},
+      {{"in_looked_after", "people", "Children in care (average day)"},
+       [](const C& c, double y) { return ratio(c.child_days[kLac], y * model::kDaysPerYear); }},
+      {{"de_escalations", "people/year", "Child Protection plans stepped down or closed (children a year)"},
+       [](const C& c, double y) { return per_year(c.de_escalations, y); }},
+      {{"de_escalations_after_support", "people/year",
+        "Child Protection plans stepped down or closed after the adult completed support (children a year)"},
+       [](const C& c, double y) { return per_year(c.de_escalations_after_support, y); }},
+      {{"care_cost", "GBP/year", "Children's social care cost (£ a year)"}, [](const C& c, double y) { return per_year(c.cost, y); }},
+  };
+  return m;
+}
+
 namespace {
 template <class Source>
 std::vector<Metric> metrics_of(const std::vector<Measure<Source>>& measures) {
@@ -150,7 +179,7 @@ std::vector<Metric> metrics_of(const std::vector<Measure<Source>>& measures) {
 
 enum GroupIndex {
   kArea, kService, kPool, kMonthly, kPoolMonthly, kHistogram, kTotals, kOutcome,
-  kRisk, kSource, kRiskOutcome, kSourceOutcome
+  kRisk, kSource, kRiskOutcome, kSourceOutcome, kCare, kRiskCare, kSourceCare
 };
 }  // namespace
 
@@ -181,6 +210,13 @@ const std::vector<Group>& groups() {
        &R::risk_outcome_cost},
       {"source_outcome_cost", "source_outcome_cost", "", {Axis::source}, true, false, metrics_of(outcome_measures()),
        &R::source_outcome_cost},
+      // Children's social care as states (model/social_care.hpp), by the household's area, risk level and source.
+      {"care_metrics", "care_metrics_data", "care_metrics", {Axis::area}, true, false, metrics_of(care_measures()),
+       &R::care_metrics},
+      {"risk_care_metrics", "risk_care_metrics_data", "care_metrics", {Axis::risk}, true, false,
+       metrics_of(care_measures()), &R::risk_care_metrics},
+      {"source_care_metrics", "source_care_metrics_data", "care_metrics", {Axis::source}, true, false,
+       metrics_of(care_measures()), &R::source_care_metrics},
   };
   return g;
 }
@@ -197,6 +233,9 @@ const Group& risk_group() { return groups()[kRisk]; }
 const Group& source_group() { return groups()[kSource]; }
 const Group& risk_outcome_group() { return groups()[kRiskOutcome]; }
 const Group& source_outcome_group() { return groups()[kSourceOutcome]; }
+const Group& care_group() { return groups()[kCare]; }
+const Group& risk_care_group() { return groups()[kRiskCare]; }
+const Group& source_care_group() { return groups()[kSourceCare]; }
 
 const char* axis_name(Axis axis) {
   switch (axis) {

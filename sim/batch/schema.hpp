@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "model/pool_stats.hpp"
+#include "model/social_care.hpp"
 #include "model/spec.hpp"
 
 namespace dasim::model {
@@ -66,6 +67,8 @@ const std::vector<Measure<model::PoolStats>>& pool_measures();
 const std::vector<Measure<model::MonthBin>>& monthly_measures();
 const std::vector<Measure<TotalsSource>>& total_measures();
 const std::vector<Measure<PayerCost>>& outcome_measures();
+/// Children's social care in one cell (an area, a risk level or a referral source): model/social_care.hpp.
+const std::vector<Measure<model::CareTally>>& care_measures();
 
 /// The shape of one group in one scenario: its axes' sizes, then the number of metrics (when it has a metric axis).
 struct Shape {
@@ -110,6 +113,10 @@ const Group& risk_group();
 const Group& source_group();
 const Group& risk_outcome_group();
 const Group& source_outcome_group();
+/// Children's social care of the households referred, by home area (areas, then "all"), risk level and source.
+const Group& care_group();
+const Group& risk_care_group();
+const Group& source_care_group();
 
 /// Edges of the wait-histogram bins in days: each bin's lower edge, then the top edge of the last bin.
 std::vector<double> bin_edges();

@@ -145,6 +145,20 @@ void print_summary(const batch::RunRecord& run, const std::vector<batch::Row>& r
       fmt::print("    {:<58} {:>40}\n", label, refused ? it->second->units : with_ci(get("difference", name, "(total)", "all", metric), "{:.2f}"));
     }
   }
+  // Children's social care of the households referred (docs/model.md §9.2), all areas, by the measures' display names.
+  if (!base.social_care.enabled) return;
+  fmt::print("\nChildren's social care, all areas\n");
+  for (const batch::Metric& m : batch::care_group().metrics) {
+    fmt::print("  {}\n", m.display);
+    auto shown = [&](const std::string& kind, const std::string& scenario) {
+      const stats::Summary v = get(kind, scenario, batch::kSocialCare, "all", m.name);
+      return m.units == "GBP/year" ? money_with_ci(v) : with_ci(v, "{:.1f}");
+    };
+    for (const auto& sr : run.scenarios) fmt::print("    {:<58} {:>40}\n", sr.scenario->display_name, shown("summary", sr.scenario->name));
+    for (std::size_t k = 1; k < run.scenarios.size(); ++k)
+      fmt::print("    {:<58} {:>40}\n", run.scenarios[k].scenario->display_name + ": difference",
+                 shown("difference", run.scenarios[k].scenario->name));
+  }
 }
 
 void print_warmup(const batch::RunRecord& run, const batch::RunSummary& summary) {

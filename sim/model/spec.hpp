@@ -248,6 +248,41 @@ struct OutcomeSpec {
   }
 };
 
+/// Children's social care (CSC) states a child can be in, after none: Child in Need, Child Protection, Looked After
+/// (000 §3.22-3.23). The model of how a child moves through them is model/social_care.hpp.
+enum class CareState : int { child_in_need = 0, child_protection = 1, looked_after = 2, none = 3 };
+constexpr int kCareStates = 3;  // the states with a plan and a cost: none is not one of them
+
+/// One CSC state: what it costs, how long a plan period lasts and where a child goes at a period's end. The chances
+/// are those of a child whose adult had no support; what is left of 1 after them is another period in the state.
+struct CareStateSpec {
+  double initial_cost = 0;   // £ on entering the state
+  double annual_cost = 0;    // £ a year in it
+  double period_years = 1;   // mean length of one plan period (exponential), at whose end the plan is reviewed
+  double entry = 0;          // chance that a child enters CSC in this state when the adult's case closes
+  double escalate = 0;       // at a review: Child in Need -> Child Protection, Child Protection -> Looked After
+  double step_down = 0;      // at a review: Child Protection -> Child in Need
+  double close = 0;          // at a review: the case closes
+};
+
+/// Children's social care for the children of the adults whose case closes (docs/model.md §9.2): each child draws
+/// a trajectory through the states, and the adult's support changes its chances.
+struct SocialCareSpec {
+  bool enabled = false;
+  int payer = 0;
+  bool cashable = true;
+  std::array<CareStateSpec, kCareStates> states;
+  // Factors by how the adult's support ended: on the entry chances, on escalations and on de-escalations
+  // (Child Protection stepped down or closed, 000 §3.21).
+  std::array<double, kSupportResults> entry_effect{1, 1, 1, 1};
+  std::array<double, kSupportResults> escalation_effect{1, 1, 1, 1};
+  std::array<double, kSupportResults> de_escalation_effect{1, 1, 1, 1};
+  double wait_penalty = 0;       // relative rise in the entry chances per day the adult waited
+  double thin_support_loss = 0;  // share of completed support's effects lost when it was given above a caseload
+  Condition when;                // whose children: the adult's attributes (victims)
+  const CareStateSpec& state(CareState s) const { return states[static_cast<int>(s)]; }
+};
+
 /// Further abuse while waiting for support (22.2% of women waiting for refuge, Women's Aid 2024): a risk that grows
 /// with the days a person really queued, and one of its own for someone declined with no place found anywhere.
 struct WaitingHarmSpec {
@@ -316,6 +351,7 @@ struct Scenario {
   WaitingHarmSpec waiting_harm;
   RepeatSpec repeat;
   RelocationSpec relocation;
+  SocialCareSpec social_care;
 
   int attribute_index(const std::string& name) const;
   const AttributeSpec* attribute(int index) const {

@@ -33,6 +33,9 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
   totals_.outcome_cost.assign(scenario.payers.size(), {0, 0});
   totals_.outcome_cost_by_risk.assign(risk_levels(scenario).size(), {0, 0});
   totals_.outcome_cost_by_source.assign(source_count(scenario), {0, 0});
+  totals_.care_by_area.resize(scenario.areas.size());
+  totals_.care_by_risk.resize(risk_levels(scenario).size());
+  totals_.care_by_source.resize(source_count(scenario));
   for (const PoolSpec& p : scenario.pools) pools_.push_back(make_pool(*this, p));
 }
 
@@ -194,6 +197,7 @@ void World::person_leaves(std::uint32_t id) {
         book_outcome(person, o);
       }
   }
+  children_in_social_care(person);
   if (scenario_.repeat.enabled) {
     double hazard = scenario_.repeat.annual_hazard[result];
     for (const auto& [when, factor] : scenario_.repeat.modifiers)
@@ -215,6 +219,32 @@ void World::book_outcome(const Person& person, const OutcomeSpec& o) {
   totals_.outcome_cost[o.payer][kind] += o.cost();
   totals_.outcome_cost_by_risk[risk_of(person)][kind] += o.cost();
   totals_.outcome_cost_by_source[person.attributes[kSource]][kind] += o.cost();
+}
+
+void World::children_in_social_care(Person& adult) {
+  const SocialCareSpec& care = scenario_.social_care;
+  if (!care.enabled) return;
+  // One uniform of the adult's stream seeds the household's trajectories, drawn for everyone: the children then
+  // draw from streams of their own, a fixed number of uniforms each, the same in every option.
+  const double seed = adult.rng.uniform();
+  if (!matches(care.when, adult) || adult.household.children.empty()) return;
+  const CareChances chances = care_chances(care, adult.result(), adult.thinned, adult.waited);
+  const std::uint64_t household = random::mix64(static_cast<std::uint64_t>(seed * 0x1.0p53));
+  // Trajectories of children whose adult left in the warm-up reach into the window too: book every one's part in it.
+  const double from = scenario_.simulation.warmup_days, to = horizon();
+  CareTally tally;
+  for (std::size_t k = 0; k < adult.household.children.size(); ++k) {
+    random::Rng stream(care_stream(household, k));
+    tally.add(book_care(draw_care_trajectory(care, chances, now(), stream), care, from, to));
+  }
+  if (adult.result() == SupportResult::completed) tally.de_escalations_after_support = tally.de_escalations;
+  totals_.care_by_area[adult.attributes[kArea]].add(tally);
+  totals_.care_by_risk[risk_of(adult)].add(tally);
+  totals_.care_by_source[adult.attributes[kSource]].add(tally);
+  const int kind = care.cashable ? 0 : 1;
+  totals_.outcome_cost[care.payer][kind] += tally.cost;
+  totals_.outcome_cost_by_risk[risk_of(adult)][kind] += tally.cost;
+  totals_.outcome_cost_by_source[adult.attributes[kSource]][kind] += tally.cost;
 }
 
 void World::count(Move move) {

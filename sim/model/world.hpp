@@ -15,6 +15,7 @@
 #include "model/router.hpp"
 #include "model/scheduler.hpp"
 #include "model/slab.hpp"
+#include "model/social_care.hpp"
 #include "model/spec.hpp"
 #include "random/rng.hpp"
 
@@ -51,6 +52,9 @@ struct WorldTotals {
   std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
   // The same outcome costs by the person's risk level and by their referral source (model/breakdown.hpp).
   std::vector<std::array<double, 2>> outcome_cost_by_risk, outcome_cost_by_source;
+  // Children's social care inside the measured window (model/social_care.hpp), by the household's home area, risk
+  // level and referral source; its cost is in the outcome costs above too, under its payer.
+  std::vector<CareTally> care_by_area, care_by_risk, care_by_source;
 };
 
 class World final : public EventTarget {
@@ -111,6 +115,9 @@ class World final : public EventTarget {
   int risk_of(const Person& person) const { return risk_attribute_ >= 0 ? person.attributes[risk_attribute_] : 0; }
   /// Books one outcome's cost to its payer, and under the person's risk level and referral source.
   void book_outcome(const Person& person, const OutcomeSpec& outcome);
+  /// Draws the trajectory through children's social care of each child of a leaving adult, and books its part
+  /// inside the measured window (model/social_care.hpp).
+  void children_in_social_care(Person& adult);
   /// Opens a case at `to` for each child of the adult's household: each child a person of their own, with the
   /// household's area, source and risk and a stream made from the adult's (model/household.cpp).
   void open_child_cases(std::uint32_t adult_id, const Destination& to);

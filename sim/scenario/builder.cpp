@@ -10,7 +10,8 @@ using model::Condition;
 
 model::Scenario ScenarioBuilder::build() {
   only_keys(root_, "top level", {"scenario", "simulation", "areas", "attributes", "arrivals", "pools", "contracts",
-                                  "outcomes", "waiting_harm", "repeat", "relocation", "display_names"});
+                                  "outcomes", "waiting_harm", "repeat", "relocation", "display_names",
+                                  "childrens_social_care"});
   s_.name = std::filesystem::path(file()).stem().string();
   read_scenario_and_simulation();
   read_areas();
@@ -19,6 +20,7 @@ model::Scenario ScenarioBuilder::build() {
   read_arrivals();
   read_pools();
   read_contracts();
+  read_social_care();  // before the outcomes, so its payer keeps its place first in the payers
   read_outcomes();
   read_waiting_harm();
   read_repeat();

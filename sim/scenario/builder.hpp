@@ -67,6 +67,9 @@ class ScenarioBuilder : public TomlReader {
                       const std::function<int(const toml::node&, const std::string&)>& take_pool);
   void read_funders(const toml::table& t, const std::string& ctx, model::ContractSpec& contract);
   void read_outcomes();
+  /// The payer named by `t`'s `payer` (else `fallback`), registered on first use.
+  int payer(const toml::table& t, const std::string& ctx, const toml::node& where, const std::string& fallback);
+  void read_social_care();  // social_care_reader.cpp
   void read_waiting_harm();
   void read_repeat();
   void read_relocation();

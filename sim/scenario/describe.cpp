@@ -62,6 +62,19 @@ std::string describe(const model::Scenario& s) {
   for (const auto& o : s.outcomes)
     out += fmt::format("outcome {}: payer {}, {}, £{:.0f} per case, probability {:g}\n", o.name, s.payers[o.payer],
                        o.cashable ? "cashable" : "societal", o.cost(), o.probability);
+  if (s.social_care.enabled) {
+    const model::SocialCareSpec& care = s.social_care;
+    out += fmt::format("children's social care: payer {}, {}; completed support x{:g} entry, x{:g} escalation, x{:g} de-escalation\n",
+                       s.payers[care.payer], care.cashable ? "cashable" : "societal", care.entry_effect[0],
+                       care.escalation_effect[0], care.de_escalation_effect[0]);
+    const char* names[] = {"Child in Need", "Child Protection", "Looked After"};
+    for (int i = 0; i < model::kCareStates; ++i) {
+      const model::CareStateSpec& st = care.states[i];
+      out += fmt::format("  {}: £{:.0f} + £{:.0f} a year, entry {:g}, periods of {:g} years, then escalate {:g}, step down {:g}, "
+                         "close {:g}\n", names[i], st.initial_cost, st.annual_cost, st.entry, st.period_years, st.escalate,
+                         st.step_down, st.close);
+    }
+  }
   return out;
 }
 

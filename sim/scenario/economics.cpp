@@ -118,11 +118,7 @@ void ScenarioBuilder::read_outcomes() {
                        "when"});
     model::OutcomeSpec o;
     o.name = outcome_name;
-    const std::string payer = text(t, "payer", key, "society");
-    check_name(t.get("payer") ? *t.get("payer") : v, key + ".payer", payer);
-    auto it = std::find(s_.payers.begin(), s_.payers.end(), payer);
-    if (it == s_.payers.end()) s_.payers.push_back(payer), it = s_.payers.end() - 1;
-    o.payer = static_cast<int>(it - s_.payers.begin());
+    o.payer = payer(t, key, v, "society");
     o.cashable = flag(t, "cashable", key, true);
     o.initial_cost = number(t, "initial_cost", key, 0, 0);
     o.annual_cost = number(t, "annual_cost", key, 0, 0);
@@ -144,6 +140,14 @@ void ScenarioBuilder::read_outcomes() {
     if (const toml::node* w = t.get("when")) o.when = condition(*w, key + ".when");
     s_.outcomes.push_back(std::move(o));
   });
+}
+
+int ScenarioBuilder::payer(const toml::table& t, const std::string& ctx, const toml::node& where, const std::string& fallback) {
+  const std::string name = text(t, "payer", ctx, fallback);
+  check_name(t.get("payer") ? *t.get("payer") : where, ctx + ".payer", name);
+  auto it = std::find(s_.payers.begin(), s_.payers.end(), name);
+  if (it == s_.payers.end()) s_.payers.push_back(name), it = s_.payers.end() - 1;
+  return static_cast<int>(it - s_.payers.begin());
 }
 
 void ScenarioBuilder::read_waiting_harm() {

@@ -9,6 +9,16 @@
 
 namespace dasim::testing {
 
+/// Two areas and two risk levels (70% standard, 30% high): the cells results by area and by risk are split into.
+inline const char* const kTwoAreasTwoRiskLevels = R"([areas.north]
+population = 1
+[areas.south]
+population = 1
+[attributes.risk]
+values = ["standard", "high"]
+weights = [0.7, 0.3]
+)";
+
 /// Two areas, two services in three pools, a contract and two payers: every axis of the schema has more than one
 /// label, so a mix-up of axes shows. One year after a month of warm-up: quick to simulate.
 inline model::Scenario small_scenario(const std::string& name = "small", int workers = 2) {

@@ -6,6 +6,7 @@
 
 #include "batch/results.hpp"
 #include "batch/runner.hpp"
+#include "fixtures.hpp"
 #include "scenario/loader.hpp"
 
 namespace dasim::batch {
@@ -18,13 +19,7 @@ name = "breakdown"
 [simulation]
 years = 1
 warmup_years = 0.1
-[areas.north]
-population = 1
-[areas.south]
-population = 1
-[attributes.risk]
-values = ["standard", "high"]
-weights = [0.7, 0.3]
+)" + std::string(testing::kTwoAreasTwoRiskLevels) + R"(
 [[arrivals]]
 name = "north-police"
 area = "north"

@@ -29,7 +29,7 @@ TEST(Schema, GroupsAreWellFormed) {
     // A labelled metric axis gives one unit per metric; an unlabelled group has a single unit.
     EXPECT_EQ(g.units().size(), g.labels.empty() ? 1u : g.metrics.size()) << g.name;
   }
-  EXPECT_EQ(groups().size(), 12u);  // one per array of ReplicationResult
+  EXPECT_EQ(groups().size(), 15u);  // one per array of ReplicationResult
 }
 
 TEST(Schema, MetricsAreFoundByNameAndAMissingOneIsAnError) {

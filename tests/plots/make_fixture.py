@@ -44,6 +44,16 @@ _AREA = (("entered", "people/year", "Referrals (people a year)"), ("declined", "
          ("wait_p95", "days", "95th-percentile wait (days)"), ("within_target", "share", "Share started within target"))
 _OUTCOME = (("cashable_cost", "GBP/year", "Cashable outcome costs (£ a year)"),
             ("societal_cost", "GBP/year", "Societal outcome costs (£ a year)"))
+_CARE = (("entered_child_in_need", "people/year", "Children starting a Child in Need plan (children a year)"),
+         ("entered_child_protection", "people/year", "Children starting a Child Protection plan (children a year)"),
+         ("entered_looked_after", "people/year", "Children taken into care (children a year)"),
+         ("in_child_in_need", "people", "Children on a Child in Need plan (average day)"),
+         ("in_child_protection", "people", "Children on a Child Protection plan (average day)"),
+         ("in_looked_after", "people", "Children in care (average day)"),
+         ("de_escalations", "people/year", "Child Protection plans stepped down or closed (children a year)"),
+         ("de_escalations_after_support", "people/year",
+          "Child Protection plans stepped down or closed after the adult completed support (children a year)"),
+         ("care_cost", "GBP/year", "Children's social care cost (£ a year)"))
 SCHEMA = {
     "area_metrics": _group("area_metrics_data", "area_metrics", ["service", "area", "metric"], *_AREA),
     "service_metrics": _group("service_metrics_data", "service_metrics", ["service", "metric"], *_CAPACITY,
@@ -74,6 +84,10 @@ SCHEMA = {
     "source_metrics": _group("source_metrics_data", "area_metrics", ["service", "source", "metric"], *_AREA),
     "risk_outcome_cost": _group("risk_outcome_cost", "", ["risk", "metric"], *_OUTCOME),
     "source_outcome_cost": _group("source_outcome_cost", "", ["source", "metric"], *_OUTCOME),
+    # Children's social care by area, risk level and source (docs/model.md §9.2); no data in the fixture either.
+    "care_metrics": _group("care_metrics_data", "care_metrics", ["area", "metric"], *_CARE),
+    "risk_care_metrics": _group("risk_care_metrics_data", "care_metrics", ["risk", "metric"], *_CARE),
+    "source_care_metrics": _group("source_care_metrics_data", "care_metrics", ["source", "metric"], *_CARE),
 }
 OPTIONAL = {"pool_monthly"}       # written only by `dasim run --monthly-by-pool`; the fixture leaves it out
 ALL_SERVICES = "(all services)"   # summary rows of counts summed over services
