@@ -122,8 +122,16 @@ void Pool::decline(std::uint32_t case_id) {
 // ---------------------------------------------------------------------------------------------------------------
 
 void PlacePool::start() {
-  Pool::start();
-  if (!places_.open.always) world_.schedule(next_opening(places_.open, world_.calendar(), 0.0), event(kOpening));
+  Pool::start();  // the doors' opening is scheduled only while someone waits for it (arm_opening)
+}
+
+void PlacePool::arm_opening() {
+  if (places_.open.always || opening_armed_) return;
+  // The next opening after now: today's if the doors have not opened yet, else the next open day's.
+  const double now = world_.now();
+  const double day_to_search = open_now() ? std::floor(now) + 1 : now;
+  world_.schedule(next_opening(places_.open, world_.calendar(), day_to_search), event(kOpening));
+  opening_armed_ = true;
 }
 
 bool PlacePool::open_now() const { return places_.open.always || is_open(places_.open, world_.calendar(), world_.now()); }
@@ -138,6 +146,7 @@ void PlacePool::arrive(std::uint32_t case_id) {
   }
   if ((full && places_.decline_when_full) || queue_.size() >= spec_.max_queue) return decline(case_id);
   enqueue(case_id);
+  arm_opening();
 }
 
 void PlacePool::begin(std::uint32_t case_id) {
@@ -184,7 +193,9 @@ void PlacePool::handle(const Event& e) {
       break;
     case kOpening:
       dispatch();
-      world_.schedule(next_opening(places_.open, world_.calendar(), std::floor(now) + 1), event(kOpening));
+      // An opening with nobody waiting would do nothing: the next is armed when someone next queues.
+      opening_armed_ = false;
+      if (queue_.size() > 0) arm_opening();
       break;
     default: break;
   }

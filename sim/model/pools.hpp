@@ -120,10 +120,13 @@ class PlacePool final : public Pool {
   int capacity_for(int count) const override { return spec_.places_for(count); }
   void begin(std::uint32_t case_id);
   bool open_now() const;
+  /// Schedules the next opening of the doors unless one is pending: called whenever a case joins the queue.
+  void arm_opening();
   /// Places that may be held at once: the recommended ones, stretched under pressure.
   int limit() const { return capacity_ + static_cast<int>(capacity_ * places_.stretch); }
   const PlacesSpec& places_;
   int busy_ = 0;
+  bool opening_armed_ = false;
 };
 
 /// Cohort programmes: a group starts when enough are waiting, or on scheduled dates, and runs for a set time.

@@ -171,6 +171,21 @@ target_days = 1
   EXPECT_LT(t.within_target / t.started, 0.95) << "weekend referrals wait more than a day";
 }
 
+TEST(OpeningHours, TheDoorsOpeningIsAnEventOnlyWhenSomeoneWaitsForIt) {
+  ModelRun run(kHeader + referrals(20, "front-door", "calls") + R"(
+[pools.front-door]
+workers = 50
+duration = 0.01
+open = { days = ["mon", "tue", "wed", "thu", "fri"], from = 8, to = 18 }
+)");
+  const auto t = run.pool("front-door").total();
+  ASSERT_GT(t.entered, 5);
+  EXPECT_EQ(t.started, t.entered) << "everyone who came out of hours was started at the next opening";
+  EXPECT_LE(t.waits.quantile(1.0), (2 + 14.0 / 24) * 1.08) << "nobody waits past Monday 8am from Friday 6pm";
+  // A year has 261 weekday openings; an event for each would dwarf the arrivals, service ends and month ends.
+  EXPECT_LE(run.world.totals().events, 3 * t.entered + 12);
+}
+
 TEST(Capacity, ChangesOnTheirDates) {
   ModelRun run(kHeader + referrals(3652.5, "idva") + R"(
 [pools.idva]
