@@ -155,14 +155,20 @@ first_sitting = "2025-04-08"
   EXPECT_NEAR(t.completed, t.started, 0.5);
 }
 
-TEST(OpeningHours, TriageStartsOnlyWhenOpen) {
-  ModelRun run(kHeader + referrals(3652.5, "front-door", "calls") + R"(
+namespace {
+/// A front door open 8am-6pm on weekdays, with `per_year` referrals; `extra` adds lines to the pool.
+std::string front_door_in_office_hours(double per_year, const std::string& extra = "") {
+  return kHeader + referrals(per_year, "front-door", "calls") + R"(
 [pools.front-door]
 workers = 50
 duration = 0.01
 open = { days = ["mon", "tue", "wed", "thu", "fri"], from = 8, to = 18 }
-target_days = 1
-)");
+)" + extra;
+}
+}  // namespace
+
+TEST(OpeningHours, TriageStartsOnlyWhenOpen) {
+  ModelRun run(front_door_in_office_hours(3652.5, "target_days = 1\n"));
   const auto t = run.pool("front-door").total();
   // Open 50 of 168 hours a week: about 30% start at once, the rest wait for the next opening.
   const double zero = static_cast<double>(t.waits.counts[0]) / t.started;
@@ -172,12 +178,7 @@ target_days = 1
 }
 
 TEST(OpeningHours, TheDoorsOpeningIsAnEventOnlyWhenSomeoneWaitsForIt) {
-  ModelRun run(kHeader + referrals(20, "front-door", "calls") + R"(
-[pools.front-door]
-workers = 50
-duration = 0.01
-open = { days = ["mon", "tue", "wed", "thu", "fri"], from = 8, to = 18 }
-)");
+  ModelRun run(front_door_in_office_hours(20));
   const auto t = run.pool("front-door").total();
   ASSERT_GT(t.entered, 5);
   EXPECT_EQ(t.started, t.entered) << "everyone who came out of hours was started at the next opening";
