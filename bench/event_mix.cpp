@@ -3,8 +3,9 @@
 //
 //   bench_event_mix SCENARIO.toml [seed]
 //
-// For each kind it prints the events scheduled, the events cancelled before they fired (a patience timer whose
-// case started service), and the events that reached the model; all per referral (new and repeat referrals,
+// For each kind it prints the events scheduled, the events cancelled before they fired (a pool's patience timer
+// whose case started service, or which an earlier deadline replaced), and the events that reached the model; all
+// per referral (new and repeat referrals,
 // warm-up included). With `--callgrind`-style use in mind, the replication itself runs in timed_section.
 #include <array>
 #include <cstdio>

@@ -12,6 +12,7 @@ packages=(
   poppler-utils chromium fonts-dejavu-core
   libcpp-httplib-dev nlohmann-json3-dev graphviz python3-selenium chromium-driver
   r-cran-hdf5r
+  libtcmalloc-minimal4
 )
 missing=()
 for p in "${packages[@]}"; do

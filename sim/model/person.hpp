@@ -43,7 +43,6 @@ struct Case {
   std::uint32_t epoch = 0; // bumped on every change that makes pending events for this case stale
   std::uint32_t group = 0; // group pools: the cohort it belongs to
   bool queued = false;
-  EventHandle patience;    // the pending renege timer while queued in a pool with patience
 };
 
 /// How a pool finished with a case.

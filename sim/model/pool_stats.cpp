@@ -11,10 +11,8 @@ const double kLogLow = std::log(WaitHistogram::kLow);
 const double kBinsPerLog = (WaitHistogram::kBins - 1) / (std::log(WaitHistogram::kHigh) - std::log(WaitHistogram::kLow));
 }  // namespace
 
-void WaitHistogram::add(double wait) {
-  int bin = 0;
-  if (wait >= kLow) bin = std::min(kBins - 1, 1 + static_cast<int>((std::log(wait) - kLogLow) * kBinsPerLog));
-  ++counts[bin];
+int WaitHistogram::bin_of(double wait) {
+  return wait >= kLow ? std::min(kBins - 1, 1 + static_cast<int>((std::log(wait) - kLogLow) * kBinsPerLog)) : 0;
 }
 
 std::uint64_t WaitHistogram::total() const { return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0}); }
@@ -82,9 +80,10 @@ void PoolStats::count(Who who, double AreaTally::*tally, double MonthBin::*month
 }
 
 void PoolStats::add_wait(Who who, double wait) {
+  const int bin = WaitHistogram::bin_of(wait);
   for (AreaTally* a : {&by_area[who.area], &by_risk[who.risk], &by_source[who.source]}) {
     a->wait_sum += wait;
-    a->waits.add(wait);
+    ++a->waits.counts[bin];
   }
 }
 

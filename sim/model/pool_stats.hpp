@@ -19,7 +19,9 @@ struct WaitHistogram {
   static constexpr double kRatio = 1.075;
   std::array<std::uint64_t, kBins> counts{};
 
-  void add(double wait);
+  void add(double wait) { ++counts[bin_of(wait)]; }
+  /// The bin a wait falls in (a logarithm: find it once for a wait counted in several tallies).
+  static int bin_of(double wait);
   std::uint64_t total() const;
   /// The q-quantile, interpolated geometrically within its bin; 0 when empty.
   double quantile(double q) const;

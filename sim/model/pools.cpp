@@ -26,7 +26,7 @@ void Pool::set_capacity(int count) {
 }
 
 void Pool::on_event(const Event& e) {
-  if (e.kind == kRenege) return renege(e.id, e.epoch);
+  if (e.kind == kRenege) return patience_due(e.epoch);
   if (e.kind == kCapacityChange) {
     set_capacity(spec_.capacity_changes[next_capacity_change_++].count);
     if (next_capacity_change_ < spec_.capacity_changes.size())
@@ -48,9 +48,40 @@ void Pool::enqueue(std::uint32_t case_id) {
   c.queued = true;
   queue_.push(case_id, c.epoch, level);
   recorder_->joined_queue(world_.now());
-  if (spec_.patience)
-    c.patience = world_.schedule_cancellable(world_.now() + spec_.patience->sample(world_.person_of(case_id).rng),
-                                             event(kRenege, case_id, c.epoch));
+  if (spec_.patience) {
+    const double deadline = world_.now() + spec_.patience->sample(world_.person_of(case_id).rng);
+    deadlines_.add(deadline, case_id, c.epoch);
+    // The timer moves only if this deadline comes before the one it is set for (the earliest of the others).
+    if (!patience_armed_ || deadline < armed_for_.date) arm_patience();
+  }
+}
+
+void Pool::arm_patience() {
+  const PatienceDeadline* next = deadlines_.earliest([this](std::uint32_t id, std::uint32_t epoch) { return is_live(id, epoch); });
+  if (patience_armed_) world_.cancel(patience_timer_);
+  patience_armed_ = next != nullptr;
+  if (!next) return;
+  armed_for_ = *next;
+  patience_timer_ = world_.schedule_cancellable(next->date, event(kRenege, 0, ++patience_generation_));
+}
+
+void Pool::settle_patience() {
+  if (!spec_.patience || (patience_armed_ && is_live(armed_for_.case_id, armed_for_.epoch))) return;
+  arm_patience();
+}
+
+void Pool::patience_due(std::uint32_t generation) {
+  if (!patience_armed_ || generation != patience_generation_) return;  // replaced after its date's batch began
+  patience_armed_ = false;
+  const double now = world_.now();
+  // Every waiting case whose deadline is now gives up, in the order they joined (ties are rare: a fixed patience).
+  while (const PatienceDeadline* due = deadlines_.earliest([this](std::uint32_t id, std::uint32_t epoch) { return is_live(id, epoch); })) {
+    if (due->date > now) break;
+    const PatienceDeadline leaving = *due;
+    deadlines_.pop();
+    renege(leaving.case_id, leaving.epoch);  // may route a case back here, which may arm the timer
+  }
+  settle_patience();
 }
 
 bool Pool::is_live(std::uint32_t case_id, std::uint32_t epoch) {
@@ -62,10 +93,7 @@ bool Pool::take_from_queue(std::uint32_t& case_id) {
   if (!queue_.pop([this](std::uint32_t id, std::uint32_t epoch) { return is_live(id, epoch); }, case_id)) return false;
   Case& c = world_.case_at(case_id);
   c.queued = false;
-  ++c.epoch;
-  // Nearly every patience timer would fire stale (the case is in service by then): take it out of the engine
-  // rather than let it cost a step. The patience draw was made at enqueue, so no random stream moves.
-  if (spec_.patience) world_.cancel(c.patience);
+  ++c.epoch;  // its patience deadline is now dead, and dropped when it reaches the front
   const double now = world_.now(), wait = now - c.entered;
   world_.person_of(case_id).waited += wait;
   const bool on_time = spec_.target_working_days ? now <= world_.calendar().add_working_days(c.entered, spec_.target_days)
@@ -94,8 +122,16 @@ void Pool::decline(std::uint32_t case_id) {
 // ---------------------------------------------------------------------------------------------------------------
 
 void PlacePool::start() {
-  Pool::start();
-  if (!places_.open.always) world_.schedule(next_opening(places_.open, world_.calendar(), 0.0), event(kOpening));
+  Pool::start();  // the doors' opening is scheduled only while someone waits for it (arm_opening)
+}
+
+void PlacePool::arm_opening() {
+  if (places_.open.always || opening_armed_) return;
+  // The next opening after now: today's if the doors have not opened yet, else the next open day's.
+  const double now = world_.now();
+  const double day_to_search = open_now() ? std::floor(now) + 1 : now;
+  world_.schedule(next_opening(places_.open, world_.calendar(), day_to_search), event(kOpening));
+  opening_armed_ = true;
 }
 
 bool PlacePool::open_now() const { return places_.open.always || is_open(places_.open, world_.calendar(), world_.now()); }
@@ -110,6 +146,7 @@ void PlacePool::arrive(std::uint32_t case_id) {
   }
   if ((full && places_.decline_when_full) || queue_.size() >= spec_.max_queue) return decline(case_id);
   enqueue(case_id);
+  arm_opening();
 }
 
 void PlacePool::begin(std::uint32_t case_id) {
@@ -129,6 +166,7 @@ void PlacePool::dispatch() {
   if (!open_now()) return;
   std::uint32_t case_id;
   while (busy_ < limit() && take_from_queue(case_id)) begin(case_id);
+  settle_patience();
 }
 
 void PlacePool::handle(const Event& e) {
@@ -155,7 +193,9 @@ void PlacePool::handle(const Event& e) {
       break;
     case kOpening:
       dispatch();
-      world_.schedule(next_opening(places_.open, world_.calendar(), std::floor(now) + 1), event(kOpening));
+      // An opening with nobody waiting would do nothing: the next is armed when someone next queues.
+      opening_armed_ = false;
+      if (queue_.size() > 0) arm_opening();
       break;
     default: break;
   }
@@ -178,6 +218,7 @@ void GroupPool::arrive(std::uint32_t case_id) {
 
 void GroupPool::dispatch() {
   while (running_ < capacity_ && queue_.size() >= group_.group_min) start_cohort();
+  settle_patience();
 }
 
 void GroupPool::start_cohort() {
@@ -264,6 +305,7 @@ void MeetingPool::handle(const Event& e) {
         c.started = now;
         world_.schedule(now + spec_.duration.sample(world_.person_of(case_id).rng), event(kServiceEnd, case_id, c.epoch));
       }
+      settle_patience();
       world_.schedule(now + meeting_.interval, event(kSitting));
       break;
     }

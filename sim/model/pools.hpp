@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/patience.hpp"
 #include "model/pool_stats.hpp"
 #include "model/recorder.hpp"
 #include "model/slab.hpp"
@@ -70,11 +71,19 @@ class Pool : public EventTarget {
   /// Hook: dispatch whatever can start now; called after anything that frees capacity or opens the doors.
   virtual void dispatch() = 0;
 
-  /// Puts a case in the queue, with a patience timer if the pool has one.
+  /// Puts a case in the queue, with a patience deadline if the pool has one.
   void enqueue(std::uint32_t case_id);
+  /// Takes the first live case from the queue. The caller calls settle_patience() once it has taken what it will.
   bool take_from_queue(std::uint32_t& case_id);
   bool is_live(std::uint32_t case_id, std::uint32_t epoch);
   void renege(std::uint32_t case_id, std::uint32_t epoch);
+  /// The patience timer has fired: every waiting case whose deadline has come gives up, then the timer is re-armed.
+  void patience_due(std::uint32_t generation);
+  /// Re-arms the patience timer if the case it was set for has left the queue (once after a run of takes, so a
+  /// batch of starts costs at most one cancel).
+  void settle_patience();
+  /// Sets the one patience timer at the earliest deadline of a case still waiting, cancelling the old one.
+  void arm_patience();
   void decline(std::uint32_t case_id);
   /// Marks the case as arrived now and reports it.
   void enter(std::uint32_t case_id);
@@ -87,6 +96,13 @@ class Pool : public EventTarget {
   PoolStats stats_;
   Recorder* recorder_ = &stats_;
   CaseQueue queue_;
+  // Patience: the deadlines of queued cases and the one engine timer, set at the earliest live deadline. Stale
+  // timers (whose cancel came too late, in a batch of their date) carry an older generation and do nothing.
+  PatienceDeadlines deadlines_;
+  EventHandle patience_timer_;
+  bool patience_armed_ = false;
+  PatienceDeadline armed_for_;
+  std::uint32_t patience_generation_ = 0;
   int capacity_ = 0;
   std::size_t next_capacity_change_ = 0;
 };
@@ -104,10 +120,13 @@ class PlacePool final : public Pool {
   int capacity_for(int count) const override { return spec_.places_for(count); }
   void begin(std::uint32_t case_id);
   bool open_now() const;
+  /// Schedules the next opening of the doors unless one is pending: called whenever a case joins the queue.
+  void arm_opening();
   /// Places that may be held at once: the recommended ones, stretched under pressure.
   int limit() const { return capacity_ + static_cast<int>(capacity_ * places_.stretch); }
   const PlacesSpec& places_;
   int busy_ = 0;
+  bool opening_armed_ = false;
 };
 
 /// Cohort programmes: a group starts when enough are waiting, or on scheduled dates, and runs for a set time.

@@ -8,8 +8,8 @@ namespace dasim::model {
 class EventTarget;
 
 /// A scheduled happening: small, copyable, no allocation. `epoch` lets a target ignore an event that a later
-/// state change has made stale; where a timer is often made stale (a patience timer for a case that starts
-/// service), the model cancels it instead, so that the engine never steps to its date.
+/// state change has made stale; where a timer is often made stale (a pool's patience timer, set for a case that
+/// then starts service), the model cancels it instead, so that the engine never steps to its date.
 struct Event {
   EventTarget* target = nullptr;
   std::uint32_t kind = 0;

@@ -47,7 +47,7 @@ pid_t start(const std::vector<std::string>& args) {
 }
 
 // The small scenario run for 60 years with patience, so that a kill lands mid-run (16 replications finish in
-// seconds) and cancelled patience timers are part of what resumes identically.
+// seconds) and the pools' re-armed and cancelled patience timers are part of what resumes identically.
 std::string slow_scenario() {
   std::string text = dasim::test_support::kBusyScenario;
   text.replace(text.find("name = \"small\""), 14, "name = \"slow\"");

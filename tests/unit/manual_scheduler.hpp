@@ -15,11 +15,14 @@ class ManualScheduler final : public model::Scheduler {
   model::EventHandle schedule(double date, const model::Event& event) override {
     events_.push({date, sequence_, event});
     pending_.insert(sequence_);
+    ++scheduled;
     return {0, sequence_++};
   }
   bool cancel(const model::EventHandle& handle) override { return honour_cancel && pending_.erase(handle.sequence) > 0; }
   /// False: cancel does nothing, as before the model cancelled timers (to show results do not depend on it).
   bool honour_cancel = true;
+  /// Events scheduled so far, cancelled or not.
+  unsigned long long scheduled = 0;
   void run_until(double horizon) {
     while (!events_.empty() && events_.top().date <= horizon) {
       const Entry e = events_.top();
