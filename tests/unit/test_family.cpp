@@ -3,37 +3,20 @@
 // allowed, and self-referring perpetrators matched to a household already known.
 #include <gtest/gtest.h>
 
-#include "manual_scheduler.hpp"
+#include <functional>
+
 #include "scenario_text.hpp"
-#include "model/pools.hpp"
-#include "model/world.hpp"
-#include "scenario/loader.hpp"
+#include "world_run.hpp"
 #include "stats/summary.hpp"
 
 using namespace dasim;
 
 namespace {
 
-struct FamilyRun {
-  explicit FamilyRun(const std::string& text, std::uint64_t seed = 1)
-      : scenario(scenario::load_text(text, "family.toml")), world(scenario, scheduler, seed, 0) {
-    world.start();
-    scheduler.run_until(world.horizon());
-    world.finish();
-  }
-  model::AreaTally pool(const std::string& name) const {
-    for (const auto& p : world.pools())
-      if (p->spec().name == name) return p->stats().total();
-    ADD_FAILURE() << "no pool " << name;
-    return {};
-  }
-  model::Scenario scenario;
-  test_support::ManualScheduler scheduler;
-  model::World world;
-};
+using FamilyRun = test_support::WorldRun;
 
-/// Roles, children (two in three households, 2 each when they have any), a risk level, the perpetrator's acceptance
-/// (share `accepts`) and the flag a perpetrator's completed work sets, over `years` after half a year's warm-up.
+/// Roles, children (test_support::kChildren), a risk level, the perpetrator's acceptance (share `accepts`) and the
+/// flag a perpetrator's completed work sets, over `years` after half a year's warm-up.
 std::string households(int years, double accepts, double high_risk = 0.5) {
   return "[simulation]\nyears = " + std::to_string(years) + "\nwarmup_years = 0.5\n" + test_support::kOneArea + R"(
 [attributes.role]
@@ -44,30 +27,16 @@ values = ["female", "male"]
 weights = [1, 0]
 [attributes.risk]
 values = ["standard", "high"]
-weights = [)" + std::to_string(1 - high_risk) + ", " + std::to_string(high_risk) + R"(]
-[attributes.has_children]
-p = 0.667
-[attributes.children]
-mean = 2
-min = 1
-when = { has_children = true }
-[attributes.teen_boy]
-p = 0.0
-[attributes.perpetrator_completed]
-p = 0.0
-[attributes.perpetrator_accepts]
-p = )" + std::to_string(accepts) + "\n";
+weights = [)" + std::to_string(1 - high_risk) + ", " + std::to_string(high_risk) + "]\n" + test_support::kChildren +
+         test_support::perpetrator_work(accepts);
 }
 
-/// Police incidents 30% fewer once the household's perpetrator completed their work (Drive, MODEL.md §7).
-const std::string kDrivePolice = R"(
-[outcomes.police]
-payer = "police"
-initial_cost = 645
-probability = 0.5
-perpetrator_completed_effect = 0.7
-when = { role = "victim" }
-)";
+using test_support::kDrivePolice;
+
+/// A front door of the given name that sends everyone on by `next` after a few minutes, and supports nobody.
+std::string triage(const std::string& name, const std::string& next) {
+  return "\n[pools." + name + "]\nworkers = 50\nduration = 0.01\nsupport = false\nnext = [" + next + "]\n";
+}
 /// Re-referral at one hazard whatever the support, 30% slower once the household's perpetrator completed their work
 /// (Drive, MODEL.md §7), with the police incidents above: only the perpetrator's completion can make a difference.
 /// Only victims' households come back, so re-referrals are theirs.
@@ -78,16 +47,33 @@ modifiers = [{ when = { perpetrator_completed = true }, factor = 0.7 }, { when =
 to = "triage"
 )";
 
+/// The household's re-referrals per victim and police incidents per referral with the perpetrator's work on
+/// (`scenario(1)`: every perpetrator accepts) against off (`scenario(0)`), paired on the same households (seeds);
+/// `check` sees each pair's totals.
+struct PairedEffect {
+  stats::Summary repeats, police;
+};
+PairedEffect paired_effect(const std::function<std::string(double)>& scenario, int seeds,
+                           const std::function<void(const model::WorldTotals&, const model::WorldTotals&)>& check) {
+  std::vector<double> repeats_on, repeats_off, police_on, police_off;
+  for (std::uint64_t seed = 1; seed <= static_cast<std::uint64_t>(seeds); ++seed) {
+    const FamilyRun with(scenario(1.0), seed), without(scenario(0.0), seed);
+    const model::WorldTotals &a = with.world.totals(), &b = without.world.totals();
+    EXPECT_EQ(a.households, b.households) << "the same households in both";
+    check(a, b);
+    repeats_on.push_back(a.repeats / a.victims), repeats_off.push_back(b.repeats / b.victims);
+    police_on.push_back(a.outcome_count[0] / (a.victims + a.repeats));
+    police_off.push_back(b.outcome_count[0] / (b.victims + b.repeats));
+  }
+  return {stats::summarize(stats::paired_differences(repeats_on, repeats_off)),
+          stats::summarize(stats::paired_differences(police_on, police_off))};
+}
+
 /// Households bound for refuge: `beds` refuge units for families without a teenage boy (none at all unless
 /// `admits`), whose children are referred to a refuge children's worker holding `places` children at once; full or
 /// ineligible families go.
 std::string refuge(int beds, int places, bool admits = true) {
-  return households(2, 0) + test_support::referrals(400, "triage", "victims") + R"(
-[pools.triage]
-workers = 50
-duration = 0.01
-support = false
-next = [{ to = "refuge" }]
+  return households(2, 0) + test_support::referrals(400, "triage", "victims") + triage("triage", R"({ to = "refuge" })") + R"(
 [pools.refuge]
 kind = "beds"
 workers = )" + std::to_string(beds) + R"(
@@ -106,11 +92,11 @@ eligible = { role = "child" }
 
 TEST(Family, ChildrenOfARefugeHouseholdWaitForAndAreServedByTheRefugeChildrensWorker) {
   const FamilyRun run(refuge(1000, 10));
-  const model::AreaTally admitted = run.pool("refuge"), children = run.pool("refuge-children");
+  const model::AreaTally admitted = run.pool("refuge").total(), children = run.pool("refuge-children").total();
   const model::WorldTotals& t = run.world.totals();
   ASSERT_GT(admitted.started, 300);
   EXPECT_EQ(children.declined, 0) << "every case there is a child's, a person of their own";
-  // About 1.33 children a household; families with a boy of 14 or over never reach refuge, so fewer than all.
+  // About 1.67 children a household; families with a boy of 14 or over never reach refuge, so fewer than all.
   EXPECT_GT(children.entered, 0.8 * admitted.started);
   EXPECT_LT(children.entered, t.children);
   EXPECT_GT(children.wait_sum / children.started, 10) << "ten places for ~500 children a year of 60 days: a queue";
@@ -121,21 +107,18 @@ TEST(Family, ChildrenOfARefugeHouseholdWaitForAndAreServedByTheRefugeChildrensWo
 
 TEST(Family, ChildrenOfAFamilyTurnedAwayFromRefugeAreNotReferredToItsChildrensWorker) {
   const FamilyRun full(refuge(1000, 10, false));
-  EXPECT_EQ(full.pool("refuge").started, 0);
+  EXPECT_EQ(full.pool("refuge").total().started, 0);
   EXPECT_GT(full.world.totals().children, 300);
-  EXPECT_EQ(full.pool("refuge-children").entered, 0);
+  EXPECT_EQ(full.pool("refuge-children").total().entered, 0);
 }
 
 namespace {
 /// Every victim's household goes to early help with the whole family; the perpetrator joins when known (70%,
 /// HouseholdLaw), accepting (share `accepts`) and at standard risk. Early help ends in completion for everyone.
 std::string early_help(double accepts, double high_risk = 0.5) {
-  return households(3, accepts, high_risk) + test_support::referrals(600, "triage", "victims") + R"(
-[pools.triage]
-workers = 50
-duration = 0.01
-support = false
-next = [{ to = "early-help", whole_family = true, family_perpetrator = { perpetrator_accepts = true, risk = "standard" } }]
+  return households(3, accepts, high_risk) + test_support::referrals(600, "triage", "victims") +
+         triage("triage", R"({ to = "early-help", whole_family = true, family_perpetrator = { perpetrator_accepts = true, risk = "standard" } })") +
+         R"(
 [pools.early-help]
 workers = 10000
 duration = { dist = "exponential", mean = 60 }
@@ -154,7 +137,7 @@ TEST(Family, EarlyHelpOpensTheWholeFamilyAndThePerpetratorOnlyWhenKnownAccepting
   EXPECT_EQ(t.perpetrators, t.family_perpetrators) << "counted as perpetrators, the role they have";
   EXPECT_EQ(t.linked_perpetrators, 0) << "not a programme referral";
   // Everyone of the family is a person at early help: the adults, their children and the perpetrators.
-  const model::AreaTally eh = all_accept.pool("early-help");
+  const model::AreaTally eh = all_accept.pool("early-help").total();
   const double people = referrals + t.children * referrals / t.victims + t.family_perpetrators;
   EXPECT_NEAR(eh.entered / people, 1.0, 0.03);
   EXPECT_EQ(none_accept.world.totals().family_perpetrators, 0) << "never for a perpetrator who refuses";
@@ -163,19 +146,12 @@ TEST(Family, EarlyHelpOpensTheWholeFamilyAndThePerpetratorOnlyWhenKnownAccepting
 }
 
 TEST(Family, APerpetratorCompletingEarlyHelpWithTheFamilyLowersTheHouseholdsReReferralAndPoliceCosts) {
-  std::vector<double> repeats_on, repeats_off, police_on, police_off;
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    const FamilyRun with(early_help(1.0), seed), without(early_help(0.0), seed);
-    const model::WorldTotals &a = with.world.totals(), &b = without.world.totals();
-    ASSERT_EQ(a.households, b.households) << "the same households in both";
-    repeats_on.push_back(a.repeats / a.victims), repeats_off.push_back(b.repeats / b.victims);
-    police_on.push_back(a.outcome_count[0] / (a.victims + a.repeats));
-    police_off.push_back(b.outcome_count[0] / (b.victims + b.repeats));
-  }
-  const stats::Summary repeats = stats::summarize(stats::paired_differences(repeats_on, repeats_off));
-  const stats::Summary police = stats::summarize(stats::paired_differences(police_on, police_off));
-  EXPECT_LT(repeats.ci_high, 0) << "re-referrals per victim: " << repeats.mean;
-  EXPECT_LT(police.ci_high, 0) << "police incidents per referral: " << police.mean;
+  const PairedEffect e = paired_effect([](double accepts) { return early_help(accepts); }, 10,
+                                       [](const model::WorldTotals& a, const model::WorldTotals&) {
+                                         EXPECT_GT(a.family_perpetrators, 0);
+                                       });
+  EXPECT_LT(e.repeats.ci_high, 0) << "re-referrals per victim: " << e.repeats.mean;
+  EXPECT_LT(e.police.ci_high, 0) << "police incidents per referral: " << e.police.mean;
 }
 
 namespace {
@@ -184,27 +160,13 @@ namespace {
 /// programme that every one completes; victims and perpetrators are triaged apart, so the programme touches the
 /// victims only through a match. Without `repeat`, a household that leaves has left for good.
 std::string self_referrals(double accepts, double known, double support_days, bool repeat = true) {
-  return households(3, accepts, 0) + test_support::referrals(600, "triage", "victims") + R"(
-[[arrivals]]
-name = "perpetrators"
-area = "here"
-rate_per_year = 200
-to = "perpetrator-triage"
-set = { role = "perpetrator" }
+  return households(3, accepts, 0) + test_support::referrals(600, "triage", "victims") +
+         test_support::referrals(200, "perpetrator-triage", "perpetrators") + R"(set = { role = "perpetrator" }
 match_household = { known = )" + std::to_string(known) + R"(, within_days = 365 }
-[pools.triage]
-workers = 50
-duration = 0.01
-support = false
-next = [{ to = "support" }]
+)" + triage("triage", R"({ to = "support" })") + triage("perpetrator-triage", R"({ to = "programme", when = { perpetrator_accepts = true } })") + R"(
 [pools.support]
 workers = 10000
 duration = )" + std::to_string(support_days) + R"(
-[pools.perpetrator-triage]
-workers = 50
-duration = 0.01
-support = false
-next = [{ to = "programme", when = { perpetrator_accepts = true } }]
 [pools.programme]
 workers = 10000
 duration = 30
@@ -214,23 +176,16 @@ on_complete_set = { perpetrator_completed = true }
 }  // namespace
 
 TEST(Family, ASelfReferringPerpetratorMatchedToAnOpenHouseholdChangesItsReReferralAndOutcomes) {
-  std::vector<double> repeats_on, repeats_off, police_on, police_off;
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    // Support of 200 days: most households referred in the last year are still open when their perpetrator comes.
-    const FamilyRun with(self_referrals(1.0, 1.0, 200), seed), without(self_referrals(0.0, 1.0, 200), seed);
-    const model::WorldTotals &a = with.world.totals(), &b = without.world.totals();
-    ASSERT_EQ(a.households, b.households);
-    // The same households are chosen; a few more have left when perpetrators in a programme hold theirs open longer.
-    EXPECT_NEAR(a.matched_perpetrators / b.matched_perpetrators, 1, 0.1);
-    EXPECT_GT(a.matched_perpetrators, 0.4 * a.perpetrators);
-    repeats_on.push_back(a.repeats / a.victims), repeats_off.push_back(b.repeats / b.victims);
-    police_on.push_back(a.outcome_count[0] / (a.victims + a.repeats));
-    police_off.push_back(b.outcome_count[0] / (b.victims + b.repeats));
-  }
-  const stats::Summary repeats = stats::summarize(stats::paired_differences(repeats_on, repeats_off));
-  const stats::Summary police = stats::summarize(stats::paired_differences(police_on, police_off));
-  EXPECT_LT(repeats.ci_high, 0) << "re-referrals per victim: " << repeats.mean;
-  EXPECT_LT(police.ci_high, 0) << "police incidents per referral: " << police.mean;
+  // Support of 200 days: most households referred in the last year are still open when their perpetrator comes.
+  const PairedEffect e = paired_effect(
+      [](double accepts) { return self_referrals(accepts, 1.0, 200); }, 10,
+      [](const model::WorldTotals& a, const model::WorldTotals& b) {
+        // The same households are chosen; a few more have left when perpetrators in a programme hold theirs longer.
+        EXPECT_NEAR(a.matched_perpetrators / b.matched_perpetrators, 1, 0.1);
+        EXPECT_GT(a.matched_perpetrators, 0.4 * a.perpetrators);
+      });
+  EXPECT_LT(e.repeats.ci_high, 0) << "re-referrals per victim: " << e.repeats.mean;
+  EXPECT_LT(e.police.ci_high, 0) << "police incidents per referral: " << e.police.mean;
 }
 
 TEST(Family, AnUnmatchedSelfReferringPerpetratorChangesNothingForAnyHousehold) {
@@ -251,15 +206,10 @@ TEST(Family, AnUnmatchedSelfReferringPerpetratorChangesNothingForAnyHousehold) {
 TEST(Family, AHouseholdAwaitingItsReReferralGainsOnlyAtThatReReferral) {
   // Support of minutes: a household is still known only while it waits for its re-referral, so only what follows
   // the re-referral can change; the first referral's outcomes were drawn when it left.
-  std::vector<double> police_on, police_off;
-  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
-    const FamilyRun with(self_referrals(1.0, 1.0, 0.001), seed), without(self_referrals(0.0, 1.0, 0.001), seed);
-    const model::WorldTotals &a = with.world.totals(), &b = without.world.totals();
-    ASSERT_EQ(a.households, b.households);
-    EXPECT_GT(a.matched_perpetrators, 0.2 * a.perpetrators) << "households waiting to come back are still known";
-    police_on.push_back(a.outcome_count[0] / (a.victims + a.repeats));
-    police_off.push_back(b.outcome_count[0] / (b.victims + b.repeats));
-  }
-  const stats::Summary police = stats::summarize(stats::paired_differences(police_on, police_off));
-  EXPECT_LT(police.ci_high, 0) << "police incidents: " << police.mean;
+  const PairedEffect e = paired_effect([](double accepts) { return self_referrals(accepts, 1.0, 0.001); }, 10,
+                                       [](const model::WorldTotals& a, const model::WorldTotals&) {
+                                         EXPECT_GT(a.matched_perpetrators, 0.2 * a.perpetrators)
+                                             << "households waiting to come back are still known";
+                                       });
+  EXPECT_LT(e.police.ci_high, 0) << "police incidents per referral: " << e.police.mean;
 }
