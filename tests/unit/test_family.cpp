@@ -213,3 +213,29 @@ TEST(Family, AHouseholdAwaitingItsReReferralGainsOnlyAtThatReReferral) {
                                        });
   EXPECT_LT(e.police.ci_high, 0) << "police incidents per referral: " << e.police.mean;
 }
+
+TEST(Family, BadFamilyKeysAreRefusedWithTheirPlace) {
+  const std::string base = households(1, 1) + test_support::referrals(10, "triage", "victims");
+  const std::string early_help_pool = "\n[pools.early-help]\nworkers = 1\nduration = 1\n";
+  auto refused = [](const std::string& text, const std::string& where) {
+    try {
+      scenario::load_text(text, "bad.toml");
+      ADD_FAILURE() << "accepted: " << where;
+    } catch (const std::exception& e) {
+      EXPECT_NE(std::string(e.what()).find(where), std::string::npos) << e.what();
+    }
+  };
+  // The family goes where the adult goes: an `also` route opens cases beside the adult's instead.
+  refused(base + "\n[pools.triage]\nworkers = 1\nduration = 1\nalso = [{ to = \"early-help\", whole_family = true }]\n" +
+              early_help_pool,
+          "pools.triage.also[0]");
+  refused(base + triage("triage", R"({ to = "early-help", family_perpetrator = { risk = "standard" } })") + early_help_pool,
+          "family_perpetrator");
+  refused(base + triage("triage", R"({ to = "early-help" })") + early_help_pool +
+              "children_to = \"nowhere\"\n",
+          "nowhere");
+  refused(households(1, 1) + test_support::referrals(10, "triage", "perpetrators") +
+              "set = { role = \"perpetrator\" }\nmatch_household = { known = 2, within_days = 365 }\n" +
+              triage("triage", R"({ to = "exit" })"),
+          "match_household.known");
+}
