@@ -128,6 +128,18 @@ const std::vector<Measure<TotalsSource>>& total_measures() {
        [](const T& t, double y) { return t.world->linked_perpetrators / y; }},
       {{"linked_completed", "people/year", "Linked perpetrators who completed a programme (people a year)"},
        [](const T& t, double y) { return t.world->linked_completed / y; }},
+      // Children as people (docs/model.md §4.3): children on cases of their own who completed a service, and the
+      // time-average number waiting (their days waited over the observed window, Little's law).
+      {{"children_supported", "people/year", "Children supported (completed a service, people a year)"},
+       [](const T& t, double y) { return t.world->children_supported / y; }},
+      {{"children_waiting", "people", "Children waiting (people, time average)"},
+       [](const T& t, double y) { return ratio(t.world->child_wait_days, y * model::kDaysPerYear); }},
+      // Perpetrators worked with beside their household (docs/model.md §4.3): opened with the family at early help,
+      // and self-referrers matched to a household still open.
+      {{"family_perpetrators", "people/year", "Perpetrators worked with in whole-family early help (people a year)"},
+       [](const T& t, double y) { return t.world->family_perpetrators / y; }},
+      {{"matched_perpetrators", "people/year", "Self-referring perpetrators matched to a household (people a year)"},
+       [](const T& t, double y) { return t.world->matched_perpetrators / y; }},
   };
   return m;
 }

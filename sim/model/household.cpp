@@ -80,6 +80,10 @@ std::uint64_t perpetrator_stream(std::uint64_t adult_stream) {
   return random::mix64(adult_stream ^ 0x5be0cd19137e2179ULL);
 }
 
+std::uint64_t match_stream(std::uint64_t perpetrator_stream) {
+  return random::mix64(perpetrator_stream ^ 0x1f83d9abfb41bd6bULL);
+}
+
 std::uint64_t fingerprint(const Household& household, std::uint64_t person_stream) {
   std::uint64_t code = household.perpetrator_known ? 1 : 0;
   for (const Child& c : household.children) code = random::mix64(code * 16 + static_cast<unsigned>(c.age) * 2 + c.male);

@@ -71,6 +71,10 @@ std::uint64_t child_stream(std::uint64_t adult_stream, std::size_t k);
 /// adult's stream without drawing from it, as a child's.
 std::uint64_t perpetrator_stream(std::uint64_t adult_stream);
 
+/// The stream a self-referring perpetrator's household match is drawn from: made from their own stream without
+/// drawing from it, so matching leaves their other draws (routing, service) as they were.
+std::uint64_t match_stream(std::uint64_t perpetrator_stream);
+
 /// An order-free fingerprint of one household and whose it is (the person's stream), for checking that two options
 /// saw the same households.
 std::uint64_t fingerprint(const Household& household, std::uint64_t person_stream);

@@ -29,6 +29,11 @@ struct Person {
   // whose household waits for the programme's end before its outcomes and re-referral are drawn.
   static constexpr std::uint32_t kNoVictim = std::numeric_limits<std::uint32_t>::max();
   std::uint32_t victim = kNoVictim;
+  // How a perpetrator with a `victim` came to be linked to that household (docs/model.md §4.3).
+  enum class Link : std::uint8_t { none, referral, family, self_referral };
+  Link link = Link::none;
+  // On a victim: their household's perpetrator has a case open now, so no second one is opened or matched.
+  bool perpetrator_in_work = false;
   SupportResult result() const {
     return completed ? SupportResult::completed : disengaged ? SupportResult::disengaged
                      : declined ? SupportResult::declined : SupportResult::none;

@@ -75,6 +75,12 @@ struct ArrivalSpec {
   std::vector<DatedFactor> dated;
   int service = 0;  // where referrals enter
   std::vector<std::pair<int, int>> fixed_attributes;  // (attribute, value) set instead of drawn
+  // A perpetrator's self-referral matched to a household already known to the services (docs/model.md §4.3): with
+  // chance `match_known` their victim is one referred in the same area within the last `match_within_days`, chosen
+  // from the perpetrator's own stream; otherwise (or when `match_within_days` is 0) they stay unlinked.
+  double match_known = 0;
+  double match_within_days = 0;
+  bool matches_household() const { return match_known > 0 && match_within_days > 0; }
 };
 
 /// A route's destination that ends the case (`to = "exit"`), rather than a service.
@@ -91,6 +97,11 @@ struct Route {
   // An `also` route that opens a case for the household's perpetrator, when the referral names one: perpetrator
   // work linked to the victim it protects (docs/model.md §4.3).
   bool household_perpetrator = false;
+  // An exclusive route that takes the whole family (early help, 003 §4d): the household's children open cases at
+  // the same service, and its perpetrator too when known and when `family_perpetrator` holds for the adult (000
+  // §3.11: "including the perpetrator where risk assessed as safe to do so").
+  bool whole_family = false;
+  std::optional<Condition> family_perpetrator;
 };
 
 /// What a pool's `workers` count: staff on a caseload, bed units, groups run at once, or meetings sitting at once.
@@ -158,6 +169,9 @@ struct PoolSpec {
   std::vector<Route> on_disengage;
   bool support = true;  // completing here counts as having been supported (not so a front door's triage)
   std::vector<std::pair<int, int>> on_complete_set;  // (attribute, value) set on completing
+  // The service a family's children are referred to when the adult is admitted here (or waits for a place): the
+  // refuge children's worker for a refuge (000 §2.9.5). -1: none.
+  int children_to = -1;
 
   std::variant<PlacesSpec, GroupSpec, MeetingSpec> kind;
 

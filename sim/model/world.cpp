@@ -20,7 +20,9 @@ World::World(const Scenario& scenario, Scheduler& scheduler, std::uint64_t maste
     rates_.emplace_back(a, calendar_, horizon());
     arrival_rngs_.emplace_back(random::stream_seed(master_seed, replication, "arrivals/" + a.name));
     person_streams_.push_back(random::stream_family(master_seed, replication, a.name));
+    if (a.matches_household()) match_window_ = std::max(match_window_, a.match_within_days);
   }
+  known_households_.resize(scenario.areas.size());
   children_attribute_ = scenario.attribute_index("children");
   risk_attribute_ = risk_attribute(scenario);
   for (const AttributeSpec& a : scenario.attributes) {
@@ -76,7 +78,7 @@ void World::on_event(const Event& e) {
       for (auto& pool : pools_) pool->recorder().warmup_ended(now());
       break;
     case kDelayedEntry:
-      pools_[cases_[e.id].pool]->arrive(e.id);
+      enter(e.id);
       break;
     case kRepeat: {
       Person& person = people_[e.id];
@@ -109,6 +111,15 @@ void World::arrive(int index) {
   draw_attributes(person, spec);
   person.household = draw_household(person, household_slots_, household_law_);
   totals_.households += fingerprint(person.household, stream);
+  if (match_window_ > 0) {
+    if (household_slots_.is_perpetrator(person)) {
+      if (spec.matches_household()) match_household(id, spec);
+    } else {
+      auto& known = known_households_[spec.area];
+      known.push_back({now(), stream, id});
+      while (known.front().referred < now() - match_window_) known.pop_front();
+    }
+  }
   if (warm_) {
     totals_.people += 1;
     (household_slots_.is_perpetrator(person) ? totals_.perpetrators : totals_.victims) += 1;
@@ -177,7 +188,13 @@ void World::close_case(std::uint32_t case_id) {
 void World::person_leaves(std::uint32_t id) {
   Person& person = people_[id];
   // A child's case ends with them: outcomes and re-referral are the household's, drawn with the adult.
-  if (person.child) return people_.release(id);
+  if (person.child) {
+    if (warm_) {
+      totals_.children_supported += person.completed ? 1 : 0;
+      totals_.child_wait_days += person.waited;
+    }
+    return people_.release(id);
+  }
   // So are a linked perpetrator's: the household's police incidents and harm are the victim's outcomes, which the
   // programme's result now changes, and drawing the perpetrator's own as well would count them twice.
   if (person.victim != Person::kNoVictim) return perpetrator_done(id);
@@ -270,8 +287,21 @@ void World::send(std::uint32_t case_id, int service, const Route* route) {
     throw ModelError(fmt::format("routing loop: a case was sent on more than 64 times at day {:.3f}, last to pool '{}'",
                                  now(), scenario_.pools[c.pool].name));
   }
-  pools_[c.pool]->arrive(case_id);
+  enter(case_id);
   --routing_depth_;
+}
+
+void World::enter(std::uint32_t case_id) {
+  const int pool = cases_[case_id].pool;
+  const std::uint32_t epoch = cases_[case_id].epoch, adult = cases_[case_id].person;
+  pools_[pool]->arrive(case_id);
+  // A pool that declines does so at once, sending the case on or closing it: only a family still here (admitted,
+  // or waiting for a place) has its children referred on.
+  const int children_to = scenario_.pools[pool].children_to;
+  if (children_to < 0 || cases_[case_id].epoch != epoch || cases_[case_id].pool != pool) return;
+  const Person& person = people_[adult];
+  if (person.child || household_slots_.is_perpetrator(person) || person.victim != Person::kNoVictim) return;
+  open_child_cases(adult, Destination{children_to, nullptr});
 }
 
 void World::finished(std::uint32_t case_id, Outcome outcome) {
@@ -296,13 +326,16 @@ void World::finished(std::uint32_t case_id, Outcome outcome) {
     for (const Route& route : spec.also)
       if (const Destination d = router_.take(route, people_[cases_[case_id].person]); d.goes()) {
         if (route.each_child) open_child_cases(cases_[case_id].person, d);
-        else if (route.household_perpetrator) open_perpetrator_case(cases_[case_id].person, d);
+        else if (route.household_perpetrator) open_perpetrator_case(cases_[case_id].person, d, Person::Link::referral);
         else send(open_case(cases_[case_id].person), d.service, d.route);
       }
   }
   // Children's cases may have added people, moving `person`: look the adult up again.
-  if (const Destination d = router_.first(Router::onward(spec, outcome), people_[cases_[case_id].person]); d.goes())
+  if (const Destination d = router_.first(Router::onward(spec, outcome), people_[cases_[case_id].person]); d.goes()) {
+    // The family first: sending the adult may close their case at once (a decline with nowhere to go).
+    if (d.route && d.route->whole_family) open_family_cases(cases_[case_id].person, d);
     return send(case_id, d.service, d.route);
+  }
   close_case(case_id);
 }
 
@@ -332,10 +365,12 @@ void World::open_child_cases(std::uint32_t adult_id, const Destination& to) {
   }
 }
 
-void World::open_perpetrator_case(std::uint32_t victim_id, const Destination& to) {
+void World::open_perpetrator_case(std::uint32_t victim_id, const Destination& to, Person::Link link) {
   {
     const Person& victim = people_[victim_id];
-    if (!victim.household.perpetrator_known || victim.child || household_slots_.is_perpetrator(victim)) return;
+    if (!victim.household.perpetrator_known || victim.child || household_slots_.is_perpetrator(victim) ||
+        victim.perpetrator_in_work)
+      return;
   }
   const std::uint32_t id = people_.acquire();
   Person& perpetrator = people_[id];
@@ -345,14 +380,18 @@ void World::open_perpetrator_case(std::uint32_t victim_id, const Destination& to
   if (household_slots_.perpetrator_role >= 0)
     perpetrator.attributes[household_slots_.role] = static_cast<std::int16_t>(household_slots_.perpetrator_role);
   if (household_slots_.children >= 0) perpetrator.attributes[household_slots_.children] = 0;  // counted with the victim
+  // Their own work is yet to come: a flag the household carries from an earlier perpetrator's programme is not theirs.
+  if (household_slots_.perpetrator_completed >= 0) perpetrator.attributes[household_slots_.perpetrator_completed] = 0;
   perpetrator.stream = perpetrator_stream(victim.stream);
   perpetrator.rng = random::Rng(perpetrator.stream);
   perpetrator.arrived = now();
   perpetrator.victim = victim_id;
+  perpetrator.link = link;
   ++people_[victim_id].open_cases;  // the household stays open until the perpetrator's case ends
+  people_[victim_id].perpetrator_in_work = true;
   if (warm_) {
     totals_.perpetrators += 1;
-    totals_.linked_perpetrators += 1;
+    (link == Person::Link::family ? totals_.family_perpetrators : totals_.linked_perpetrators) += 1;
   }
   send(open_case(id), to.service, to.route);
 }
@@ -360,12 +399,50 @@ void World::open_perpetrator_case(std::uint32_t victim_id, const Destination& to
 void World::perpetrator_done(std::uint32_t perpetrator_id) {
   const std::uint32_t victim_id = people_[perpetrator_id].victim;
   const int done = household_slots_.perpetrator_completed;
-  const bool completed = done >= 0 && people_[perpetrator_id].attributes[done] != 0;
-  if (completed && warm_) totals_.linked_completed += 1;
+  const Person& perpetrator = people_[perpetrator_id];
+  // A programme marks completion with `perpetrator_completed`; early help, which serves the whole family, cannot, so
+  // a family perpetrator's completion is their having completed the work (docs/model.md §4.3).
+  const bool completed = done >= 0 && (perpetrator.attributes[done] != 0 ||
+                                       (perpetrator.link == Person::Link::family && perpetrator.completed));
+  if (completed && warm_ && perpetrator.link == Person::Link::referral) totals_.linked_completed += 1;
   people_.release(perpetrator_id);
   Person& victim = people_[victim_id];
+  victim.perpetrator_in_work = false;
   if (completed) victim.attributes[done] = 1;
   if (--victim.open_cases == 0) person_leaves(victim_id);
+}
+
+void World::open_family_cases(std::uint32_t adult_id, const Destination& to) {
+  {
+    const Person& adult = people_[adult_id];
+    if (adult.child || household_slots_.is_perpetrator(adult) || adult.victim != Person::kNoVictim) return;
+  }
+  open_child_cases(adult_id, to);
+  const std::optional<Condition>& allowed = to.route->family_perpetrator;
+  if (allowed && matches(*allowed, people_[adult_id])) open_perpetrator_case(adult_id, to, Person::Link::family);
+}
+
+void World::match_household(std::uint32_t perpetrator_id, const ArrivalSpec& arrival) {
+  // Two variates from a stream of the perpetrator's own, whatever the option: whether their victim is known, and
+  // which recent household it is. The households on the list are the same in every option too (arrivals only).
+  random::Rng rng(match_stream(people_[perpetrator_id].stream));
+  const double known = rng.uniform(), pick = rng.uniform();
+  const auto& list = known_households_[arrival.area];
+  const auto first = std::lower_bound(list.begin(), list.end(), now() - arrival.match_within_days,
+                                      [](const KnownHousehold& h, double since) { return h.referred < since; });
+  const auto candidates = list.end() - first;
+  if (known >= arrival.match_known || candidates == 0) return;
+  const KnownHousehold& chosen = first[std::min<std::ptrdiff_t>(candidates - 1, static_cast<std::ptrdiff_t>(pick * candidates))];
+  Person& victim = people_[chosen.person];
+  // The household has left for good (its slot freed, perhaps reused), or its perpetrator is already in work: the
+  // self-referrer stays unlinked. A household waiting for its re-referral is still open, and its re-referral gains.
+  if (victim.stream != chosen.stream || victim.open_cases <= 0 || victim.perpetrator_in_work) return;
+  ++victim.open_cases;  // the household waits for the perpetrator's case, as for a perpetrator its referral names
+  victim.perpetrator_in_work = true;
+  Person& perpetrator = people_[perpetrator_id];
+  perpetrator.victim = chosen.person;
+  perpetrator.link = Person::Link::self_referral;
+  if (warm_) totals_.matched_perpetrators += 1;
 }
 
 }  // namespace dasim::model

@@ -4,6 +4,7 @@
 #include <array>
 #include <boost/random/poisson_distribution.hpp>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <vector>
 
@@ -47,6 +48,12 @@ struct WorldTotals {
   // Perpetrators whose case opened through the victim's referral (counted in `perpetrators` too), and of them
   // those who completed a programme, after the warm-up (docs/model.md §4.3).
   double linked_perpetrators = 0, linked_completed = 0;
+  // Perpetrators opened with their family at early help, and self-referring perpetrators matched to a household
+  // still open (docs/model.md §4.3), after the warm-up.
+  double family_perpetrators = 0, matched_perpetrators = 0;
+  // Children on cases of their own who left after the warm-up: those who completed a service, and the days they
+  // waited in all (over the observed window, their time-average number waiting by Little's law).
+  double children_supported = 0, child_wait_days = 0;
   std::uint64_t households = 0;  // order-free fingerprint of every household referred, warm-up included (model/household)
   std::vector<double> outcome_count;                 // by outcome
   std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
@@ -124,9 +131,17 @@ class World final : public EventTarget {
   /// Opens a case at `to` for the perpetrator the adult victim's referral names, if it names one: a person of
   /// their own with the household's area, source and risk and a stream made from the victim's. The victim's
   /// household stays open until that case ends, so its outcomes and re-referral follow the programme's result.
-  void open_perpetrator_case(std::uint32_t victim_id, const Destination& to);
+  void open_perpetrator_case(std::uint32_t victim_id, const Destination& to, Person::Link link);
   /// A linked perpetrator has left: their result passes to the victim's household, which may now leave too.
   void perpetrator_done(std::uint32_t perpetrator_id);
+  /// The adult takes a whole-family route: their children, and the perpetrator where the route allows, open cases
+  /// at the same service.
+  void open_family_cases(std::uint32_t adult_id, const Destination& to);
+  /// A self-referring perpetrator just arrived: links them to a household referred recently in their area, if the
+  /// stream matches households and that household is still open (docs/model.md §4.3).
+  void match_household(std::uint32_t perpetrator_id, const ArrivalSpec& arrival);
+  /// Hands a case to its pool; a family admitted to a pool with `children_to` has its children referred on.
+  void enter(std::uint32_t case_id);
   /// Counts a move across a boundary after triage, after the warm-up.
   void count(Move move);
   /// Stops the replication when kMaxOpenCases is passed, naming the pool with the longest queue.
@@ -146,6 +161,15 @@ class World final : public EventTarget {
   int risk_attribute_ = -1;
   HouseholdSlots household_slots_;
   HouseholdLaw household_law_;
+  // Victims' new referrals by area over the longest matching window: what a self-referring perpetrator is matched
+  // to. Filled from the arrivals alone, so it is the same in every option (common random numbers).
+  struct KnownHousehold {
+    double referred = 0;
+    std::uint64_t stream = 0;  // who: checked against the slot, which may since have been given to someone else
+    std::uint32_t person = 0;
+  };
+  std::vector<std::deque<KnownHousehold>> known_households_;
+  double match_window_ = 0;
   Router router_;
   std::vector<std::unique_ptr<Pool>> pools_;
   Slab<Person> people_;

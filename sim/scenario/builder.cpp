@@ -114,7 +114,7 @@ std::vector<model::Route> ScenarioBuilder::routes(const toml::table& t, std::str
   for (auto&& item : array_at(*n, key)) {
     const std::string sub = fmt::format("{}[{}]", key, out.size());
     const toml::table& r = table_at(item, sub);
-    only_keys(r, sub, {"to", "when", "p", "delay", "each_child", "household_perpetrator"});
+    only_keys(r, sub, {"to", "when", "p", "delay", "each_child", "household_perpetrator", "whole_family", "family_perpetrator"});
     model::Route route;
     const toml::node* to = r.get("to");
     if (!to) fail(r, sub, "missing required key 'to'");
@@ -141,6 +141,14 @@ std::vector<model::Route> ScenarioBuilder::routes(const toml::table& t, std::str
     route.household_perpetrator = flag(r, "household_perpetrator", sub, false);
     if (route.household_perpetrator && (k != "also" || route.each_child))
       fail(r, sub, "`household_perpetrator` is for `also` routes only, without `each_child` (it opens the perpetrator's case beside the victim's)");
+    // Whole-family work (docs/model.md §4.3): the route the adult takes, so an exclusive one; the family joins them.
+    route.whole_family = flag(r, "whole_family", sub, false);
+    if (route.whole_family && k == "also")
+      fail(r, sub, "`whole_family` is for `next`, `on_decline` and `on_disengage` routes (the family goes where the adult goes)");
+    if (const toml::node* fp = r.get("family_perpetrator")) {
+      if (!route.whole_family) fail(*fp, sub + ".family_perpetrator", "needs `whole_family = true` on the same route");
+      route.family_perpetrator = condition(*fp, sub + ".family_perpetrator");
+    }
     out.push_back(std::move(route));
   }
   return out;

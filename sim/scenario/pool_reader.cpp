@@ -12,7 +12,7 @@ namespace {
 constexpr std::string_view kCommonKeys[] = {
     "service", "areas", "kind", "workers", "duration", "patience", "max_queue", "eligible", "priority", "target_days",
     "target_working_days", "capacity_changes", "support", "on_complete_set", "next", "also", "on_decline",
-    "on_disengage"};
+    "on_disengage", "children_to"};
 
 /// One pool kind: its name in the file, the keys only it reads, and its reader.
 struct KindReader {
@@ -170,6 +170,7 @@ void ScenarioBuilder::read_pools() {
     if (const toml::node* changes = t.get("capacity_changes")) read_capacity_changes(*changes, key + ".capacity_changes", p);
     p.support = flag(t, "support", key, kind->read != read_meeting);
     if (const toml::node* set = t.get("on_complete_set")) p.on_complete_set = assignments(*set, key + ".on_complete_set");
+    if (const toml::node* c = t.get("children_to")) p.children_to = service(*c, key + ".children_to");
     p.next = routes(t, "next", key);
     p.also = routes(t, "also", key);
     p.on_decline = routes(t, "on_decline", key);

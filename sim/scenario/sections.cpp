@@ -180,7 +180,8 @@ void ScenarioBuilder::read_arrivals() {
   for (auto&& item : list) {
     const std::string key = fmt::format("arrivals[{}]", s_.arrivals.size());
     const toml::table& t = table_at(item, key);
-    only_keys(t, key, {"name", "area", "source", "rate_per_year", "seasonal", "trend_per_year", "dated", "to", "set"});
+    only_keys(t, key, {"name", "area", "source", "rate_per_year", "seasonal", "trend_per_year", "dated", "to", "set",
+                      "match_household"});
     model::ArrivalSpec a;
     const toml::node* name = t.get("name");
     if (!name) fail(t, key, "missing required key 'name'");
@@ -222,6 +223,14 @@ void ScenarioBuilder::read_arrivals() {
     if (!to) fail(t, ctx, "missing required key 'to' (the service referrals enter)");
     a.service = service(*to, ctx + ".to");
     if (const toml::node* set = t.get("set")) a.fixed_attributes = assignments(*set, ctx + ".set");
+    if (const toml::node* m = t.get("match_household")) {
+      // A self-referring perpetrator matched to a household already known (docs/model.md §4.3).
+      const std::string mk = ctx + ".match_household";
+      const toml::table& mt = table_at(*m, mk);
+      only_keys(mt, mk, {"known", "within_days"});
+      a.match_known = required_number(mt, "known", mk, 0, 1);
+      a.match_within_days = required_number(mt, "within_days", mk, 0, 36525);
+    }
     s_.arrivals.push_back(std::move(a));
   }
 }

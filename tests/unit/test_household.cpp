@@ -4,8 +4,8 @@
 
 #include <numeric>
 
-#include "manual_scheduler.hpp"
 #include "scenario_text.hpp"
+#include "world_run.hpp"
 #include "model/household.hpp"
 #include "stats/summary.hpp"
 #include "model/pools.hpp"
@@ -28,15 +28,7 @@ weights = [1, 0]
 /// Victims (two in three with children, 2.5 each when they have any) and perpetrators, into one caseload of
 /// `workers` staff.
 std::string families(int workers, double victims_per_year = 3000) {
-  return header(2) + R"(
-[attributes.has_children]
-p = 0.667
-[attributes.children]
-mean = 2.5
-min = 1
-when = { has_children = true }
-[attributes.teen_boy]
-p = 0.0
+  return header(2) + test_support::kChildren + R"(
 [[arrivals]]
 name = "victims"
 area = "here"
@@ -54,20 +46,12 @@ duration = { dist = "exponential", mean = 3 }
 )";
 }
 
-struct HouseholdRun {
-  explicit HouseholdRun(const std::string& text, std::uint64_t seed = 1)
-      : scenario(scenario::load_text(text, "households.toml")), world(scenario, scheduler, seed, 0) {
-    world.start();
-    scheduler.run_until(world.horizon());
-    world.finish();
-  }
+struct HouseholdRun : test_support::WorldRun {
+  using WorldRun::WorldRun;
   double mean_wait() const {
     const model::AreaTally t = world.pools().front()->stats().total();
     return t.wait_sum / t.started;
   }
-  model::Scenario scenario;
-  test_support::ManualScheduler scheduler;
-  model::World world;
 };
 
 model::Person person_with_children(const model::Scenario& s, int children, std::uint64_t seed) {
@@ -143,11 +127,7 @@ namespace {
 /// Three years whose perpetrators accept a programme with probability `accepts`; completing one sets
 /// perpetrator_completed.
 std::string with_acceptance(double accepts) {
-  return header(3) + R"(
-[attributes.perpetrator_completed]
-p = 0.0
-[attributes.perpetrator_accepts]
-p = )" + std::to_string(accepts) + "\n";
+  return header(3) + test_support::perpetrator_work(accepts);
 }
 
 /// Re-referral at the same hazard whatever the support, 30% slower once the perpetrator completed (Drive, MODEL.md
@@ -288,13 +268,7 @@ workers = 1000
 duration = { dist = "exponential", mean = 60 }
 eligible = { role = "perpetrator" }
 on_complete_set = { perpetrator_completed = true }
-[outcomes.police]
-payer = "police"
-initial_cost = 645
-probability = 0.5
-perpetrator_completed_effect = 0.7
-when = { role = "victim" }
-)" + kDriveRepeat;
+)" + test_support::kDrivePolice + kDriveRepeat;
 }
 }  // namespace
 

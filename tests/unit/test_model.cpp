@@ -3,32 +3,14 @@
 
 #include <cmath>
 
-#include "manual_scheduler.hpp"
 #include "scenario_text.hpp"
-#include "model/pools.hpp"
-#include "model/world.hpp"
-#include "scenario/loader.hpp"
+#include "world_run.hpp"
 
 using namespace dasim;
 
 namespace {
 
-struct ModelRun {
-  explicit ModelRun(const std::string& text, std::uint64_t seed = 1)
-      : scenario(scenario::load_text(text, "model.toml")), world(scenario, scheduler, seed, 0) {
-    world.start();
-    scheduler.run_until(world.horizon());
-    world.finish();
-  }
-  const model::PoolStats& pool(const std::string& name) const {
-    for (const auto& p : world.pools())
-      if (p->spec().name == name) return p->stats();
-    throw std::runtime_error("no pool " + name);
-  }
-  model::Scenario scenario;
-  test_support::ManualScheduler scheduler;
-  model::World world;
-};
+using ModelRun = test_support::WorldRun;
 
 const std::string kHeader = "\n[simulation]\nyears = 1\n" + test_support::kTwoAreas + R"(
 [attributes.risk]
