@@ -140,6 +140,12 @@ const std::vector<Measure<TotalsSource>>& total_measures() {
        [](const T& t, double y) { return t.world->family_perpetrators / y; }},
       {{"matched_perpetrators", "people/year", "Self-referring perpetrators matched to a household (people a year)"},
        [](const T& t, double y) { return t.world->matched_perpetrators / y; }},
+      // Harm avoided by perpetrator work (docs/model.md §4.3): the outcome cost the completed programmes took off
+      // their households' expected costs, in this option's own run.
+      {{"perpetrator_cost_avoided", "GBP/year", "Outcome costs avoided by perpetrator programmes (£ a year, expected)"},
+       [](const T& t, double y) { return (t.world->perpetrator_cost_avoided[0] + t.world->perpetrator_cost_avoided[1]) / y; }},
+      {{"perpetrator_cashable_avoided", "GBP/year", "Cashable outcome costs avoided by perpetrator programmes (£ a year, expected)"},
+       [](const T& t, double y) { return t.world->perpetrator_cost_avoided[0] / y; }},
   };
   return m;
 }

@@ -206,8 +206,12 @@ void World::person_leaves(std::uint32_t id) {
     const int draws = o.per_child ? person.attributes[children_attribute_] : 1;
     const bool applies = matches(o.when, person);
     double p = o.chance(static_cast<SupportResult>(result), person.thinned, person.waited, harmed);
-    if (household_slots_.perpetrator_completed >= 0 && person.attributes[household_slots_.perpetrator_completed])
+    if (household_slots_.perpetrator_completed >= 0 && person.attributes[household_slots_.perpetrator_completed]) {
+      // What the completed programme takes off this household's expected outcome cost: the same household's
+      // chance without it, less its chance with it, priced. A per-option figure needs no second run.
+      if (applies && warm_) totals_.perpetrator_cost_avoided[o.cashable ? 0 : 1] += draws * p * (1 - o.perpetrator_completed_effect) * o.cost();
       p *= o.perpetrator_completed_effect;
+    }
     for (int k = 0; k < draws; ++k)
       if (person.rng.uniform() < p && applies && warm_) {
         totals_.outcome_count[i] += 1;

@@ -54,6 +54,10 @@ struct WorldTotals {
   // Children on cases of their own who left after the warm-up: those who completed a service, and the days they
   // waited in all (over the observed window, their time-average number waiting by Little's law).
   double children_supported = 0, child_wait_days = 0;
+  // Expected outcome cost the households' completed perpetrator programmes avoided, after the warm-up: for each
+  // household leaving with its perpetrator's programme completed, its chance of each outcome without the programme
+  // less its chance with it, times the outcome's cost; [cashable, societal], £ over the observed window.
+  std::array<double, 2> perpetrator_cost_avoided{};
   std::uint64_t households = 0;  // order-free fingerprint of every household referred, warm-up included (model/household)
   std::vector<double> outcome_count;                 // by outcome
   std::vector<std::array<double, 2>> outcome_cost;   // by payer: [cashable, societal], £ over the observed window
