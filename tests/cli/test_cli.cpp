@@ -127,7 +127,17 @@ TEST_F(Cli, InterruptKeepsAPartialFileAndResumeFinishesItIdentically) {
             "--name", "cut", nullptr);
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Interrupt once the journal has a finished replication in it: by then the run has taken over SIGINT (a fixed
+  // delay raced the start-up on a loaded machine and killed the process before it could keep anything).
+  const fs::path journal = dir_ / "out" / "cut.journal";
+  std::uintmax_t opened = 0;
+  for (int waited = 0; waited < 6000; ++waited) {
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(journal, ec);
+    if (!ec && opened == 0) opened = size;
+    if (!ec && opened > 0 && size > opened) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   ::kill(pid, SIGINT);
   int status = 0;
   ::waitpid(pid, &status, 0);
