@@ -421,7 +421,9 @@ void World::open_family_cases(std::uint32_t adult_id, const Destination& to) {
     const Person& adult = people_[adult_id];
     if (adult.child || household_slots_.is_perpetrator(adult) || adult.victim != Person::kNoVictim) return;
   }
-  open_child_cases(adult_id, to);
+  // The children are worked with inside the adult's case: an early-help caseload counts families, so a child
+  // taking a place of their own would double the family's claim on the money-bought caseload. The perpetrator's
+  // engagement is their own (they may refuse, drop out or complete), so they have a case of their own.
   const std::optional<Condition>& allowed = to.route->family_perpetrator;
   if (allowed && matches(*allowed, people_[adult_id])) open_perpetrator_case(adult_id, to, Person::Link::family);
 }
