@@ -264,6 +264,25 @@ void Dataset::resize_rows(std::size_t rows) const {
   check(H5Dset_extent(id(), dims.data()), where() + ": cannot resize");
 }
 
+std::vector<double> Dataset::read_rows(std::size_t first, std::size_t count) const {
+  const std::string at = fmt::format("{} (replications {} to {})", where(), first, first + count);
+  Handle space(H5Dget_space(id()), H5Sclose, at + ": dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 1)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  if (first + count > dims[0]) throw OutputError(fmt::format("{}: the dataset has {} rows", at, dims[0]));
+  std::vector<hsize_t> start(dims.size(), 0), shape = dims;
+  start[0] = first, shape[0] = count;
+  hsize_t values = 1;
+  for (hsize_t d : shape) values *= d;
+  std::vector<double> out(values);
+  if (values == 0) return out;
+  check(H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr), at + ": cannot select the rows");
+  Handle memory(H5Screate_simple(1, &values, nullptr), H5Sclose, at + ": dataspace");
+  check(H5Dread(id(), H5T_NATIVE_DOUBLE, memory.id(), space.id(), H5P_DEFAULT, out.data()), at + ": cannot read");
+  return out;
+}
+
 std::vector<double> Group::read_doubles(const std::string& name, std::size_t expected) const {
   const std::string at = where(name);
   Handle d(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), H5Dclose, at + ": missing dataset");

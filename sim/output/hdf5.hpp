@@ -75,6 +75,8 @@ class Dataset : public Object {
   void write_row(std::size_t row, const std::vector<double>& values) const;
   /// Sets the number of rows (the first dimension) of a dataset made by Group::create_rows.
   void resize_rows(std::size_t rows) const;
+  /// Reads rows [first, first + count) of a numeric dataset as doubles, row after row.
+  std::vector<double> read_rows(std::size_t first, std::size_t count) const;
 };
 
 class Group : public Object {

@@ -163,7 +163,7 @@ ScenarioDatasets start_scenario(const h5::Group& parent, const model::Scenario& 
 void finish_scenario(ScenarioDatasets& datasets, const batch::ScenarioRun& run, const batch::ScenarioFigures& figures) {
   const model::Scenario& s = *run.scenario;
   const h5::Group& g = datasets.group;
-  const std::size_t R = run.replications.size();
+  const std::size_t R = run.done.size();
   for (auto& [grp, d] : datasets.rows) d.resize_rows(R);  // a sequential run may stop below the rows made
   for (const h5::Dataset& d : datasets.indexes) d.resize_rows(R);
   std::vector<std::int8_t> done;
@@ -293,7 +293,7 @@ ResultsStream::ResultsStream(const batch::RunRecord& run, const std::filesystem:
   {
     const h5::Group group = file.create_group("scenarios");
     for (const auto& sr : run.scenarios)
-      scenarios.push_back(start_scenario(group, *sr.scenario, sr.replications.size(), run.master_seed, run.monthly_by_pool));
+      scenarios.push_back(start_scenario(group, *sr.scenario, sr.done.size(), run.master_seed, run.monthly_by_pool));
   }
   impl_ = std::make_unique<Impl>(Impl{std::move(file), std::move(scenarios)});
 }
@@ -303,6 +303,14 @@ ResultsStream::~ResultsStream() = default;
 void ResultsStream::write(int scenario, const batch::ReplicationResult& result) {
   for (const auto& [grp, d] : impl_->scenarios.at(static_cast<std::size_t>(scenario)).rows)
     d.write_row(result.replication, result.*grp->field);
+}
+
+std::vector<double> ResultsStream::read(std::size_t scenario, const batch::Group& group, std::size_t first,
+                                        std::size_t count) const {
+  if (!impl_) throw std::logic_error("ResultsStream::read after finish()");
+  for (const auto& [grp, d] : impl_->scenarios.at(scenario).rows)
+    if (grp->field == group.field) return d.read_rows(first, count);
+  throw std::logic_error(fmt::format("ResultsStream::read: no dataset {} is streamed", group.dataset));
 }
 
 void ResultsStream::finish(const batch::RunRecord& run, const batch::RunSummary& summary) {
@@ -324,7 +332,7 @@ void ResultsStream::finish(const batch::RunRecord& run, const batch::RunSummary&
 void write_hdf5(const batch::RunRecord& run, const batch::RunSummary& summary, const std::filesystem::path& path) {
   ResultsStream stream(run, path);
   for (std::size_t k = 0; k < run.scenarios.size(); ++k)
-    for (std::size_t r = 0; r < run.scenarios[k].replications.size(); ++r)
+    for (std::size_t r = 0; r < run.scenarios[k].done.size(); ++r)
       if (run.scenarios[k].done[r]) stream.write(static_cast<int>(k), run.scenarios[k].replications[r]);
   stream.finish(run, summary);
 }

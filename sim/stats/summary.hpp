@@ -9,8 +9,18 @@ struct Summary {
   int n = 0;  // replications with a value (a pool nobody reached has no wait)
 };
 
+/// Welford's running count, mean and sum of squared deviations, fed one value at a time (NaN, undefined in that
+/// replication, is left out). Fed the same values in the same order, it gives the same bits as summarize().
+struct Moments {
+  double n = 0, mean = 0, m2 = 0;
+  void add(double x);
+};
+
 /// Summary of one metric over replications; NaN values (undefined in that replication) are left out.
 Summary summarize(const std::vector<double>& values, double confidence = 0.95);
+/// The same summary from moments accumulated in replication order and the values themselves, in any order, for
+/// the percentiles (a run that does not keep its values reads them back at the end). `values` is sorted in place.
+Summary summarize(const Moments& moments, std::vector<double>& values, double confidence = 0.95);
 
 /// Two-sided Student-t critical value, e.g. 2.262 for 9 degrees of freedom at 95%.
 double t_critical(int degrees_of_freedom, double confidence = 0.95);
