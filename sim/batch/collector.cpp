@@ -64,7 +64,7 @@ void Collector::add(int scenario, ReplicationResult&& result) {
   const bool again = run.done[r];
   run.done[r] = true;
   if (again || r < next_[scenario]) return;  // already folded (a resumed run's journal may repeat one)
-  if (precision_) precision_->add(scenario, result);
+  if (precision_) precision_->add(scenario, r, result);
   waiting_[scenario][r] = std::move(result);
   drain(static_cast<std::size_t>(scenario), hold_, false);
 }

@@ -58,8 +58,8 @@ double relative_half_width(const stats::Moments& values, const stats::Moments& r
 PrecisionTracker::PrecisionTracker(std::vector<KeyMeasure> keys, std::size_t scenarios, const PrecisionRule& rule)
     : keys_(std::move(keys)), scenarios_(scenarios), rule_(rule), values_(keys_.size()), baseline_(keys_.size()) {}
 
-void PrecisionTracker::add(int scenario, const ReplicationResult& result) {
-  Arrived& a = arrived_[result.replication];
+void PrecisionTracker::add(int scenario, std::uint64_t replication, const ReplicationResult& result) {
+  Arrived& a = arrived_[replication];
   a.own.resize(keys_.size());
   a.baseline.resize(keys_.size());
   for (std::size_t k = 0; k < keys_.size(); ++k) {
@@ -145,7 +145,7 @@ PrecisionDecision decide(const RunRecord& record, const std::vector<KeyMeasure>&
   PrecisionTracker tracker(keys, record.scenarios.size(), rule);
   for (int r = 0; r < available; ++r)
     for (std::size_t s = 0; s < record.scenarios.size(); ++s)
-      tracker.add(static_cast<int>(s), record.scenarios[s].replications.at(static_cast<std::size_t>(r)));
+      tracker.add(static_cast<int>(s), static_cast<std::uint64_t>(r), record.scenarios[s].replications.at(static_cast<std::size_t>(r)));
   return tracker.decide(available);
 }
 

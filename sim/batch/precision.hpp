@@ -60,8 +60,8 @@ struct PrecisionDecision {
 class PrecisionTracker {
  public:
   PrecisionTracker(std::vector<KeyMeasure> keys, std::size_t scenarios, const PrecisionRule& rule);
-  /// Replication `result.replication` of scenario `scenario`, once; judged when every scenario's has arrived.
-  void add(int scenario, const ReplicationResult& result);
+  /// Replication `replication` of scenario `scenario`, once; judged when every scenario's has arrived.
+  void add(int scenario, std::uint64_t replication, const ReplicationResult& result);
   /// Applies the rule to replications 0 .. available-1 (all judged). Undecided when more are needed.
   PrecisionDecision decide(int available) const;
   /// Numbers held for replications not yet judged (those ahead of a gap): bounded by the replications in flight.

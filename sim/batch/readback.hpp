@@ -51,9 +51,9 @@ class RowMoments {
   std::vector<stats::Moments> moments_;
 };
 
-/// Values held at once while percentiles are read back (8 bytes each): bounds the end phase's memory, whatever
-/// the number of replications.
-constexpr std::size_t kReadbackBudget = std::size_t{1} << 20;
+/// Values held at once while percentiles are read back (8 bytes each; as many again for the arrays read): bounds
+/// the end phase's memory, 2 + 2 MB, whatever the number of replications.
+constexpr std::size_t kReadbackBudget = std::size_t{1} << 18;
 
 /// Every spec's summary: mean, SD and CI from `moments` (accumulated in replication order), percentiles from the
 /// values read back through `reader` for the replications `run`'s done flags mark (a paired spec: both options').
