@@ -190,9 +190,9 @@ namespace {
 /// Creates numeric dataset `name` in `parent` with `space` and `plist`, and fills it with `data` unless empty.
 template <class T>
 Dataset create_numbers(const Group& parent, const std::string& name, const Handle& space, const Handle& plist,
-                       const std::vector<T>& data) {
+                       const std::vector<T>& data, hid_t access = H5P_DEFAULT) {
   const std::string at = parent.where(name);
-  Dataset d(Handle(H5Dcreate2(parent.id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
+  Dataset d(Handle(H5Dcreate2(parent.id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), access),
                    H5Dclose, at + ": cannot create the dataset"),
             parent.file(), parent.path_of(name));
   if (!data.empty())
@@ -235,7 +235,14 @@ Dataset Group::create_rows(const std::string& name, const std::vector<std::size_
     const T fill = std::numeric_limits<T>::quiet_NaN();  // a replication not written yet reads as "no value"
     check(H5Pset_fill_value(plist.id(), native_type<T>(), &fill), at + ": cannot set the fill value");
   }
-  return create_numbers(*this, name, space, plist, data);
+  // Rows arrive nearly in order, so a dataset needs the chunk being filled and its neighbour in memory, not HDF5's
+  // default 1 MB a dataset: that default fills up as a long run's file grows (a dozen datasets a scenario), and the
+  // parent with it.
+  hsize_t chunk_bytes = sizeof(T);
+  for (hsize_t c : chunk) chunk_bytes *= c;
+  Handle access(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, at + ": property list");
+  check(H5Pset_chunk_cache(access.id(), 101, static_cast<std::size_t>(2 * chunk_bytes), 1.0), at + ": cannot size the chunk cache");
+  return create_numbers(*this, name, space, plist, data, access.id());
 }
 
 void Dataset::write_row(std::size_t row, const std::vector<double>& values) const {
