@@ -187,11 +187,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
       throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file or journal of that name)", partial.string()));
     if (fs::exists(partial)) {
       const ReadDeadline deadline(partial);
-      batch::RunRecord kept = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
-      output::read_hdf5_for_resume(kept, partial);
-      for (std::size_t k = 0; k < kept.scenarios.size(); ++k)
-        for (std::size_t r = 0; r < kept.scenarios[k].replications.size(); ++r)
-          if (kept.scenarios[k].done[r]) store(static_cast<int>(k), std::move(kept.scenarios[k].replications[r]));
+      output::read_hdf5_for_resume(record, partial, store);
     }
     if (!batch::ranks().root() && fs::exists(journal)) output::read_journal(journal, &identity, store);
   }

@@ -166,6 +166,11 @@ Group Group::open_group(const std::string& name) const {
                path_of(name));
 }
 
+Dataset Group::open_dataset(const std::string& name) const {
+  return Dataset(Handle(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), H5Dclose, where(name) + ": missing dataset"), file_,
+                 path_of(name));
+}
+
 bool Group::has(const std::string& name) const {
   const htri_t exists = H5Lexists(id(), name.c_str(), H5P_DEFAULT);
   check(exists, where(name) + ": cannot look for it");

@@ -84,6 +84,7 @@ class Group : public Object {
   using Object::Object;
   Group create_group(const std::string& name) const;
   Group open_group(const std::string& name) const;
+  Dataset open_dataset(const std::string& name) const;
   bool has(const std::string& name) const;
 
   Dataset write_strings(const std::string& name, const std::vector<std::string>& values) const;

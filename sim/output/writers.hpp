@@ -1,6 +1,7 @@
 #pragma once
 // Results files: HDF5 (the full record) and CSV (the summary for spreadsheets). Layout: docs/results-format.md.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -46,8 +47,12 @@ class ResultsStream : public batch::ReplicationReader {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Reads back the replications stored in a partial file made by the same scenarios, for --resume.
-/// Throws OutputError if the file was made by other scenarios, another seed or another replication count.
+/// Reads back the replications stored in a partial file made by the same scenarios, for --resume, a block at a time,
+/// handing each done one to `on_result`. Throws OutputError if the file was made by other scenarios, another seed or
+/// another replication count.
+void read_hdf5_for_resume(const batch::RunRecord& run, const std::filesystem::path& path,
+                          const std::function<void(int scenario, batch::ReplicationResult&&)>& on_result);
+/// The same, into `run`'s replications (which must be sized for them all).
 void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& path);
 
 void write_csv(const std::vector<batch::Row>& rows, const std::filesystem::path& path);
