@@ -12,14 +12,14 @@ double t_critical(int df, double confidence) {
   return boost::math::quantile(boost::math::students_t(df), 0.5 + confidence / 2);
 }
 
-namespace {
-double percentile(const std::vector<double>& sorted, double q) {
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+PercentileRanks percentile_ranks(std::size_t n, double q) {
+  const double pos = q * static_cast<double>(n - 1);
+  PercentileRanks out;
+  out.low = static_cast<std::size_t>(std::floor(pos));
+  out.high = std::min(out.low + 1, n - 1);
+  out.weight = pos - static_cast<double>(out.low);
+  return out;
 }
-}  // namespace
 
 void Moments::add(double x) {
   if (std::isnan(x)) return;
@@ -39,6 +39,13 @@ Summary summarize(const std::vector<double>& values, double confidence) {
 
 Summary summarize(const Moments& moments, std::vector<double>& v, double confidence) {
   v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+  if (v.empty()) return summarize(moments, nullptr, confidence);  // moments without values: no percentile of nothing
+  std::sort(v.begin(), v.end());
+  return summarize(moments, [&v](std::size_t rank) { return v.at(rank); }, confidence);
+}
+
+Summary summarize(const Moments& moments, const std::function<double(std::size_t rank)>& order_statistic,
+                  double confidence) {
   Summary s;
   s.n = static_cast<int>(moments.n);
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -52,14 +59,15 @@ Summary summarize(const Moments& moments, std::vector<double>& v, double confide
   const double half = s.n > 1 ? t_critical(s.n - 1, confidence) * s.sd / std::sqrt(static_cast<double>(s.n)) : nan;
   s.ci_low = s.n > 1 ? mean - half : nan;
   s.ci_high = s.n > 1 ? mean + half : nan;
-  if (v.empty()) {  // moments without values: a caller's error, not a percentile of nothing
+  if (!order_statistic) {
     s.p05 = s.p50 = s.p95 = nan;
     return s;
   }
-  std::sort(v.begin(), v.end());
-  s.p05 = percentile(v, 0.05);
-  s.p50 = percentile(v, 0.50);
-  s.p95 = percentile(v, 0.95);
+  double* reported[] = {&s.p05, &s.p50, &s.p95};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const PercentileRanks at = percentile_ranks(static_cast<std::size_t>(moments.n), kReportedQuantiles[i]);
+    *reported[i] = at.between(order_statistic(at.low), order_statistic(at.high));
+  }
   return s;
 }
 
