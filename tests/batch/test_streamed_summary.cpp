@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 #include <unistd.h>
 
 #include "batch/collector.hpp"
@@ -147,6 +148,118 @@ TEST_F(StreamedSummary, EqualsTheSummaryOfEveryValueHeldAtOnce) {
   // And the same with a budget that reads everything at once.
   const RunSummary at_once = streamed(R, 1, kReadbackBudget, [](const Collector&, const RunRecord&) {});
   for (std::size_t i = 0; i < at_once.rows.size(); ++i) EXPECT_TRUE(same_bits(at_once.rows[i].summary, summary.rows[i].summary)) << i;
+}
+
+/// Rows whose values are given, one per replication, in the run's totals (row k reads totals[k]): the percentile
+/// selection meets what the model rarely makes (ties, every value equal, outliers many orders of magnitude away),
+/// compared with stats::summarize over every value held at once.
+class Selection : public ::testing::Test {
+ protected:
+  /// A record of R replications of one scenario whose row k has the values columns[k] (NaN: undefined there).
+  RunRecord record_of(const std::vector<std::vector<double>>& columns) {
+    const std::size_t R = columns.front().size(), cells = totals_group().shape(scenarios_[0]).size();
+    EXPECT_LE(columns.size(), cells);
+    RunRecord run = new_record(scenarios_, 5, static_cast<int>(R), false);
+    for (std::size_t r = 0; r < R; ++r) {
+      ReplicationResult& result = run.scenarios[0].replications[r];
+      result.replication = r;
+      result.totals.assign(cells, 0.0);
+      for (std::size_t k = 0; k < columns.size(); ++k) result.totals[k] = columns[k][r];
+      run.scenarios[0].done[r] = true;
+    }
+    return run;
+  }
+  /// Row k: totals[k] (times `scale`, plus `shift`).
+  static RowSpec row_reading(std::size_t k, double scale = 1, double shift = 0) {
+    RowSpec spec;
+    spec.row.metric = "column " + std::to_string(k);
+    spec.reads = {&ReplicationResult::totals};
+    spec.value = [k, scale, shift](const ReplicationResult& own, const ReplicationResult&) {
+      return own.totals.at(k) * scale + shift;
+    };
+    return spec;
+  }
+  static std::vector<stats::Moments> moments_of(const std::vector<RowSpec>& specs, const RunRecord& run) {
+    std::vector<stats::Moments> out(specs.size());
+    for (const ReplicationResult& r : run.scenarios[0].replications)
+      for (std::size_t i = 0; i < specs.size(); ++i) out[i].add(specs[i].value(r, r));
+    return out;
+  }
+  std::vector<model::Scenario> scenarios_{testing::small_scenario("a")};
+};
+
+/// Counts the passes over the results: a pass reads replication 0 first.
+class CountingReader : public RecordReader {
+ public:
+  using RecordReader::RecordReader;
+  std::vector<double> read(std::size_t scenario, const Group& group, std::size_t first, std::size_t count) const override {
+    passes += first == 0;
+    return RecordReader::read(scenario, group, first, count);
+  }
+  mutable int passes = 0;
+};
+
+TEST_F(Selection, TiesEqualRowsAndOutliersGiveThePercentilesOfEveryValue) {
+  const std::size_t R = 301;
+  std::vector<std::vector<double>> columns(7, std::vector<double>(R));
+  const double inf = std::numeric_limits<double>::infinity();
+  for (std::size_t r = 0; r < R; ++r) {
+    const double u = static_cast<double>((r * 7919) % R) / static_cast<double>(R);  // a shuffled 0 .. 1
+    columns[0][r] = 42.5;                                                       // every value equal
+    columns[1][r] = u < 0.8 ? 2.0 : (u < 0.9 ? 1.0 : 3.0);                       // three values, mostly ties
+    columns[2][r] = u < 0.97 ? 1000.0 + u : 1e300 * u;                           // a few outliers far away
+    columns[3][r] = u < 0.01 ? -inf : (u > 0.99 ? inf : std::pow(10.0, 40 * u - 20) * (u < 0.5 ? -1 : 1));
+    columns[4][r] = r % 3 == 0 ? std::nan("") : u * 1e6;                         // undefined in a third
+    columns[5][r] = u < 0.93 ? 0.0 : 5e5 * u;                                    // mostly nothing, a long tail
+    columns[6][r] = r % 2 ? 7.0 : std::nextafter(7.0, 8.0);                      // two adjacent doubles
+  }
+  const RunRecord run = record_of(columns);
+  std::vector<RowSpec> specs;
+  for (std::size_t k = 0; k < columns.size(); ++k) specs.push_back(row_reading(k));
+  const std::vector<stats::Moments> moments = moments_of(specs, run);
+  // Budgets from one value a pass (every window narrowed bin by bin, two bins at a time) to all at once.
+  for (std::size_t budget : {std::size_t{1}, std::size_t{3}, std::size_t{8}, std::size_t{50}, kReadbackBudget}) {
+    CountingReader reader(run);
+    const std::vector<stats::Summary> got = summaries(specs, moments, run, reader, budget);
+    for (std::size_t k = 0; k < columns.size(); ++k)
+      EXPECT_TRUE(same_bits(got[k], stats::summarize(columns[k]))) << "column " << k << ", budget " << budget;
+    if (budget == 1) {
+      EXPECT_GT(reader.passes, 10);  // the tiny budget did force refinement
+    }
+  }
+  // The selection found something other than the mean, and the ties: p50 of the mostly-2 row is 2.
+  const std::vector<stats::Summary> got = summaries(specs, moments, run, RecordReader(run), 8);
+  EXPECT_EQ(got[0].p05, 42.5);
+  EXPECT_EQ(got[0].p95, 42.5);
+  EXPECT_EQ(got[1].p50, 2.0);
+  EXPECT_EQ(got[5].p50, 0.0);
+  EXPECT_GT(got[5].p95, 0.0);
+  EXPECT_EQ(got[4].n, 200);
+}
+
+TEST_F(Selection, ThePassesOverTheResultsDoNotGrowWithReplications) {
+  // 200 rows with a budget of 4,096 values: reading every row's values back a block of rows at a time would take
+  // 200 x R / 4,096 passes (25 at 500 replications, 245 at 5,000); selection takes a few whatever R.
+  auto passes = [&](std::size_t R) {
+    std::vector<std::vector<double>> columns(1, std::vector<double>(R));
+    for (std::size_t r = 0; r < R; ++r) columns[0][r] = std::sin(static_cast<double>(r)) * 1e4 + static_cast<double>(r % 17);
+    const RunRecord run = record_of(columns);
+    std::vector<RowSpec> specs;
+    for (int k = 0; k < 200; ++k) specs.push_back(row_reading(0, 1 + k * 0.01, k));
+    const std::vector<stats::Moments> moments = moments_of(specs, run);
+    CountingReader reader(run);
+    const std::vector<stats::Summary> got = summaries(specs, moments, run, reader, 4096);
+    for (std::size_t k = 0; k < specs.size(); k += 37) {
+      std::vector<double> values;
+      for (const ReplicationResult& r : run.scenarios[0].replications) values.push_back(specs[k].value(r, r));
+      EXPECT_TRUE(same_bits(got[k], stats::summarize(values))) << "row " << k << " of " << R;
+    }
+    return reader.passes;
+  };
+  const int at_500 = passes(500), at_5000 = passes(5000);
+  EXPECT_LE(at_500, 6);
+  EXPECT_LE(at_5000, 6);
+  EXPECT_GE(at_5000, 3);  // the range, a histogram, the values of the wanted bins
 }
 
 TEST_F(StreamedSummary, WhatTheParentHoldsDoesNotGrowWithReplications) {
