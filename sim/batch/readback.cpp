@@ -151,24 +151,15 @@ std::logic_error not_this_run(const RowSpec& spec, std::size_t read, std::size_t
 std::vector<stats::Summary> summaries(const std::vector<RowSpec>& specs, const std::vector<stats::Moments>& moments,
                                       const RunRecord& run, const ReplicationReader& reader, std::size_t budget) {
   budget = std::max<std::size_t>(budget, 1);
-  // Pass 1: every row's smallest and largest value and how many there are (they must be the moments' count).
-  constexpr std::uint64_t kNone = 0;
-  std::vector<std::uint64_t> smallest(specs.size(), ~kNone), largest(specs.size(), kNone);
-  std::vector<std::size_t> seen(specs.size(), 0), wanted;
-  for (std::size_t i = 0; i < specs.size(); ++i)
-    if (!specs[i].hidden && moments[i].n > 0) wanted.push_back(i);
-  scan(specs, wanted, run, reader, budget, [&](std::size_t i, double x) {
-    const std::uint64_t k = key_of(x);
-    smallest[i] = std::min(smallest[i], k);
-    largest[i] = std::max(largest[i], k);
-    ++seen[i];
-  });
+  // Each row starts as one window: all its values, between the moments' smallest and largest (a zero at either end
+  // taken as either sign, since -0 == +0 to min and max but not to the keys).
   std::vector<std::map<std::size_t, double>> found(specs.size());  // per row, order statistics by rank
   std::vector<Window> open;
-  for (std::size_t i : wanted) {
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].hidden || moments[i].n == 0) continue;
     const auto n = static_cast<std::size_t>(moments[i].n);
-    if (seen[i] != n) throw not_this_run(specs[i], seen[i], n);
-    Window w{i, smallest[i], largest[i], 0, n, {}};
+    Window w{i, key_of(moments[i].min == 0 ? -0.0 : moments[i].min), key_of(moments[i].max == 0 ? 0.0 : moments[i].max),
+             0, n, {}};
     for (double q : stats::kReportedQuantiles) {
       const stats::PercentileRanks at = stats::percentile_ranks(n, q);
       w.ranks.push_back(at.low);

@@ -1,8 +1,10 @@
 #pragma once
 // The summary rows of a run that keeps no replication's values: running moments of every row, fed replication by
 // replication in order (so the mean, SD and CI are bit for bit those of the whole record, whatever --jobs or MPI
-// ranks), and at the end the exact percentiles from the values read back, a block of rows at a time within a fixed
-// memory budget, from where they were streamed: the results file (output::ResultsStream), or the record itself.
+// ranks), and at the end the exact percentiles, selected from the values read back from where they were streamed
+// (the results file, output::ResultsStream, or the record itself) in a few passes whatever the number of
+// replications: each pass narrows every row's wanted order statistics at once, by a histogram or by collecting the
+// few values left, within a fixed memory budget.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -51,12 +53,14 @@ class RowMoments {
   std::vector<stats::Moments> moments_;
 };
 
-/// Values held at once while percentiles are read back (8 bytes each; as many again for the arrays read): bounds
-/// the end phase's memory, 2 + 2 MB, whatever the number of replications.
+/// Values held at once while percentiles are read back (8 bytes each; as many again for the arrays read), and an
+/// eighth of the histogram counters (4 bytes each): bounds the end phase's memory, 2 + 2 + 8 MB, whatever the number
+/// of replications.
 constexpr std::size_t kReadbackBudget = std::size_t{1} << 18;
 
-/// Every spec's summary: mean, SD and CI from `moments` (accumulated in replication order), percentiles from the
-/// values read back through `reader` for the replications `run`'s done flags mark (a paired spec: both options').
+/// Every spec's summary: mean, SD and CI from `moments` (accumulated in replication order), percentiles (the order
+/// statistics stats::percentile_ranks names, found exactly between the moments' min and max) from the values read
+/// back through `reader` for the replications `run`'s done flags mark (a paired spec: both options').
 /// Throws std::logic_error if what is read back does not match the moments (a file that is not this run's).
 std::vector<stats::Summary> summaries(const std::vector<RowSpec>& specs, const std::vector<stats::Moments>& moments,
                                       const RunRecord& run, const ReplicationReader& reader,

@@ -25,6 +25,8 @@ void Moments::add(double x) {
   if (std::isnan(x)) return;
   // Welford's update keeps the variance accurate for large, nearly equal values (costs in pounds).
   n += 1;
+  min = n == 1 ? x : std::min(min, x);
+  max = n == 1 ? x : std::max(max, x);
   const double delta = x - mean;
   mean += delta / n;
   m2 += delta * (x - mean);

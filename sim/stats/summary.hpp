@@ -13,8 +13,10 @@ struct Summary {
 
 /// Welford's running count, mean and sum of squared deviations, fed one value at a time (NaN, undefined in that
 /// replication, is left out). Fed the same values in the same order, it gives the same bits as summarize().
+/// It keeps the smallest and largest value too, the range an exact selection of percentiles starts from.
 struct Moments {
   double n = 0, mean = 0, m2 = 0;
+  double min = 0, max = 0;  // of the values added (meaningless while n is 0)
   void add(double x);
 };
 
