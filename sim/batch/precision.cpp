@@ -3,6 +3,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <stdexcept>
 
 #include "stats/summary.hpp"
 
@@ -39,59 +40,65 @@ int look_ahead(int n, const PrecisionRule& rule) {
 
 namespace {
 
-/// Welford's running mean and variance over the values seen so far (NaN, an undefined value, is left out).
-struct Running {
-  double n = 0, mean = 0, m2 = 0;
-  void add(double x) {
-    if (std::isnan(x)) return;
-    n += 1;
-    const double delta = x - mean;
-    mean += delta / n;
-    m2 += delta * (x - mean);
-  }
-  double half_width(double confidence) const {
-    if (n < 2) return std::numeric_limits<double>::infinity();
-    return stats::t_critical(static_cast<int>(n) - 1, confidence) * std::sqrt(m2 / (n - 1)) / std::sqrt(n);
-  }
-};
+double half_width(const stats::Moments& m, double confidence) {
+  if (m.n < 2) return std::numeric_limits<double>::infinity();
+  return stats::t_critical(static_cast<int>(m.n) - 1, confidence) * std::sqrt(m.m2 / (m.n - 1)) / std::sqrt(m.n);
+}
 
 /// Half-width over |mean|: 0 when the measure never varies, infinite when it cannot be judged yet.
-double relative_half_width(const Running& values, const Running& reference, double confidence) {
+double relative_half_width(const stats::Moments& values, const stats::Moments& reference, double confidence) {
   if (values.n == 0 && reference.n == 0) return 0;  // undefined throughout (nobody reached the pool): nothing to estimate
-  const double h = values.half_width(confidence);
+  const double h = half_width(values, confidence);
   if (h == 0) return 0;
   return std::abs(reference.mean) > 0 ? h / std::abs(reference.mean) : std::numeric_limits<double>::infinity();
 }
 
 }  // namespace
 
-PrecisionDecision decide(const RunRecord& record, const std::vector<KeyMeasure>& keys, int available,
-                         const PrecisionRule& rule) {
-  // d[n][key] for n = 1 .. available, built replication by replication in order.
-  std::vector<Running> values(keys.size()), baseline(keys.size());
-  std::vector<std::vector<double>> d(static_cast<std::size_t>(available) + 1);
-  for (int n = 1; n <= available; ++n) {
-    const std::size_t r = static_cast<std::size_t>(n - 1);
-    d[n].resize(keys.size());
-    for (std::size_t k = 0; k < keys.size(); ++k) {
-      const KeyMeasure& key = keys[k];
-      const double own = key.value(record.scenarios[key.scenario].replications[r]);
-      if (key.difference) {
-        const double base = key.baseline_value(record.scenarios[0].replications[r]);
-        values[k].add(own - base);
-        baseline[k].add(base);
-        d[n][k] = relative_half_width(values[k], baseline[k], rule.confidence);
-      } else {
-        values[k].add(own);
-        d[n][k] = relative_half_width(values[k], values[k], rule.confidence);
-      }
-    }
+PrecisionTracker::PrecisionTracker(std::vector<KeyMeasure> keys, std::size_t scenarios, const PrecisionRule& rule)
+    : keys_(std::move(keys)), scenarios_(scenarios), rule_(rule), values_(keys_.size()), baseline_(keys_.size()) {}
+
+void PrecisionTracker::add(int scenario, std::uint64_t replication, const ReplicationResult& result) {
+  Arrived& a = arrived_[replication];
+  a.own.resize(keys_.size());
+  a.baseline.resize(keys_.size());
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    if (keys_[k].scenario == scenario) a.own[k] = keys_[k].value(result);
+    if (keys_[k].difference && scenario == 0) a.baseline[k] = keys_[k].baseline_value(result);
   }
-  auto met = [&](int n) {
-    for (double x : d[n])
-      if (!(x <= rule.relative)) return false;
-    return true;
-  };
+  ++a.scenarios;
+  // Judge, in order, every replication that every scenario has sent.
+  while (!arrived_.empty() && arrived_.begin()->first == met_.size() && arrived_.begin()->second.scenarios == scenarios_) {
+    judge(arrived_.begin()->second);
+    arrived_.erase(arrived_.begin());
+  }
+}
+
+void PrecisionTracker::judge(const Arrived& a) {
+  bool all = true;
+  std::vector<double> d(keys_.size());
+  for (std::size_t k = 0; k < keys_.size(); ++k) {
+    if (keys_[k].difference) {
+      values_[k].add(a.own[k] - a.baseline[k]);
+      baseline_[k].add(a.baseline[k]);
+      d[k] = relative_half_width(values_[k], baseline_[k], rule_.confidence);
+    } else {
+      values_[k].add(a.own[k]);
+      d[k] = relative_half_width(values_[k], values_[k], rule_.confidence);
+    }
+    all = all && d[k] <= rule_.relative;
+  }
+  met_.push_back(all);
+  if (static_cast<int>(met_.size()) == rule_.maximum) at_maximum_ = d;
+}
+
+std::size_t PrecisionTracker::values_held() const { return arrived_.size() * 2 * keys_.size(); }
+
+PrecisionDecision PrecisionTracker::decide(int available) const {
+  if (available > static_cast<int>(met_.size()))
+    throw std::logic_error(fmt::format("the precision rule was asked about {} replications, {} judged", available, met_.size()));
+  const PrecisionRule& rule = rule_;
+  auto met = [&](int n) { return bool(met_[static_cast<std::size_t>(n - 1)]); };
   PrecisionDecision out;
   for (int n = std::max(rule.initial, 2); n <= available; ++n) {
     if (!met(n)) continue;
@@ -120,8 +127,9 @@ PrecisionDecision decide(const RunRecord& record, const std::vector<KeyMeasure>&
   }
   out.decided = true;
   out.replications = rule.maximum;
-  for (std::size_t k = 0; k < keys.size(); ++k)
-    if (!(d[available][k] <= rule.relative)) out.short_of.push_back(fmt::format("{} (±{:.1f}%)", keys[k].label, 100 * d[available][k]));
+  for (std::size_t k = 0; k < keys_.size(); ++k)
+    if (!(at_maximum_.at(k) <= rule.relative))
+      out.short_of.push_back(fmt::format("{} (±{:.1f}%)", keys_[k].label, 100 * at_maximum_[k]));
   std::string list;
   for (const auto& s : out.short_of) list += (list.empty() ? "" : "; ") + s;
   out.reason = out.short_of.empty()
@@ -132,10 +140,19 @@ PrecisionDecision decide(const RunRecord& record, const std::vector<KeyMeasure>&
   return out;
 }
 
+PrecisionDecision decide(const RunRecord& record, const std::vector<KeyMeasure>& keys, int available,
+                         const PrecisionRule& rule) {
+  PrecisionTracker tracker(keys, record.scenarios.size(), rule);
+  for (int r = 0; r < available; ++r)
+    for (std::size_t s = 0; s < record.scenarios.size(); ++s)
+      tracker.add(static_cast<int>(s), static_cast<std::uint64_t>(r), record.scenarios[s].replications.at(static_cast<std::size_t>(r)));
+  return tracker.decide(available);
+}
+
 void keep_first(RunRecord& record, int n) {
   record.replications = n;
   for (auto& s : record.scenarios) {
-    s.replications.resize(static_cast<std::size_t>(n));
+    if (s.replications.size() > static_cast<std::size_t>(n)) s.replications.resize(static_cast<std::size_t>(n));  // a streamed run keeps fewer
     s.done.resize(static_cast<std::size_t>(n));
   }
 }

@@ -8,11 +8,14 @@
 // replications (the look-ahead, kLimit = 5, or n kLimit / 100 beyond 100 replications), which guards against a
 // chance early agreement. Decisions use replications 0, 1, 2, ... in that order only, so the count depends on the
 // seed alone, never on how many workers or MPI ranks ran them.
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "batch/results.hpp"
+#include "stats/summary.hpp"
 
 namespace dasim::batch {
 
@@ -52,7 +55,34 @@ struct PrecisionDecision {
   int settled = 0;
 };
 
-/// Applies the rule to replications 0 .. available-1 (all done). Undecided when more are needed.
+/// The key measures' running moments, judged replication by replication in order as results arrive in any order:
+/// a run keeps no replication's values for the rule (batch::Collector feeds it).
+class PrecisionTracker {
+ public:
+  PrecisionTracker(std::vector<KeyMeasure> keys, std::size_t scenarios, const PrecisionRule& rule);
+  /// Replication `replication` of scenario `scenario`, once; judged when every scenario's has arrived.
+  void add(int scenario, std::uint64_t replication, const ReplicationResult& result);
+  /// Applies the rule to replications 0 .. available-1 (all judged). Undecided when more are needed.
+  PrecisionDecision decide(int available) const;
+  /// Numbers held for replications not yet judged (those ahead of a gap): bounded by the replications in flight.
+  std::size_t values_held() const;
+
+ private:
+  struct Arrived {  // one replication's key values, until every scenario's are in
+    std::vector<double> own, baseline;
+    std::size_t scenarios = 0;
+  };
+  void judge(const Arrived& values);
+  std::vector<KeyMeasure> keys_;
+  std::size_t scenarios_;
+  PrecisionRule rule_;
+  std::map<std::uint64_t, Arrived> arrived_;
+  std::vector<stats::Moments> values_, baseline_;
+  std::vector<bool> met_;                 // [n - 1]: every key within the precision after n replications
+  std::vector<double> at_maximum_;        // each key's relative half-width after rule.maximum replications
+};
+
+/// Applies the rule to replications 0 .. available-1 of a record that keeps them all (all done).
 PrecisionDecision decide(const RunRecord& record, const std::vector<KeyMeasure>& keys, int available,
                          const PrecisionRule& rule);
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 
+#include "batch/readback.hpp"
 
 namespace dasim::batch {
 
@@ -34,6 +35,7 @@ struct RowMeasure {
   std::string service, pool, area, metric, units;
   bool comparable;  // exists in every option (services, costs, totals), so a paired difference means something
   std::function<double(const ReplicationResult&)> value;
+  std::vector<double> ReplicationResult::*reads = nullptr;  // the array it reads, if any (a funder's cost is fixed)
 };
 
 /// Reads cell `at` of a group's array.
@@ -50,15 +52,15 @@ std::vector<RowMeasure> measures(const model::Scenario& s) {
     for (std::size_t a = 0; a < areas.size(); ++a)
       for (std::size_t m = 0; m < area.metrics.size(); ++m)
         out.push_back({s.services[sv], "", areas[a], area.metrics[m].name, area.metrics[m].units, true,
-                       cell(area, area_shape.at({sv, a, m}))});
+                       cell(area, area_shape.at({sv, a, m})), area.field});
     for (std::size_t m = 0; m < service.metrics.size(); ++m)
       out.push_back({s.services[sv], "", "all", service.metrics[m].name, service.metrics[m].units, true,
-                     cell(service, service_shape.at({sv, m}))});
+                     cell(service, service_shape.at({sv, m})), service.field});
   }
   for (std::size_t p = 0; p < s.pools.size(); ++p)
     for (std::size_t m = 0; m < pool.metrics.size(); ++m)
       out.push_back({s.services[s.pools[p].service], s.pools[p].name, "all", pool.metrics[m].name, pool.metrics[m].units,
-                     false, cell(pool, pool_shape.at({p, m}))});
+                     false, cell(pool, pool_shape.at({p, m})), pool.field});
   const std::vector<double> funders = funder_costs(s);
   for (std::size_t f = 0; f < funders.size(); ++f)
     out.push_back({"(cost)", "", s.funders[f], "service_cost", "GBP/year", true,
@@ -68,7 +70,7 @@ std::vector<RowMeasure> measures(const model::Scenario& s) {
   for (std::size_t p = 0; p < s.payers.size(); ++p)
     for (std::size_t m = 0; m < outcome.metrics.size(); ++m)
       out.push_back({"(outcome)", "", s.payers[p], outcome.metrics[m].name, outcome.metrics[m].units, true,
-                     cell(outcome, outcome_shape.at({p, m}))});
+                     cell(outcome, outcome_shape.at({p, m})), outcome.field});
   // By risk level and by referral source (MODEL.md §8): the area column reads "risk:<level>" or "source:<source>".
   for (const auto& [group, axis] : {std::pair{&risk_group(), Axis::risk}, {&source_group(), Axis::source}}) {
     const std::vector<std::string> cells = axis_labels(axis, s);
@@ -77,7 +79,7 @@ std::vector<RowMeasure> measures(const model::Scenario& s) {
       for (std::size_t c = 0; c < cells.size(); ++c)
         for (std::size_t m = 0; m < group->metrics.size(); ++m)
           out.push_back({s.services[sv], "", breakdown_cell(axis, cells[c]), group->metrics[m].name,
-                         group->metrics[m].units, true, cell(*group, shape.at({sv, c, m}))});
+                         group->metrics[m].units, true, cell(*group, shape.at({sv, c, m})), group->field});
   }
   // A group of one cell axis then metrics, under `service`: the area column names the cell, by `label`.
   const auto by_cell = [&](const char* service, const Group& group, Axis axis, auto label) {
@@ -86,7 +88,7 @@ std::vector<RowMeasure> measures(const model::Scenario& s) {
     for (std::size_t c = 0; c < cells.size(); ++c)
       for (std::size_t m = 0; m < group.metrics.size(); ++m)
         out.push_back({service, "", label(axis, cells[c]), group.metrics[m].name, group.metrics[m].units, true,
-                       cell(group, shape.at({c, m}))});
+                       cell(group, shape.at({c, m})), group.field});
   };
   const auto named = [](Axis, const std::string& label) { return label; };
   by_cell(kOutcomeBy, risk_outcome_group(), Axis::risk, breakdown_cell);
@@ -97,7 +99,7 @@ std::vector<RowMeasure> measures(const model::Scenario& s) {
   by_cell(kSocialCare, source_care_group(), Axis::source, breakdown_cell);
   const Group& totals = totals_group();
   for (std::size_t t = 0; t < totals.metrics.size(); ++t)
-    out.push_back({"(total)", "", "all", totals.metrics[t].name, totals.metrics[t].units, true, cell(totals, t)});
+    out.push_back({"(total)", "", "all", totals.metrics[t].name, totals.metrics[t].units, true, cell(totals, t), totals.field});
   // All services together, all areas: a person counts once at each service.
   for (std::size_t m = 0; m < area.metrics.size(); ++m) {
     if (!adds_across_services(area.metrics[m])) continue;
@@ -108,16 +110,10 @@ std::vector<RowMeasure> measures(const model::Scenario& s) {
                      double sum = 0;
                      for (std::size_t i : at) sum += r.area_metrics[i];
                      return sum;
-                   }});
+                   },
+                   area.field});
   }
   return out;
-}
-
-std::vector<double> values(const ScenarioRun& run, const RowMeasure& m) {
-  std::vector<double> v;
-  for (std::size_t i = 0; i < run.replications.size(); ++i)
-    if (run.done[i]) v.push_back(m.value(run.replications[i]));
-  return v;
 }
 
 std::string key(const RowMeasure& m) { return m.service + "\x1f" + m.area + "\x1f" + m.metric; }
@@ -149,13 +145,19 @@ std::function<double(const ReplicationResult&)> measure(const model::Scenario& s
                                           service, area, metric, scenario.name, services, kAllServices));
 }
 
-std::vector<Row> summary_rows(const RunRecord& run) {
-  std::vector<Row> rows;
-  for (const ScenarioRun& sr : run.scenarios)
+std::vector<RowSpec> row_specs(const RunRecord& run) {
+  std::vector<RowSpec> specs;
+  auto reading = [](const RowMeasure& m) {
+    return m.reads ? std::vector<std::vector<double> ReplicationResult::*>{m.reads}
+                   : std::vector<std::vector<double> ReplicationResult::*>{};
+  };
+  for (std::size_t k = 0; k < run.scenarios.size(); ++k) {
+    const ScenarioRun& sr = run.scenarios[k];
     for (const RowMeasure& m : measures(*sr.scenario))
-      rows.push_back({"summary", sr.scenario->name, "", m.service, m.pool, m.area, m.metric, m.units,
-                      stats::summarize(values(sr, m))});
-  if (run.scenarios.size() < 2) return rows;
+      specs.push_back({{"summary", sr.scenario->name, "", m.service, m.pool, m.area, m.metric, m.units, {}}, k, false,
+                       reading(m), [value = m.value](const ReplicationResult& own, const ReplicationResult&) { return value(own); }});
+  }
+  if (run.scenarios.size() < 2) return specs;
   const ScenarioRun& base = run.scenarios.front();
   const std::vector<RowMeasure> base_measures = measures(*base.scenario);
   const Group& totals = totals_group();
@@ -163,6 +165,7 @@ std::vector<Row> summary_rows(const RunRecord& run) {
   const std::size_t societal_outcome = totals.metric("societal_outcome_cost"), service = totals.metric("service_cost");
   for (std::size_t k = 1; k < run.scenarios.size(); ++k) {
     const ScenarioRun& sr = run.scenarios[k];
+    const std::string name = sr.scenario->name, bname = base.scenario->name;
     std::map<std::string, const RowMeasure*> own;
     const std::vector<RowMeasure> own_measures = measures(*sr.scenario);
     for (const RowMeasure& m : own_measures)
@@ -171,39 +174,71 @@ std::vector<Row> summary_rows(const RunRecord& run) {
       // Services and funders present in both options pair up; one option's extra service has no counterpart.
       const auto it = bm.comparable ? own.find(key(bm)) : own.end();
       if (it == own.end()) continue;
-      rows.push_back({"difference", sr.scenario->name, base.scenario->name, bm.service, "", bm.area, bm.metric, bm.units,
-                      stats::summarize(stats::paired_differences(values(sr, *it->second), values(base, bm)))});
+      std::vector<std::vector<double> ReplicationResult::*> reads = reading(*it->second);
+      if (bm.reads && bm.reads != it->second->reads) reads.push_back(bm.reads);
+      specs.push_back({{"difference", name, bname, bm.service, "", bm.area, bm.metric, bm.units, {}}, k, true, reads,
+                       [a = it->second->value, b = bm.value](const ReplicationResult& own_result, const ReplicationResult& base_result) {
+                         return a(own_result) - b(base_result);
+                       }});
     }
     // Cost avoidance: outcome costs the baseline bears and this option does not, per replication; the return per £1
     // is incremental: cost avoided over the service cost the option adds, both against the same baseline.
-    std::vector<double> avoided, cashable, societal, extra_cost;
-    for (std::size_t i = 0; i < sr.replications.size() && i < base.replications.size(); ++i) {
-      if (!sr.done[i] || !base.done[i]) continue;
-      const auto& a = sr.replications[i].totals;
-      const auto& b = base.replications[i].totals;
-      avoided.push_back(b[outcome] - a[outcome]);
-      cashable.push_back(b[cashable_outcome] - a[cashable_outcome]);
-      societal.push_back(b[societal_outcome] - a[societal_outcome]);
-      extra_cost.push_back(a[service] - b[service]);
-    }
-    const std::string refused = refusal(stats::summarize(extra_cost));
-    auto per_pound = [&](const std::vector<double>& avoided_cost) {
-      std::vector<double> ratio;
-      for (std::size_t i = 0; i < avoided_cost.size(); ++i) ratio.push_back(avoided_cost[i] / extra_cost[i]);
-      stats::Summary s = stats::summarize(ratio);
-      if (!refused.empty()) s.mean = s.ci_low = s.ci_high = s.sd = s.p05 = s.p50 = s.p95 = std::nan("");
-      return s;
+    auto avoided = [](std::size_t metric) {
+      return [metric](const ReplicationResult& a, const ReplicationResult& b) { return b.totals[metric] - a.totals[metric]; };
     };
-    const std::string ratio_units = refused.empty() ? "GBP per GBP" : refused;
-    const std::string name = sr.scenario->name, bname = base.scenario->name;
-    rows.push_back({"difference", name, bname, "(total)", "", "all", "cost_avoided", "GBP/year", stats::summarize(avoided)});
-    rows.push_back({"difference", name, bname, "(total)", "", "all", "cashable_cost_avoided", "GBP/year", stats::summarize(cashable)});
-    rows.push_back({"difference", name, bname, "(total)", "", "all", "societal_cost_avoided", "GBP/year", stats::summarize(societal)});
-    rows.push_back({"difference", name, bname, "(total)", "", "all", "return_per_pound", ratio_units, per_pound(avoided)});
-    rows.push_back({"difference", name, bname, "(total)", "", "all", "cashable_return_per_pound", ratio_units, per_pound(cashable)});
-    rows.push_back({"difference", name, bname, "(total)", "", "all", "societal_return_per_pound", ratio_units, per_pound(societal)});
+    const int extra_cost = static_cast<int>(specs.size());
+    specs.push_back({{"difference", name, bname, "(total)", "", "all", "extra_service_cost", "GBP/year", {}}, k, true,
+                     {totals.field},
+                     [service](const ReplicationResult& a, const ReplicationResult& b) {
+                       return a.totals[service] - b.totals[service];
+                     },
+                     true});
+    const std::pair<const char*, std::size_t> costs[] = {
+        {"cost_avoided", outcome}, {"cashable_cost_avoided", cashable_outcome}, {"societal_cost_avoided", societal_outcome}};
+    for (const auto& [metric, at] : costs)
+      specs.push_back({{"difference", name, bname, "(total)", "", "all", metric, "GBP/year", {}}, k, true, {totals.field},
+                       avoided(at)});
+    const std::pair<const char*, std::size_t> returns[] = {
+        {"return_per_pound", outcome}, {"cashable_return_per_pound", cashable_outcome}, {"societal_return_per_pound", societal_outcome}};
+    for (const auto& [metric, at] : returns)
+      specs.push_back({{"difference", name, bname, "(total)", "", "all", metric, "GBP per GBP", {}}, k, true, {totals.field},
+                       [avoided = avoided(at), service](const ReplicationResult& a, const ReplicationResult& b) {
+                         return avoided(a, b) / (a.totals[service] - b.totals[service]);
+                       },
+                       false, extra_cost});
+  }
+  return specs;
+}
+
+std::vector<Row> rows_of(const std::vector<RowSpec>& specs, const std::vector<stats::Summary>& summaries) {
+  std::vector<Row> rows;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].hidden) continue;
+    Row row = specs[i].row;
+    row.summary = summaries.at(i);
+    if (specs[i].refused_by >= 0) {
+      const std::string refused = refusal(summaries.at(static_cast<std::size_t>(specs[i].refused_by)));
+      if (!refused.empty()) {
+        stats::Summary& s = row.summary;
+        s.mean = s.ci_low = s.ci_high = s.sd = s.p05 = s.p50 = s.p95 = std::nan("");
+        row.units = refused;
+      }
+    }
+    rows.push_back(std::move(row));
   }
   return rows;
+}
+
+std::vector<Row> summary_rows(const RunRecord& run) {
+  const std::vector<RowSpec> specs = row_specs(run);
+  RowMoments moments(specs, run.scenarios.size());
+  const std::size_t R = run.scenarios.empty() ? 0 : run.scenarios.front().done.size();
+  for (std::size_t r = 0; r < R; ++r) {
+    std::vector<const ReplicationResult*> results;
+    for (const ScenarioRun& s : run.scenarios) results.push_back(s.done[r] ? &s.replications.at(r) : nullptr);
+    moments.add(results);
+  }
+  return rows_of(specs, summaries(specs, moments.moments(), run, RecordReader(run)));
 }
 
 }  // namespace dasim::batch

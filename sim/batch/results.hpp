@@ -16,7 +16,9 @@ namespace dasim::batch {
 
 struct ScenarioRun {
   const model::Scenario* scenario = nullptr;
-  std::vector<ReplicationResult> replications;  // by replication index
+  /// By replication index. A run that streams its results to a file keeps only the first few here (batch::Collector):
+  /// done.size() is the number of replications.
+  std::vector<ReplicationResult> replications;
   std::vector<bool> done;
 };
 
@@ -53,10 +55,29 @@ struct Row {
   stats::Summary summary;
 };
 
-/// Summary rows for every scenario, then paired differences of each later scenario against the first. Besides the
-/// schema's groups, each scenario has rows of service "(all services)": the area metrics that add across services
-/// (counts a year), summed over services, for all areas. Rows by risk level and by referral source name their cell
-/// in the area column (breakdown_cell).
+/// How one summary row is read in one replication: from its option's result and, for a comparison, from the
+/// baseline's result in the same replication. The rows' values are never kept by a streamed run: it keeps each spec's
+/// running moments and reads the values back from its results file for the percentiles (batch/readback.hpp).
+struct RowSpec {
+  Row row;                   // what the row is; its summary is filled in at the end
+  std::size_t scenario = 0;  // the option whose replications it reads
+  bool paired = false;       // also reads the baseline (scenario 0): only replications both options ran count
+  std::vector<std::vector<double> ReplicationResult::*> reads;  // the arrays it reads (of both results when paired)
+  std::function<double(const ReplicationResult& own, const ReplicationResult& baseline)> value;
+  bool hidden = false;   // an input of other rows (the extra service cost a return per £1 divides by), not a row
+  int refused_by = -1;   // a return per £1: the hidden spec whose summary may refuse it (refusal())
+};
+
+/// The specs of every summary row, in the order of the rows: summary rows for every scenario, then paired
+/// differences of each later scenario against the first. Besides the schema's groups, each scenario has rows of
+/// service "(all services)": the area metrics that add across services (counts a year), summed over services, for
+/// all areas. Rows by risk level and by referral source name their cell in the area column (breakdown_cell).
+std::vector<RowSpec> row_specs(const RunRecord& run);
+/// The rows, from each spec's summary (in the order of the specs): hidden specs are left out, and a return per £1
+/// whose extra service cost refuses it is blanked and says why in its units.
+std::vector<Row> rows_of(const std::vector<RowSpec>& specs, const std::vector<stats::Summary>& summaries);
+
+/// The summary rows of a record that holds every replication's results (a run without a results file, a test).
 std::vector<Row> summary_rows(const RunRecord& run);
 constexpr const char* kAllServices = "(all services)";
 /// Rows of outcome costs by risk level or referral source have this service; their area column names the cell.

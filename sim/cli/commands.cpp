@@ -105,7 +105,7 @@ class ReadDeadline {
 /// An interrupted run's streamed file, finished as it stands (marked incomplete), becomes NAME.h5.partial.
 void write_partial(const batch::RunRecord& record, batch::Collector& collector, output::ResultsStream& stream,
                    output::RunFiles& files) {
-  stream.finish(record, collector.summarise());
+  stream.finish(record, collector.summarise(&stream));
   files.place(".h5", ".h5.partial");
 }
 
@@ -165,11 +165,16 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   // Rank 0 streams each result into the results file as it arrives and keeps only what the summary needs.
   std::optional<output::ResultsStream> stream;
   if (files) stream.emplace(record, files->staged_path(".h5"));
+  // The record keeps the first replications' summary arrays (a sensitivity run reads them, the console the first);
+  // the summary's values of the rest are read back from the file at the end. Without a file it keeps them all.
+  const std::size_t keep = !stream ? batch::Collector::kKeepAll
+                                   : static_cast<std::size_t>(std::max(1, o.sensitivity ? o.sensitivity_replications : 1));
   batch::Collector collector(record, [&](int scenario, const batch::ReplicationResult& r) {
     if (stream) stream->write(scenario, r);
-  });
+  }, keep);
+  const batch::PrecisionRule rule{o.precision, 0.95, 3, 5, o.replications};
   // A sequential run may stop below any replication until its rule rules counts out (resumed ones included).
-  if (o.precision > 0) collector.hold_from(0);
+  if (o.precision > 0) collector.hold_from(0), collector.track(batch::key_measures(record), rule);
   auto store = [&](int scenario, batch::ReplicationResult&& r) {
     if (batch::ranks().root()) return collector.add(scenario, std::move(r));
     batch::ScenarioRun& run = record.scenarios.at(scenario);  // another rank: it only plans from what is done
@@ -182,11 +187,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
       throw output::OutputError(fmt::format("{}: nothing to resume (no partial results file or journal of that name)", partial.string()));
     if (fs::exists(partial)) {
       const ReadDeadline deadline(partial);
-      batch::RunRecord kept = batch::new_record(scenarios, o.seed, o.replications, o.monthly_by_pool);
-      output::read_hdf5_for_resume(kept, partial);
-      for (std::size_t k = 0; k < kept.scenarios.size(); ++k)
-        for (std::size_t r = 0; r < kept.scenarios[k].replications.size(); ++r)
-          if (kept.scenarios[k].done[r]) store(static_cast<int>(k), std::move(kept.scenarios[k].replications[r]));
+      output::read_hdf5_for_resume(record, partial, store);
     }
     if (!batch::ranks().root() && fs::exists(journal)) output::read_journal(journal, &identity, store);
   }
@@ -211,8 +212,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
     // Rounds of replications until the rule decides; it looks at replications in order only, so rounds (sized
     // by --jobs) change how many are run ahead, never the count chosen. Under MPI every rank runs its share of
     // each round (the same rounds: they depend on the options alone), rank 0 decides, and all follow it.
-    const batch::PrecisionRule rule{o.precision, 0.95, 3, 5, o.replications};
-    const std::vector<batch::KeyMeasure> keys = batch::key_measures(record);
+    const std::size_t keys = batch::key_measures(record).size();
     batch::PrecisionDecision decision;
     const std::vector<batch::Task> planned = batch::plan_tasks(record);  // the same at every rank
     for (int from = 0, target = std::min(rule.maximum, rule.initial + rule.look_ahead);; from = target,
@@ -227,7 +227,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
       outcome.finished = part.finished;
       int stop = 1;
       if (batch::ranks().root() && part.finished && part.failure.empty()) {
-        decision = batch::decide(record, keys, target, rule);
+        decision = collector.decide(target);
         if (!decision.decided) collector.hold_from(static_cast<std::uint64_t>(decision.settled)), stop = 0;
       }
       if (batch::broadcast_from_root(stop)) break;
@@ -236,7 +236,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
       batch::keep_first(record, decision.replications);
       record.replication_procedure = fmt::format("sequential: relative precision {:g} of the 95% CI half-width on {} key "
                                                  "measures; Hoad, Robinson and Davies (2010), look-ahead {}, at most {}",
-                                                 rule.relative, keys.size(), rule.look_ahead, rule.maximum);
+                                                 rule.relative, keys, rule.look_ahead, rule.maximum);
       record.stop_reason = decision.reason;
       if (!o.quiet) fmt::print(stderr, "\n{} replications: {}\n", decision.replications, decision.reason);
     }
@@ -281,7 +281,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
                            progress_bar(o.quiet, sensitivity_bar, o.progress_lines));
   }
   // Every final file is staged under this process's own name, then all are moved into place as one commit.
-  const batch::RunSummary summary = collector.summarise();
+  const batch::RunSummary summary = collector.summarise(&*stream);
   std::vector<std::string> suffixes{".h5", "-summary.csv"};
   if (!record.sensitivity.empty()) suffixes.push_back("-sensitivity.csv");
   try {
@@ -299,10 +299,7 @@ int run(std::vector<model::Scenario> scenarios, const RunOptions& o) {
   }
   for (const auto& sr : record.scenarios)  // an overloaded pool's figures are not a steady state: say so, as check does
     if (!sr.replications.empty()) print_offered_load(*sr.scenario, sr.replications.front(), false);
-  const std::size_t events_at = batch::totals_group().metric("events");
-  double events = 0;
-  for (const auto& s : record.scenarios)
-    for (const auto& r : s.replications) events += r.totals.size() > events_at ? r.totals[events_at] : 0;
+  const double events = collector.events();
   fmt::print("\n{} replications in {:.1f} s ({:.0f} events/s with {} job{}); results: {} and {}\n", outcome.done, seconds,
              seconds > 0 ? events / seconds : 0, o.jobs, o.jobs == 1 ? "" : "s", h5.string(), csv.string());
   return 0;

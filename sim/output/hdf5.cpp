@@ -166,6 +166,11 @@ Group Group::open_group(const std::string& name) const {
                path_of(name));
 }
 
+Dataset Group::open_dataset(const std::string& name) const {
+  return Dataset(Handle(H5Dopen2(id(), name.c_str(), H5P_DEFAULT), H5Dclose, where(name) + ": missing dataset"), file_,
+                 path_of(name));
+}
+
 bool Group::has(const std::string& name) const {
   const htri_t exists = H5Lexists(id(), name.c_str(), H5P_DEFAULT);
   check(exists, where(name) + ": cannot look for it");
@@ -190,9 +195,9 @@ namespace {
 /// Creates numeric dataset `name` in `parent` with `space` and `plist`, and fills it with `data` unless empty.
 template <class T>
 Dataset create_numbers(const Group& parent, const std::string& name, const Handle& space, const Handle& plist,
-                       const std::vector<T>& data) {
+                       const std::vector<T>& data, hid_t access = H5P_DEFAULT) {
   const std::string at = parent.where(name);
-  Dataset d(Handle(H5Dcreate2(parent.id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), H5P_DEFAULT),
+  Dataset d(Handle(H5Dcreate2(parent.id(), name.c_str(), native_type<T>(), space.id(), H5P_DEFAULT, plist.id(), access),
                    H5Dclose, at + ": cannot create the dataset"),
             parent.file(), parent.path_of(name));
   if (!data.empty())
@@ -235,7 +240,14 @@ Dataset Group::create_rows(const std::string& name, const std::vector<std::size_
     const T fill = std::numeric_limits<T>::quiet_NaN();  // a replication not written yet reads as "no value"
     check(H5Pset_fill_value(plist.id(), native_type<T>(), &fill), at + ": cannot set the fill value");
   }
-  return create_numbers(*this, name, space, plist, data);
+  // Rows arrive nearly in order, so a dataset needs the chunk being filled and its neighbour in memory, not HDF5's
+  // default 1 MB a dataset: that default fills up as a long run's file grows (a dozen datasets a scenario), and the
+  // parent with it.
+  hsize_t chunk_bytes = sizeof(T);
+  for (hsize_t c : chunk) chunk_bytes *= c;
+  Handle access(H5Pcreate(H5P_DATASET_ACCESS), H5Pclose, at + ": property list");
+  check(H5Pset_chunk_cache(access.id(), 101, static_cast<std::size_t>(2 * chunk_bytes), 1.0), at + ": cannot size the chunk cache");
+  return create_numbers(*this, name, space, plist, data, access.id());
 }
 
 void Dataset::write_row(std::size_t row, const std::vector<double>& values) const {
@@ -262,6 +274,25 @@ void Dataset::resize_rows(std::size_t rows) const {
   H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
   dims[0] = rows;
   check(H5Dset_extent(id(), dims.data()), where() + ": cannot resize");
+}
+
+std::vector<double> Dataset::read_rows(std::size_t first, std::size_t count) const {
+  const std::string at = fmt::format("{} (replications {} to {})", where(), first, first + count);
+  Handle space(H5Dget_space(id()), H5Sclose, at + ": dataspace");
+  const int rank = H5Sget_simple_extent_ndims(space.id());
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 1)));
+  H5Sget_simple_extent_dims(space.id(), dims.data(), nullptr);
+  if (first + count > dims[0]) throw OutputError(fmt::format("{}: the dataset has {} rows", at, dims[0]));
+  std::vector<hsize_t> start(dims.size(), 0), shape = dims;
+  start[0] = first, shape[0] = count;
+  hsize_t values = 1;
+  for (hsize_t d : shape) values *= d;
+  std::vector<double> out(values);
+  if (values == 0) return out;
+  check(H5Sselect_hyperslab(space.id(), H5S_SELECT_SET, start.data(), nullptr, shape.data(), nullptr), at + ": cannot select the rows");
+  Handle memory(H5Screate_simple(1, &values, nullptr), H5Sclose, at + ": dataspace");
+  check(H5Dread(id(), H5T_NATIVE_DOUBLE, memory.id(), space.id(), H5P_DEFAULT, out.data()), at + ": cannot read");
+  return out;
 }
 
 std::vector<double> Group::read_doubles(const std::string& name, std::size_t expected) const {

@@ -75,6 +75,8 @@ class Dataset : public Object {
   void write_row(std::size_t row, const std::vector<double>& values) const;
   /// Sets the number of rows (the first dimension) of a dataset made by Group::create_rows.
   void resize_rows(std::size_t rows) const;
+  /// Reads rows [first, first + count) of a numeric dataset as doubles, row after row.
+  std::vector<double> read_rows(std::size_t first, std::size_t count) const;
 };
 
 class Group : public Object {
@@ -82,6 +84,7 @@ class Group : public Object {
   using Object::Object;
   Group create_group(const std::string& name) const;
   Group open_group(const std::string& name) const;
+  Dataset open_dataset(const std::string& name) const;
   bool has(const std::string& name) const;
 
   Dataset write_strings(const std::string& name, const std::vector<std::string>& values) const;

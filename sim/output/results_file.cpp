@@ -163,7 +163,7 @@ ScenarioDatasets start_scenario(const h5::Group& parent, const model::Scenario& 
 void finish_scenario(ScenarioDatasets& datasets, const batch::ScenarioRun& run, const batch::ScenarioFigures& figures) {
   const model::Scenario& s = *run.scenario;
   const h5::Group& g = datasets.group;
-  const std::size_t R = run.replications.size();
+  const std::size_t R = run.done.size();
   for (auto& [grp, d] : datasets.rows) d.resize_rows(R);  // a sequential run may stop below the rows made
   for (const h5::Dataset& d : datasets.indexes) d.resize_rows(R);
   std::vector<std::int8_t> done;
@@ -293,7 +293,7 @@ ResultsStream::ResultsStream(const batch::RunRecord& run, const std::filesystem:
   {
     const h5::Group group = file.create_group("scenarios");
     for (const auto& sr : run.scenarios)
-      scenarios.push_back(start_scenario(group, *sr.scenario, sr.replications.size(), run.master_seed, run.monthly_by_pool));
+      scenarios.push_back(start_scenario(group, *sr.scenario, sr.done.size(), run.master_seed, run.monthly_by_pool));
   }
   impl_ = std::make_unique<Impl>(Impl{std::move(file), std::move(scenarios)});
 }
@@ -303,6 +303,14 @@ ResultsStream::~ResultsStream() = default;
 void ResultsStream::write(int scenario, const batch::ReplicationResult& result) {
   for (const auto& [grp, d] : impl_->scenarios.at(static_cast<std::size_t>(scenario)).rows)
     d.write_row(result.replication, result.*grp->field);
+}
+
+std::vector<double> ResultsStream::read(std::size_t scenario, const batch::Group& group, std::size_t first,
+                                        std::size_t count) const {
+  if (!impl_) throw std::logic_error("ResultsStream::read after finish()");
+  for (const auto& [grp, d] : impl_->scenarios.at(scenario).rows)
+    if (grp->field == group.field) return d.read_rows(first, count);
+  throw std::logic_error(fmt::format("ResultsStream::read: no dataset {} is streamed", group.dataset));
 }
 
 void ResultsStream::finish(const batch::RunRecord& run, const batch::RunSummary& summary) {
@@ -324,12 +332,13 @@ void ResultsStream::finish(const batch::RunRecord& run, const batch::RunSummary&
 void write_hdf5(const batch::RunRecord& run, const batch::RunSummary& summary, const std::filesystem::path& path) {
   ResultsStream stream(run, path);
   for (std::size_t k = 0; k < run.scenarios.size(); ++k)
-    for (std::size_t r = 0; r < run.scenarios[k].replications.size(); ++r)
+    for (std::size_t r = 0; r < run.scenarios[k].done.size(); ++r)
       if (run.scenarios[k].done[r]) stream.write(static_cast<int>(k), run.scenarios[k].replications[r]);
   stream.finish(run, summary);
 }
 
-void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& path) {
+void read_hdf5_for_resume(const batch::RunRecord& run, const std::filesystem::path& path,
+                          const std::function<void(int scenario, batch::ReplicationResult&&)>& on_result) {
   const h5::File file = h5::File::open_read_only(path);
   const std::string p = path.string();
   if (file.string_attribute("filetype") != "dasim-results") throw OutputError(fmt::format("{}: not a dasim results file", p));
@@ -343,27 +352,53 @@ void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& pa
     throw OutputError(fmt::format("{}: was started with --seed {} --replications {}, not --seed {} --replications {}; "
                                   "resume with the same options", p, seed, replications, run.master_seed, run.replications));
   const h5::Group scenarios = file.open_group("scenarios");
-  for (batch::ScenarioRun& sr : run.scenarios) {
-    const model::Scenario& s = *sr.scenario;
+  for (std::size_t k = 0; k < run.scenarios.size(); ++k) {
+    const model::Scenario& s = *run.scenarios[k].scenario;
     if (!scenarios.has(s.name)) throw OutputError(fmt::format("{}: was made by other scenarios (no '{}' in it)", p, s.name));
     const h5::Group g = scenarios.open_group(s.name);
     if (g.string_attribute("source_text") != s.source_text)
       throw OutputError(fmt::format("{}: scenario '{}' has changed since the interrupted run; start afresh with --force", p, s.name));
-    const std::size_t R = sr.replications.size();
+    const std::size_t R = run.scenarios[k].done.size();
     const auto done = g.read_doubles("done", R);
+    std::vector<std::pair<const Group*, h5::Dataset>> stored;
+    std::size_t cells = 0;
     for (const Group& grp : batch::groups()) {
       if (grp.optional && g.has(grp.dataset) != run.monthly_by_pool)
         throw OutputError(fmt::format("{}: the interrupted run was {} --monthly-by-pool; resume with the same options", p,
                                       run.monthly_by_pool ? "started without" : "started with"));
       if (grp.optional && !run.monthly_by_pool) continue;
-      const std::size_t cells = grp.shape(s).size();
-      const std::vector<double> all = g.read_doubles(grp.dataset, R * cells);
-      for (std::size_t r = 0; r < R; ++r)
-        if (done[r] != 0) sr.replications[r].*grp.field = std::vector<double>(all.begin() + r * cells, all.begin() + (r + 1) * cells);
+      stored.emplace_back(&grp, g.open_dataset(grp.dataset));
+      cells += grp.shape(s).size();
     }
-    for (std::size_t r = 0; r < R; ++r)
-      if (done[r] != 0) sr.replications[r].replication = r, sr.done[r] = true;
+    // A block of replications at a time, so that resuming a long run holds no more of it than a run does.
+    const std::size_t step = std::max<std::size_t>(1, batch::kReadbackBudget / std::max<std::size_t>(cells, 1));
+    for (std::size_t r0 = 0; r0 < R; r0 += step) {
+      const std::size_t count = std::min(step, R - r0);
+      std::vector<batch::ReplicationResult> block(count);
+      for (const auto& [grp, d] : stored) {
+        const std::size_t size = grp->shape(s).size();
+        const std::vector<double> values = d.read_rows(r0, count);
+        if (values.size() != count * size)
+          throw OutputError(fmt::format("{}: holds {} values a replication where this run has {}: it was made by other "
+                                        "scenarios", d.where(), values.size() / count, size));
+        for (std::size_t i = 0; i < count; ++i)
+          block[i].*grp->field = std::vector<double>(values.begin() + i * size, values.begin() + (i + 1) * size);
+      }
+      for (std::size_t i = 0; i < count; ++i)
+        if (done[r0 + i] != 0) {
+          block[i].replication = r0 + i;
+          on_result(static_cast<int>(k), std::move(block[i]));
+        }
+    }
   }
+}
+
+void read_hdf5_for_resume(batch::RunRecord& run, const std::filesystem::path& path) {
+  read_hdf5_for_resume(run, path, [&run](int scenario, batch::ReplicationResult&& result) {
+    batch::ScenarioRun& sr = run.scenarios.at(static_cast<std::size_t>(scenario));
+    sr.done.at(result.replication) = true;
+    sr.replications.at(result.replication) = std::move(result);
+  });
 }
 
 }  // namespace dasim::output

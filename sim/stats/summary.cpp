@@ -12,43 +12,64 @@ double t_critical(int df, double confidence) {
   return boost::math::quantile(boost::math::students_t(df), 0.5 + confidence / 2);
 }
 
-namespace {
-double percentile(const std::vector<double>& sorted, double q) {
-  const double pos = q * static_cast<double>(sorted.size() - 1);
-  const auto lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - static_cast<double>(lo));
+PercentileRanks percentile_ranks(std::size_t n, double q) {
+  const double pos = q * static_cast<double>(n - 1);
+  PercentileRanks out;
+  out.low = static_cast<std::size_t>(std::floor(pos));
+  out.high = std::min(out.low + 1, n - 1);
+  out.weight = pos - static_cast<double>(out.low);
+  return out;
 }
-}  // namespace
+
+void Moments::add(double x) {
+  if (std::isnan(x)) return;
+  // Welford's update keeps the variance accurate for large, nearly equal values (costs in pounds).
+  n += 1;
+  min = n == 1 ? x : std::min(min, x);
+  max = n == 1 ? x : std::max(max, x);
+  const double delta = x - mean;
+  mean += delta / n;
+  m2 += delta * (x - mean);
+}
 
 Summary summarize(const std::vector<double>& values, double confidence) {
-  std::vector<double> v;
-  v.reserve(values.size());
-  for (double x : values)
-    if (!std::isnan(x)) v.push_back(x);
+  Moments moments;
+  for (double x : values) moments.add(x);
+  std::vector<double> copy = values;
+  return summarize(moments, copy, confidence);
+}
+
+Summary summarize(const Moments& moments, std::vector<double>& v, double confidence) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
+  if (v.empty()) return summarize(moments, nullptr, confidence);  // moments without values: no percentile of nothing
+  std::sort(v.begin(), v.end());
+  return summarize(moments, [&v](std::size_t rank) { return v.at(rank); }, confidence);
+}
+
+Summary summarize(const Moments& moments, const std::function<double(std::size_t rank)>& order_statistic,
+                  double confidence) {
   Summary s;
-  s.n = static_cast<int>(v.size());
+  s.n = static_cast<int>(moments.n);
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  if (v.empty()) {
+  if (moments.n == 0) {
     s.mean = s.sd = s.ci_low = s.ci_high = s.p05 = s.p50 = s.p95 = nan;
     return s;
   }
-  // Welford's update keeps the variance accurate for large, nearly equal values (costs in pounds).
-  double mean = 0, m2 = 0;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    const double delta = v[i] - mean;
-    mean += delta / static_cast<double>(i + 1);
-    m2 += delta * (v[i] - mean);
-  }
+  const double mean = moments.mean;
   s.mean = mean;
-  s.sd = v.size() > 1 ? std::sqrt(m2 / static_cast<double>(v.size() - 1)) : 0.0;
-  const double half = v.size() > 1 ? t_critical(s.n - 1, confidence) * s.sd / std::sqrt(static_cast<double>(s.n)) : nan;
-  s.ci_low = v.size() > 1 ? mean - half : nan;
-  s.ci_high = v.size() > 1 ? mean + half : nan;
-  std::sort(v.begin(), v.end());
-  s.p05 = percentile(v, 0.05);
-  s.p50 = percentile(v, 0.50);
-  s.p95 = percentile(v, 0.95);
+  s.sd = s.n > 1 ? std::sqrt(moments.m2 / static_cast<double>(s.n - 1)) : 0.0;
+  const double half = s.n > 1 ? t_critical(s.n - 1, confidence) * s.sd / std::sqrt(static_cast<double>(s.n)) : nan;
+  s.ci_low = s.n > 1 ? mean - half : nan;
+  s.ci_high = s.n > 1 ? mean + half : nan;
+  if (!order_statistic) {
+    s.p05 = s.p50 = s.p95 = nan;
+    return s;
+  }
+  double* reported[] = {&s.p05, &s.p50, &s.p95};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const PercentileRanks at = percentile_ranks(static_cast<std::size_t>(moments.n), kReportedQuantiles[i]);
+    *reported[i] = at.between(order_statistic(at.low), order_statistic(at.high));
+  }
   return s;
 }
 
